@@ -1,0 +1,1 @@
+"""Cleaning: parse, normalise, reconcile and validate raw inputs; quarantine what fails."""
