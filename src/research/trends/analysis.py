@@ -1,0 +1,229 @@
+"""Fit every count series of the cleaned counts table and gather one row per series × segment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pycountry
+
+from research.errors import InputError
+from research.trends.breaks import KNOWN_INTERVENTIONS, BreakFit, BreakSearch, fit_known_break, search_break
+from research.trends.forecast import forecast, future_periods
+from research.trends.growth import AnnualGrowth, MannKendall, annual_growth, evidence_note, mann_kendall
+from research.trends.models import CountFit, fit_count_model
+from research.trends.series import check_columns, modelable_rows, prepare_series
+from research.trends.summary import not_modelled_summary, refusal_summary, series_summary
+
+#: Years forecast beyond the last observation.
+FORECAST_HORIZON = 2
+#: A figure and a forecast need at least this many periods.
+MIN_POINTS_FOR_FIGURE = 3
+
+
+@dataclass
+class SeriesTrend:
+    """Everything computed for one series × segment (``status`` is fitted, refused or not_modelled)."""
+
+    series_id: str
+    segment: int
+    n_segments: int
+    meta: dict
+    status: str
+    reason: str = ""
+    series: pd.DataFrame | None = None
+    fit: CountFit | None = None
+    growth: AnnualGrowth | None = None
+    trend_test: MannKendall | None = None
+    known_breaks: list[BreakFit] = field(default_factory=list)
+    search: BreakSearch | None = None
+    forecast: pd.DataFrame | None = None
+    summary: str = ""
+    n_rows: int = 0
+    n_rows_excluded: int = 0
+
+
+def place_name(code: str) -> str:
+    """A readable place for a sentence: ``KR`` → ``South Korea``, ``WORLD`` → ``worldwide``."""
+    special = {"WORLD": "worldwide", "GLOBAL": "worldwide", "EU": "European Union"}
+    if code in special:
+        return special[code]
+    country = pycountry.countries.get(alpha_2=str(code))
+    if country is None:
+        return str(code)
+    return getattr(country, "common_name", None) or country.name
+
+
+def _joined(values: pd.Series) -> str:
+    items = set()
+    for value in values.dropna().astype(str):
+        items.update(part.strip() for part in value.split(";") if part.strip())
+    return ";".join(sorted(items))
+
+
+def _meta(rows: pd.DataFrame) -> dict:
+    first = rows.iloc[0]
+    return {
+        "country": str(first.get("country", "")),
+        "indicator": str(first.get("indicator", first["series_id"])),
+        "counted": str(first.get("counted", "counts")) if pd.notna(first.get("counted")) else "counts",
+        "publishers": _joined(rows["publishers"]) if "publishers" in rows else "",
+        "source_ids": _joined(rows["source_ids"]) if "source_ids" in rows else "",
+        "synthetic": bool(rows["synthetic"].any()) if "synthetic" in rows else False,
+    }
+
+
+def analyse_series(rows: pd.DataFrame, n_segments: int = 1, file: str | None = None, lang: str = "en") -> SeriesTrend:
+    """Fit one series × segment; bad input becomes a ``refused`` result with the reason."""
+    series_id, segment = str(rows["series_id"].iloc[0]), int(rows["segment"].iloc[0])
+    meta = _meta(rows)
+    mask = modelable_rows(rows)
+    base = SeriesTrend(series_id, segment, n_segments, meta, status="refused", n_rows=len(rows), n_rows_excluded=int((~mask).sum()))
+    place = place_name(meta["country"])
+    if not mask.any():
+        base.status = "not_modelled"
+        units = ", ".join(sorted(rows["unit"].astype(str).unique()))
+        base.reason = f"no exact counts (units: {units})"
+        base.summary = not_modelled_summary(meta["indicator"], place, units, lang)
+        return base
+    try:
+        series = prepare_series(rows.loc[mask], file=file)
+    except InputError as error:
+        base.reason = str(error)
+        base.summary = refusal_summary(meta["indicator"], place, error.message, lang)
+        return base
+    fit = fit_count_model(series)
+    growth = annual_growth(fit)
+    base.status, base.series, base.fit, base.growth = "fitted", series, fit, growth
+    base.trend_test = mann_kendall(series)
+    base.known_breaks = [fit_known_break(series, date, label) for date, label, _ in KNOWN_INTERVENTIONS.get(series_id, [])]
+    base.search = search_break(series, fit)
+    if len(series) >= MIN_POINTS_FOR_FIGURE:
+        base.forecast = forecast(fit, future_periods(series, FORECAST_HORIZON))
+    publisher = meta["publishers"].replace(";", " and ") or "the source"
+    base.summary = series_summary(
+        series,
+        growth,
+        indicator=meta["indicator"],
+        place=place,
+        counted=meta["counted"],
+        publisher=publisher,
+        family=fit.family,
+        segment=segment,
+        n_segments=n_segments,
+        known_breaks=base.known_breaks,
+        search=base.search,
+        lang=lang,
+    )
+    return base
+
+
+def analyse_counts(counts: pd.DataFrame, file: str | None = None, lang: str = "en") -> list[SeriesTrend]:
+    """Analyse every ``series_id`` × ``segment`` of a counts table, sorted by id then segment."""
+    check_columns(counts, file)
+    counts = counts.copy()
+    if "row_number" not in counts.columns:
+        counts["row_number"] = np.arange(1, len(counts) + 1)
+    counts["segment"] = pd.to_numeric(counts["segment"], errors="coerce").fillna(0).astype(int)
+    results = []
+    for series_id, rows in counts.groupby("series_id", sort=True):
+        n_segments = rows["segment"].nunique()
+        for _, segment_rows in rows.groupby("segment", sort=True):
+            results.append(analyse_series(segment_rows, n_segments=n_segments, file=file, lang=lang))
+    return results
+
+
+def _nan() -> float:
+    return float("nan")
+
+
+def trend_row(result: SeriesTrend) -> dict:
+    """One row of ``trends.csv``."""
+    row = {
+        "series_id": result.series_id,
+        "segment": result.segment,
+        "country": result.meta["country"],
+        "indicator": result.meta["indicator"],
+        "counted": result.meta["counted"],
+        "status": result.status,
+        "reason": result.reason,
+        "n_rows": result.n_rows,
+        "n_rows_excluded": result.n_rows_excluded,
+        "n_points": 0 if result.series is None else len(result.series),
+        "first_period_start": "",
+        "last_period_end": "",
+        "partial_periods": 0,
+        "model": "",
+        "dispersion_ratio": _nan(),
+        "dispersion_p": _nan(),
+        "dispersion_test": "",
+        "nb_alpha": _nan(),
+        "growth_factor": _nan(),
+        "growth_factor_low": _nan(),
+        "growth_factor_high": _nan(),
+        "growth_percent": _nan(),
+        "growth_percent_low": _nan(),
+        "growth_percent_high": _nan(),
+        "doubling_time_years": _nan(),
+        "doubling_time_low": _nan(),
+        "doubling_time_high": _nan(),
+        "mann_kendall_s": _nan(),
+        "mann_kendall_p": _nan(),
+        "sen_slope_per_year": _nan(),
+        "sen_slope_low": _nan(),
+        "sen_slope_high": _nan(),
+        "sen_percent_per_year": _nan(),
+        "evidence_note": "",
+        "known_break": "",
+        "break_level_factor": _nan(),
+        "break_level_low": _nan(),
+        "break_level_high": _nan(),
+        "break_search": "",
+        "publishers": result.meta["publishers"],
+        "source_ids": result.meta["source_ids"],
+        "synthetic": result.meta["synthetic"],
+        "summary": result.summary,
+    }
+    if result.status != "fitted":
+        return row
+    series, fit, growth, mk = result.series, result.fit, result.growth, result.trend_test
+    row.update(
+        first_period_start=series["period_start"].min().date().isoformat(),
+        last_period_end=series["period_end"].max().date().isoformat(),
+        partial_periods=int(series["partial"].sum()),
+        model=fit.family,
+        dispersion_ratio=fit.dispersion_ratio,
+        dispersion_p=fit.dispersion_p,
+        dispersion_test=fit.dispersion_test,
+        nb_alpha=fit.alpha,
+        growth_factor=growth.factor,
+        growth_factor_low=growth.factor_low,
+        growth_factor_high=growth.factor_high,
+        growth_percent=growth.percent,
+        growth_percent_low=growth.percent_low,
+        growth_percent_high=growth.percent_high,
+        doubling_time_years=growth.doubling_time_years,
+        doubling_time_low=growth.doubling_low,
+        doubling_time_high=growth.doubling_high,
+        mann_kendall_s=mk.s,
+        mann_kendall_p=mk.p,
+        sen_slope_per_year=mk.sen_slope,
+        sen_slope_low=mk.sen_low,
+        sen_slope_high=mk.sen_high,
+        sen_percent_per_year=mk.sen_percent,
+        evidence_note=evidence_note(len(series)),
+        break_search=result.search.describe() if result.search else "",
+    )
+    if result.known_breaks:
+        brk = result.known_breaks[0]
+        row.update(known_break=f"{brk.date} {brk.label}: {brk.status}", break_level_factor=brk.level_factor, break_level_low=brk.level_low, break_level_high=brk.level_high)
+    return row
+
+
+def trends_table(results: list[SeriesTrend]) -> pd.DataFrame:
+    """The ``trends.csv`` table: one row per series × segment, sorted by series id and segment."""
+    table = pd.DataFrame([trend_row(r) for r in results])
+    if table.empty:
+        return table
+    return table.sort_values(["series_id", "segment"], kind="mergesort").reset_index(drop=True)

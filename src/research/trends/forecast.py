@@ -1,0 +1,88 @@
+"""Forecasts with *prediction* intervals for future counts, by seeded simulation.
+
+A confidence interval for the mean rate understates how far a future count may fall: the count
+also varies around its mean (Poisson or negative binomial noise). Each simulation draws the
+coefficients from their estimated normal distribution (parameter uncertainty), then a count from
+the fitted distribution around the implied mean (process noise).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from research.config import SEED
+from research.trends.models import CountFit, design_matrix
+from research.trends.series import DAYS_PER_YEAR, decimal_year
+
+N_SIMULATIONS = 4000
+
+
+def future_periods(series: pd.DataFrame, horizon: int) -> pd.DataFrame:
+    """``horizon`` calendar years after the last observed period (a partial last year is completed)."""
+    last_end = series["period_end"].max()
+    first_year = last_end.year + 1 if (last_end.month, last_end.day) == (12, 31) else last_end.year
+    if first_year == last_end.year:
+        # The last period ended mid-year: the forecast starts with the rest of that year.
+        starts = [last_end + pd.Timedelta(days=1)] + [pd.Timestamp(year=first_year + k, month=1, day=1) for k in range(1, horizon)]
+    else:
+        starts = [pd.Timestamp(year=first_year + k, month=1, day=1) for k in range(horizon)]
+    ends = [pd.Timestamp(year=s.year, month=12, day=31) for s in starts]
+    frame = pd.DataFrame({"period_start": starts, "period_end": ends})
+    frame["exposure_days"] = (frame["period_end"] - frame["period_start"]).dt.days + 1
+    frame["exposure_years"] = frame["exposure_days"] / DAYS_PER_YEAR
+    frame["t_mid"] = (frame["period_start"] + (frame["period_end"] - frame["period_start"]) / 2).map(decimal_year)
+    return frame
+
+
+def forecast(
+    fit: CountFit,
+    periods: pd.DataFrame,
+    extra: pd.DataFrame | None = None,
+    level: float = 0.95,
+    n_simulations: int = N_SIMULATIONS,
+    seed: int = SEED,
+) -> pd.DataFrame:
+    """Mean, confidence interval of the mean, and prediction interval of the count for each period.
+
+    Parameters
+    ----------
+    fit
+        A fitted model (:func:`research.trends.models.fit_count_model`).
+    periods
+        Rows with ``t_mid`` and ``exposure_years`` (see :func:`future_periods`).
+    extra
+        Values of the fit's break terms in those periods (e.g. 1 for a level change in force).
+    level, n_simulations, seed
+        Interval level; number of simulations; seed (same inputs → same numbers).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``periods`` with ``mean``, ``mean_low``, ``mean_high``, ``predict_low``, ``predict_high``.
+    """
+    rng = np.random.default_rng(seed)
+    X = design_matrix(periods, fit.centre, extra)[list(fit.params.index)].to_numpy()
+    offset = np.log(periods["exposure_years"].to_numpy(dtype=float))
+    draws = rng.multivariate_normal(fit.params.to_numpy(), fit.cov.to_numpy(), size=n_simulations, method="eigh")
+    mu = np.exp(draws @ X.T + offset)  # simulations × periods
+    counts = _draw_counts(fit, mu, rng)
+    tail = (1 - level) / 2
+    result = periods.copy()
+    result["mean"] = np.exp(X @ fit.params.to_numpy() + offset)
+    result["mean_low"], result["mean_high"] = np.quantile(mu, [tail, 1 - tail], axis=0)
+    result["predict_low"], result["predict_high"] = np.quantile(counts, [tail, 1 - tail], axis=0, method="inverted_cdf")
+    return result
+
+
+def _draw_counts(fit: CountFit, mu: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    if fit.family == "negative_binomial":
+        # The dispersion is uncertain too: draw it on the log scale (delta method for its se).
+        log_sd = fit.alpha_se / fit.alpha if fit.alpha > 0 else 0.0
+        alpha = np.exp(rng.normal(np.log(fit.alpha), log_sd, size=(mu.shape[0], 1)))
+        return rng.negative_binomial(1 / alpha, 1 / (1 + alpha * mu)).astype(float)
+    if fit.family == "quasi_poisson" and fit.scale > 1:
+        # A quasi-Poisson count has variance scale·μ: a gamma–Poisson mixture with that variance.
+        shape = mu / (fit.scale - 1)
+        return rng.poisson(rng.gamma(shape, fit.scale - 1)).astype(float)
+    return rng.poisson(mu).astype(float)

@@ -1,0 +1,136 @@
+"""Pick the observations a count model may use, and refuse series it may not.
+
+One *series* here is one ``series_id`` × ``segment`` of the cleaned counts table: observations in
+different segments are separated by a definition break and are never modelled together. Only rows
+with ``unit == "count"`` and ``value_qualifier == "exact"`` are modelled; the rest are left alone
+(they are not counts, or not exact enough to carry a Poisson likelihood).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from research.errors import InputError
+
+#: Days in an average year: exposure and time are measured in these years.
+DAYS_PER_YEAR = 365.25
+#: Columns a counts table must have for trend work (see docs/CONTRACTS.md).
+REQUIRED_COLUMNS = (
+    "series_id",
+    "unit",
+    "value_qualifier",
+    "value",
+    "period_start",
+    "period_end",
+    "segment",
+)
+
+
+def check_columns(counts: pd.DataFrame, file: str | None = None) -> None:
+    """Raise :class:`InputError` naming the first column the counts table lacks."""
+    for column in REQUIRED_COLUMNS:
+        if column not in counts.columns:
+            raise InputError("counts table lacks a column that trend models need", file=file, column=column)
+
+
+def modelable_rows(counts: pd.DataFrame) -> pd.Series:
+    """Boolean mask of the rows a count model may use (exact counts only)."""
+    return (counts["unit"] == "count") & (counts["value_qualifier"] == "exact")
+
+
+def prepare_series(rows: pd.DataFrame, file: str | None = None) -> pd.DataFrame:
+    """Check one series × segment and add the columns a count model needs.
+
+    Parameters
+    ----------
+    rows
+        The rows of one ``series_id`` and ``segment``. A ``row_number`` column (1-based row in the
+        input file) is used in error messages when present.
+    file
+        Name of the input file, for error messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows sorted by period, with ``count`` (int), ``exposure_days``, ``exposure_years``
+        (``exposure_days / 365.25``), ``t_mid`` (mid-period as decimal year) and ``partial``
+        (period shorter than 360 days or flagged ``partial_period``).
+
+    Raises
+    ------
+    InputError
+        Mixed units or segments, a value that is missing, negative or not a whole number, a period
+        that ends before it starts, overlapping periods, or fewer than two periods with a positive
+        count (the slope of a log-linear model is then not estimable).
+    """
+    rows = rows.copy()
+    if "row_number" not in rows.columns:
+        rows["row_number"] = range(1, len(rows) + 1)
+    series_id = rows["series_id"].iloc[0] if len(rows) else None
+    for column in ("series_id", "segment", "unit"):
+        values = sorted(rows[column].astype(str).unique())
+        if len(values) > 1:
+            raise InputError(f"series mixes several {column} values ({', '.join(values)}); a model needs one", file=file, column=column, value=series_id)
+    if rows["unit"].iloc[0] != "count" or (rows["value_qualifier"] != "exact").any():
+        bad = rows.loc[(rows["unit"] != "count") | (rows["value_qualifier"] != "exact")].iloc[0]
+        raise InputError("only exact counts are modelled", file=file, row=int(bad["row_number"]), column="unit", value=f"{bad['unit']}/{bad['value_qualifier']}")
+    values = pd.to_numeric(rows["value"], errors="coerce")
+    for position, (value, row_number) in enumerate(zip(values, rows["row_number"])):
+        original = rows["value"].iloc[position]
+        if pd.isna(value):
+            raise InputError("count is missing or not a number", file=file, row=int(row_number), column="value", value=original)
+        if value < 0:
+            raise InputError("a count cannot be negative", file=file, row=int(row_number), column="value", value=original)
+        if value != round(value):
+            raise InputError("a count must be a whole number", file=file, row=int(row_number), column="value", value=original)
+    rows["count"] = values.round().astype("int64")
+    rows["period_start"] = pd.to_datetime(rows["period_start"], errors="coerce")
+    rows["period_end"] = pd.to_datetime(rows["period_end"], errors="coerce")
+    for column in ("period_start", "period_end"):
+        missing = rows[column].isna()
+        if missing.any():
+            raise InputError("date missing or unreadable", file=file, row=int(rows.loc[missing, "row_number"].iloc[0]), column=column)
+    backwards = rows["period_end"] < rows["period_start"]
+    if backwards.any():
+        bad = rows.loc[backwards].iloc[0]
+        raise InputError("period ends before it starts", file=file, row=int(bad["row_number"]), column="period_end", value=bad["period_end"].date().isoformat())
+    rows = rows.sort_values(["period_start", "period_end"], kind="mergesort").reset_index(drop=True)
+    previous_end = rows["period_end"].shift()
+    overlap = rows["period_start"] <= previous_end
+    if overlap.any():
+        i = int(overlap.to_numpy().nonzero()[0][0])
+        raise InputError(
+            f"periods overlap ({_span(rows.iloc[i - 1])} and {_span(rows.iloc[i])}); counts of overlapping periods are not independent",
+            file=file,
+            row=int(rows["row_number"].iloc[i]),
+            column="period_start",
+            value=series_id,
+        )
+    rows["exposure_days"] = (rows["period_end"] - rows["period_start"]).dt.days + 1
+    rows["exposure_years"] = rows["exposure_days"] / DAYS_PER_YEAR
+    mid = rows["period_start"] + (rows["period_end"] - rows["period_start"]) / 2
+    rows["t_mid"] = mid.map(decimal_year)
+    flags = rows["flags"].fillna("").astype(str) if "flags" in rows.columns else pd.Series("", index=rows.index)
+    rows["partial"] = (rows["exposure_days"] < 360) | flags.str.contains("partial_period")
+    if len(rows) == 1:
+        raise InputError("only one period; a growth rate needs at least two", file=file, row=int(rows["row_number"].iloc[0]), column="value", value=series_id)
+    positive_times = rows.loc[rows["count"] > 0, "t_mid"].nunique()
+    if positive_times < 2:
+        raise InputError(
+            f"{len(rows)} period(s), {positive_times} with a positive count; a growth rate needs at least two periods with counts above zero",
+            file=file,
+            column="value",
+            value=series_id,
+        )
+    return rows
+
+
+def decimal_year(moment: pd.Timestamp) -> float:
+    """A date as a decimal year (2021-07-02 → about 2021.5), counting the year's actual length."""
+    start = pd.Timestamp(year=moment.year, month=1, day=1)
+    end = pd.Timestamp(year=moment.year + 1, month=1, day=1)
+    return moment.year + (moment - start) / (end - start)
+
+
+def _span(row: pd.Series) -> str:
+    return f"{row['period_start'].date().isoformat()}–{row['period_end'].date().isoformat()}"
