@@ -1,0 +1,108 @@
+"""Outcome words of takedown logs → ``removed``, ``online``, ``pending``, ``unknown``.
+
+Logs record the result of a removal request in the words of whoever kept them: English,
+Japanese, Korean or Indonesian, with or without spaces, in any case. Each word known here maps to
+one outcome; a word that is not known is *not guessed* — the row goes to quarantine, and the word
+can be added to the vocabulary (or to a mapping file) once someone has checked what it means.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+
+OUTCOMES: tuple[str, ...] = ("removed", "online", "pending", "unknown")
+
+#: Words (already normalised by :func:`normalise_word`) for each outcome, by language.
+OUTCOME_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "removed": {
+        "en": ("removed", "taken down", "takedown", "deleted", "content removed", "removed by host"),
+        "ja": ("削除済み", "削除済", "削除", "削除完了", "削除された", "削除確認"),
+        "ko": ("삭제", "삭제됨", "삭제완료", "삭제 완료", "삭제 확인"),
+        "id": ("dihapus", "terhapus", "sudah dihapus", "diturunkan", "sudah diturunkan"),
+    },
+    "online": {
+        "en": ("online", "still online", "live", "not removed", "active", "available", "refused", "declined", "no action", "no action taken", "ignored", "no response"),
+        "ja": ("掲載中", "未削除", "削除されず", "公開中", "残存", "拒否", "対応なし", "無回答"),
+        "ko": ("게시중", "게시 중", "미삭제", "삭제 안됨", "거부", "유지", "무응답"),
+        "id": ("masih tayang", "masih online", "masih ada", "belum dihapus", "tidak dihapus", "ditolak", "aktif", "tidak ada tanggapan"),
+    },
+    "pending": {
+        "en": ("pending", "in progress", "waiting", "awaiting response", "sent", "requested", "under review"),
+        "ja": ("処理中", "対応中", "申請中", "確認中", "依頼済み", "回答待ち"),
+        "ko": ("대기", "대기중", "대기 중", "처리중", "처리 중", "검토중", "검토 중"),
+        "id": ("menunggu", "diproses", "sedang diproses", "dalam proses", "ditinjau"),
+    },
+    "unknown": {
+        "en": ("unknown", "not checked", "unverified", "cannot verify"),
+        "ja": ("不明", "確認不能", "未確認"),
+        "ko": ("알 수 없음", "불명", "미확인"),
+        "id": ("tidak diketahui", "belum dicek", "tidak dapat diverifikasi"),
+    },
+}
+
+_SEPARATORS = re.compile(r"[\s_\-]+")
+
+
+def normalise_word(word: object) -> str:
+    """Fold a vocabulary word to a comparable key: NFKC, case-folded, separators as one space.
+
+    Full-width letters (``ＲＥＭＯＶＥＤ``), ``still_online`` and ``Still-Online`` all meet.
+    """
+    if word is None or (isinstance(word, float) and pd.isna(word)) or word is pd.NA:
+        return ""
+    text = unicodedata.normalize("NFKC", str(word)).casefold().strip()
+    return _SEPARATORS.sub(" ", text).strip(" .!。")
+
+
+def build_lookup(words: Mapping[str, Mapping[str, Iterable[str]]], extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Flatten ``{category: {language: words}}`` (plus ``{word: category}`` extras) to ``{key: category}``.
+
+    Each category also maps to itself, so an already-clean log needs no vocabulary.
+    """
+    lookup: dict[str, str] = {}
+    for category, by_language in words.items():
+        lookup[normalise_word(category)] = category
+        for group in by_language.values():
+            for word in group:
+                lookup[normalise_word(word)] = category
+    for word, category in (extra or {}).items():
+        lookup[normalise_word(word)] = category
+    return lookup
+
+
+def map_words(values: pd.Series, lookup: Mapping[str, str]) -> pd.DataFrame:
+    """Map raw words to categories, working once per distinct word.
+
+    Returns
+    -------
+    DataFrame
+        Indexed like ``values`` with ``category`` (missing where blank or unknown), ``is_blank``
+        and ``is_unknown`` (a non-blank word that the vocabulary does not know).
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    keys = [normalise_word(u) for u in uniques]
+    mapped = pd.array([lookup.get(k) for k in keys] + [None], dtype="string")
+    blank = pd.array([k == "" for k in keys] + [True], dtype="bool")
+    category = mapped.take(codes)  # -1 (missing) picks the trailing sentinel entry
+    is_blank = blank.take(codes)
+    return pd.DataFrame(
+        {"category": category, "is_blank": is_blank, "is_unknown": ~is_blank & pd.isna(category)},
+        index=values.index,
+    )
+
+
+def outcome_lookup(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The outcome vocabulary, optionally extended by an organisation's own words."""
+    bad = sorted({c for c in (extra or {}).values() if c not in OUTCOMES})
+    if bad:
+        raise ValueError(f"mapping sends words to unknown outcome(s) {bad}; allowed: {', '.join(OUTCOMES)}")
+    return build_lookup(OUTCOME_WORDS, extra)
+
+
+def map_outcomes(values: pd.Series, extra: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Map outcome words in any of the four languages to :data:`OUTCOMES` (see :func:`map_words`)."""
+    return map_words(values, outcome_lookup(extra))

@@ -1,0 +1,93 @@
+"""Parsers for single columns of a takedown log: timestamps, countries, AS numbers.
+
+Each returns the parsed column plus a mask of values that could not be read, so the caller can
+quarantine those rows with a reason instead of guessing. Work is done once per distinct value.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pycountry
+
+from research.clean.takedown_schema import TIMESTAMP_DTYPE
+
+_AWARE = r"(?:[zZ]|[+-]\d{2}:?\d{2})$"
+# 2024/1/5, 2024.01.05 and 2024年1月5日 are unambiguous (year first); day-first or month-first
+# dates such as 05/01/2024 are not, so they are not read.
+_YMD = re.compile(r"^(\d{4})[/.年](\d{1,2})[/.月](\d{1,2})日?")
+#: ISO codes reserved for private use: accepted (synthetic logs use them for made-up countries).
+USER_ASSIGNED = {"AA", "ZZ", *(f"Q{c}" for c in "MNOPQRSTUVWXYZ"), *(f"X{c}" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ")}
+_COUNTRY_ALIASES = {"UK": "GB", "EL": "GR"}
+
+
+def _ymd_to_iso(text: str) -> str:
+    return _YMD.sub(lambda m: f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}", text.strip(), count=1)
+
+
+def parse_timestamps(values: pd.Series, timezone: str = "UTC") -> tuple[pd.Series, pd.Series]:
+    """Read ISO 8601 timestamps (or year-first dates) as UTC.
+
+    Parameters
+    ----------
+    values
+        Text such as ``2024-05-01``, ``2024-05-01T09:30:00+09:00``, ``2024/5/1 09:30``.
+    timezone
+        Zone of timestamps written without an offset (e.g. ``Asia/Tokyo`` for a Japanese export).
+
+    Returns
+    -------
+    parsed, bad
+        ``parsed`` in UTC (missing where blank or unreadable); ``bad`` is true where a non-blank
+        value could not be read.
+    """
+    text = values.astype("string").str.strip()
+    blank = text.isna() | (text == "")
+    codes, uniques = pd.factorize(text.mask(blank), use_na_sentinel=True)
+    unique_text = pd.Series(pd.array(uniques, dtype="string")).map(_ymd_to_iso, na_action="ignore").astype("string")
+    aware = unique_text.str.contains(_AWARE, regex=True).fillna(False).astype(bool)
+    parsed = pd.Series(pd.NaT, index=unique_text.index, dtype=TIMESTAMP_DTYPE)
+    if aware.any():
+        parsed[aware] = pd.to_datetime(unique_text[aware], format="ISO8601", utc=True, errors="coerce").astype(TIMESTAMP_DTYPE)
+    if (~aware).any():
+        naive = pd.to_datetime(unique_text[~aware], format="ISO8601", errors="coerce")
+        parsed[~aware] = naive.dt.tz_localize(timezone, nonexistent="shift_forward", ambiguous="NaT").dt.tz_convert("UTC").astype(TIMESTAMP_DTYPE)
+    table = pd.concat([parsed, pd.Series([pd.NaT], dtype=TIMESTAMP_DTYPE)], ignore_index=True)
+    out = pd.Series(table.to_numpy()[codes], index=values.index).astype(TIMESTAMP_DTYPE)
+    return out, ~blank & out.isna()
+
+
+def _country_code(text: str) -> str | None:
+    key = text.strip()
+    upper = key.upper()
+    if upper in USER_ASSIGNED:
+        return upper
+    upper = _COUNTRY_ALIASES.get(upper, upper)
+    try:
+        return pycountry.countries.lookup(upper if len(upper) <= 3 else key).alpha_2
+    except LookupError:
+        return None
+
+
+def parse_countries(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """ISO 3166-1 alpha-2 codes from alpha-2/alpha-3 codes or English names (``UK`` → ``GB``).
+
+    Returns ``(codes, bad)``; blank stays missing, an unknown name is ``bad``.
+    """
+    text = values.astype("string").str.strip()
+    blank = text.isna() | (text == "")
+    codes, uniques = pd.factorize(text.mask(blank), use_na_sentinel=True)
+    found = pd.array([_country_code(u) for u in uniques] + [None], dtype="string")
+    out = pd.Series(found.take(codes), index=values.index, dtype="string")
+    return out, ~blank & out.isna()
+
+
+def parse_asns(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Autonomous system numbers from ``13335`` or ``AS13335``; returns ``(Int64 numbers, bad)``."""
+    text = values.astype("string").str.strip()
+    blank = text.isna() | (text == "")
+    digits = text.str.extract(r"^(?:[Aa][Ss])?\s*(\d{1,10})$", expand=False)
+    numbers = pd.to_numeric(digits, errors="coerce").astype("Int64")
+    numbers = numbers.mask(numbers > 4_294_967_295)
+    return numbers, ~blank & numbers.isna()
