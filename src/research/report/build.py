@@ -1,0 +1,171 @@
+"""Build the report: read what the analysis stages wrote, apply disclosure control, write outputs.
+
+This is the only module of :mod:`research.report` that reads or writes files. Outputs:
+``reports/report.html`` and ``reports/report.md`` (English), ``reports/report.<lang>.{html,md}``
+(other languages), ``reports/tables/*.{csv,tex}`` and ``reports/bundles/<figure>/`` + ``.zip``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from research.config import ProjectPaths
+from research.i18n import message
+from research.report.bundles import write_bundle
+from research.report.citation import Citation, citation
+from research.report.figures import FigureEntry, collect_figures
+from research.report.findings import Finding, concentration_findings, funnel_finding, public_funnel_finding, trend_findings
+from research.report.render import RenderedTable, render_report, rendered_figure
+from research.report.sources import Source
+from research.report.tables import PaperTable, as_html, as_markdown, takedown_table, trends_table, write_paper_table
+
+LANGUAGES = ("en", "id")
+#: The published takedown funnel of the seeds (PAPS, Japan): requested files and files still online.
+PUBLIC_FUNNEL_REQUESTED = ("JP_PAPS_REMOVAL_REQUESTS_TOTAL", "JP_PAPS_REMOVAL_REQUESTS")
+PUBLIC_FUNNEL_ONLINE = ("JP_PAPS_FILES_STILL_ONLINE", "JP_PAPS_REMOVAL_STILL_ONLINE")
+#: Where the networks and takedowns stages leave the tables the report summarises.
+CONCENTRATION_CANDIDATES = ("data/processed/network/concentration.csv", "reports/networks/concentration.csv")
+FUNNEL_CANDIDATES = (
+    "data/processed/takedowns/funnel_files.csv",
+    "data/processed/takedowns/funnel.csv",
+    "reports/takedowns/funnel_files.csv",
+    "reports/takedowns/funnel.csv",
+)
+
+
+@dataclass
+class ReportInputs:
+    """Every table the report reads; ``None`` when the stage that writes it has not run."""
+
+    figures: pd.DataFrame | None
+    counts: pd.DataFrame | None
+    trends: pd.DataFrame | None
+    funnel: pd.DataFrame | None
+    concentration: pd.DataFrame | None
+    package: dict | None
+    files: list[Path]
+
+
+def _first_existing(root: Path, candidates: tuple[str, ...]) -> Path | None:
+    return next((root / c for c in candidates if (root / c).exists()), None)
+
+
+def input_files(paths: ProjectPaths) -> list[Path]:
+    """Files the report depends on (for the pipeline's skip check)."""
+    fixed = [paths.figures_csv, paths.datapackage, paths.manifest, paths.processed / "counts.csv", paths.processed / "trends.csv"]
+    found = [p for p in fixed if p.exists()]
+    for candidates in (CONCENTRATION_CANDIDATES, FUNNEL_CANDIDATES):
+        hit = _first_existing(paths.root, candidates)
+        if hit is not None:
+            found.append(hit)
+    if paths.figures.exists():
+        found += [p for p in paths.figures.rglob("*") if p.is_file() and p.suffix in {".png", ".csv", ".json"}]
+    return sorted(set(found), key=lambda p: p.as_posix())
+
+
+def read_inputs(paths: ProjectPaths) -> ReportInputs:
+    """Read every input that exists."""
+    def table(path: Path | None) -> pd.DataFrame | None:
+        return pd.read_csv(path) if path is not None and path.exists() else None
+
+    package = json.loads(paths.datapackage.read_text(encoding="utf-8")) if paths.datapackage.exists() else None
+    return ReportInputs(
+        figures=table(paths.figures_csv),
+        counts=table(paths.processed / "counts.csv"),
+        trends=table(paths.processed / "trends.csv"),
+        funnel=table(_first_existing(paths.root, FUNNEL_CANDIDATES)),
+        concentration=table(_first_existing(paths.root, CONCENTRATION_CANDIDATES)),
+        package=package,
+        files=input_files(paths),
+    )
+
+
+def _published_value(counts: pd.DataFrame, series_ids: tuple[str, ...]) -> pd.Series | None:
+    for series_id in series_ids:
+        rows = counts[(counts["series_id"] == series_id) & counts["value"].notna()]
+        if not rows.empty:
+            return rows.sort_values("period_end", kind="stable").iloc[-1]
+    return None
+
+
+def gather_findings(inputs: ReportInputs, lang: str) -> list[Finding]:
+    """Findings from trends, the published funnel, the (synthetic) funnel and concentration."""
+    findings: list[Finding] = []
+    if inputs.trends is not None and "status" in inputs.trends.columns:
+        findings += trend_findings(inputs.trends[inputs.trends["status"] == "fitted"], lang)
+    if inputs.counts is not None:
+        requested, online = _published_value(inputs.counts, PUBLIC_FUNNEL_REQUESTED), _published_value(inputs.counts, PUBLIC_FUNNEL_ONLINE)
+        if requested is not None and online is not None:
+            publisher = str(online["publishers"]).split(";")[0]
+            findings.append(public_funnel_finding(publisher, str(online["period_end"])[:4], float(requested["value"]), float(online["value"]), lang))
+    funnel = inputs.funnel
+    if funnel is not None and {"status", "files", "share_low", "share_high"} <= set(funnel.columns):
+        online_row = funnel[funnel["status"] == "still_online"]
+        if not online_row.empty:
+            row = online_row.iloc[0]
+            synthetic = bool(funnel.get("synthetic", pd.Series([True])).astype(bool).any())
+            findings.append(funnel_finding(int(funnel["files"].sum()), int(row["files"]), float(row["share_low"]), float(row["share_high"]), lang, synthetic))
+    if inputs.concentration is not None:
+        preferred = inputs.concentration
+        if "k" in preferred.columns and (preferred["k"] == 5).any():
+            preferred = preferred[preferred["k"] == 5]
+        findings += concentration_findings(preferred, lang, synthetic=True)
+    return findings
+
+
+def paper_tables(inputs: ReportInputs) -> list[PaperTable]:
+    """The tables for papers that the available inputs allow."""
+    tables = []
+    if inputs.trends is not None and not inputs.trends.empty:
+        tables.append(trends_table(inputs.trends))
+    if inputs.funnel is not None and not inputs.funnel.empty:
+        tables.append(takedown_table(inputs.funnel, "takedown_funnel", "table_funnel_title", synthetic=True))
+    if inputs.concentration is not None and not inputs.concentration.empty:
+        tables.append(takedown_table(inputs.concentration, "network_concentration", "table_concentration_title", synthetic=True))
+    return tables
+
+
+def credits(entries: list[FigureEntry]) -> list[Source]:
+    """Every original producer credited by some figure, sorted."""
+    return sorted({s for e in entries for s in e.sources})
+
+
+def report_paths(paths: ProjectPaths, lang: str) -> tuple[Path, Path]:
+    """``report.html``/``report.md`` for English, ``report.<lang>.*`` otherwise."""
+    infix = "" if lang == "en" else f".{lang}"
+    return paths.reports / f"report{infix}.html", paths.reports / f"report{infix}.md"
+
+
+def write_report(paths: ProjectPaths, lang: str, inputs: ReportInputs, entries: list[FigureEntry], tables: list[PaperTable], cite: Citation) -> list[Path]:
+    """Render and write one language's HTML and Markdown report."""
+    figures = [rendered_figure(e, paths.reports, lang) for e in entries]
+    rendered_tables = [
+        RenderedTable(message("report", t.title_key, lang), t.table.synthetic, as_html(t.table.frame), as_markdown(t.table.frame))
+        for t in tables
+    ]
+    common = dict(lang=lang, findings=gather_findings(inputs, lang), figures=figures, tables=rendered_tables, cite=cite, credits=credits(entries))
+    html_path, md_path = report_paths(paths, lang)
+    html_path.parent.mkdir(parents=True, exist_ok=True)
+    html_path.write_text(render_report("html", **common), encoding="utf-8")
+    md_path.write_text(render_report("md", **common), encoding="utf-8")
+    return [html_path, md_path]
+
+
+def build_reports(paths: ProjectPaths, languages: tuple[str, ...] = LANGUAGES) -> list[Path]:
+    """Write tables, bundles and the report in every language; return the files written."""
+    inputs = read_inputs(paths)
+    cite = citation(paths)
+    entries = collect_figures(paths, figures=inputs.figures, counts=inputs.counts, package=inputs.package)
+    tables = paper_tables(inputs)
+    written: list[Path] = []
+    for table in tables:
+        written += write_paper_table(table, paths.tables, message("report", table.title_key, "en"))
+    for entry in entries:
+        written += write_bundle(entry, paths.reports / "bundles", cite)
+    for lang in languages:
+        written += write_report(paths, lang, inputs, entries, tables, cite)
+    return written

@@ -1,0 +1,158 @@
+"""Gather the report's figures: the image, the table behind it, its sources and what it may show.
+
+Figures are found under ``reports/figures/<area>/<stem>.png``. The table behind a figure is
+``<stem>.csv`` beside it when the module that drew it wrote one; otherwise the area's own rule
+applies (a trends figure named after a series shows that series' rows of ``counts.csv``). An
+optional ``<stem>.meta.json`` beside the figure may give ``title``, ``synthetic``, ``origin`` and
+``figure_ids`` (rows of ``figures.csv`` it draws on).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from research.audit.exports import is_count_column
+from research.config import ProjectPaths
+from research.report.disclosure import DisclosedTable, Origin, disclose
+from research.report.sources import Source, datapackage_sources, figure_sources, split_ids, synthetic_source
+
+
+@dataclass(frozen=True)
+class AreaSpec:
+    """What the report knows about one folder of figures."""
+
+    origin: Origin
+    synthetic: bool
+    notebook: str
+    module: str
+
+
+AREAS: dict[str, AreaSpec] = {
+    "trends": AreaSpec("public", False, "01_case_trends", "research.trends"),
+    "takedowns": AreaSpec("takedown_log", True, "02_takedown_outcomes", "research.takedowns"),
+    "networks": AreaSpec("takedown_log", True, "03_hosting_networks", "research.networks"),
+}
+#: Figures from the Google Transparency Report aggregates are public statistics, not a private log.
+PUBLIC_MARKERS = ("google", "transparency", "lumen", "public")
+#: Integer columns in takedown-derived tables that identify rather than count (never suppressed).
+IDENTIFIER_COLUMNS = {"year", "month", "segment", "community", "cluster", "rank", "k", "top_k", "row_number", "period", "step"}
+#: Columns that hold the number of cases a rate rests on, in order of preference.
+DENOMINATOR_COLUMNS = ("n", "requests", "requested", "n_requests", "urls", "n_urls", "files", "n_files", "total", "at_risk", "denominator")
+
+
+@dataclass
+class FigureEntry:
+    """One figure of the report, ready to render and bundle."""
+
+    area: str
+    stem: str
+    image: Path
+    title: str
+    sources: list[Source]
+    table: DisclosedTable
+    notebook: str
+    module: str
+    inputs: list[Path] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return f"{self.area}-{self.stem}"
+
+    @property
+    def synthetic(self) -> bool:
+        return self.table.synthetic
+
+
+def _humanise(stem: str) -> str:
+    return stem.replace("_", " ").replace("-", " ").strip().capitalize()
+
+
+def _read_meta(image: Path) -> dict:
+    meta = image.with_name(image.stem + ".meta.json")
+    return json.loads(meta.read_text(encoding="utf-8")) if meta.exists() else {}
+
+
+def count_and_rate_columns(frame: pd.DataFrame) -> tuple[list[str], dict[str, tuple[str | None, str]]]:
+    """Which columns of a takedown-derived table are counts, and which rates rest on which counts.
+
+    A count is a column the export audit calls a count by its name, or any integer column that
+    does not identify something: over-suppressing an identifier is a readability cost,
+    under-suppressing a count is a privacy leak.
+    """
+    counts = [
+        c for c in frame.columns
+        if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+        and (is_count_column(c) or (pd.api.types.is_integer_dtype(frame[c]) and c.lower() not in IDENTIFIER_COLUMNS))
+    ]
+    denominator = next((c for c in DENOMINATOR_COLUMNS if c in frame.columns), None)
+    rates: dict[str, tuple[str | None, str]] = {}
+    if denominator is not None:
+        for column in frame.columns:
+            lowered = column.lower()
+            if pd.api.types.is_float_dtype(frame[column]) and any(w in lowered for w in ("rate", "share", "proportion")) and not lowered.endswith(("_low", "_high")):
+                rates[column] = (None, denominator)
+    return counts, rates
+
+
+def _trend_rows(counts: pd.DataFrame | None, stem: str) -> pd.DataFrame:
+    if counts is None or "series_id" not in counts.columns:
+        return pd.DataFrame()
+    lowered = stem.lower()
+    match = counts["series_id"].astype(str).str.lower().map(lambda s: lowered == s or lowered.startswith(s + "_") or lowered.startswith(s + "-"))
+    return counts[match].reset_index(drop=True)
+
+
+def figure_entry(
+    image: Path,
+    area: str,
+    *,
+    figures: pd.DataFrame | None,
+    counts: pd.DataFrame | None,
+    package: dict | None,
+) -> FigureEntry:
+    """Describe one figure: its title, the disclosed table behind it and its sources."""
+    spec = AREAS.get(area, AreaSpec("takedown_log", True, "04_report", "research"))
+    meta = _read_meta(image)
+    beside = image.with_suffix(".csv")
+    inputs: list[Path] = []
+    if beside.exists():
+        data = pd.read_csv(beside)
+        inputs.append(beside)
+    elif area == "trends":
+        data = _trend_rows(counts, image.stem)
+    else:
+        data = pd.DataFrame()
+    is_public = area == "trends" or any(m in image.stem.lower() for m in PUBLIC_MARKERS)
+    origin: Origin = meta.get("origin", "public" if is_public else spec.origin)
+    synthetic = bool(meta.get("synthetic", spec.synthetic and not is_public))
+    if "synthetic" in data.columns:
+        synthetic = bool(data["synthetic"].astype(str).str.lower().isin(["true", "1", "synthetic — illustrative"]).any()) or synthetic
+        data = data.drop(columns="synthetic")
+    sources: list[Source] = []
+    figure_ids = list(meta.get("figure_ids", []))
+    if "source_ids" in data.columns:
+        figure_ids += [i for cell in data["source_ids"] for i in split_ids(cell)]
+    if figures is not None and figure_ids:
+        sources += figure_sources(figures, figure_ids)
+    if origin == "public" and package and area != "trends":
+        sources += datapackage_sources(package)
+    if synthetic:
+        sources.append(synthetic_source(f"Synthetic takedown log ({area})"))
+    if origin == "takedown_log":
+        count_columns, rates = count_and_rate_columns(data)
+        table = disclose(data, origin=origin, synthetic=synthetic, count_columns=count_columns, rates=rates, name=str(beside.name))
+    else:
+        table = disclose(data, origin="public", synthetic=synthetic, allowed_url_columns=("source_url",), name=str(beside.name))
+    title = str(meta.get("title") or _humanise(image.stem))
+    return FigureEntry(area, image.stem, image, title, sorted(set(sources)), table, spec.notebook, spec.module, inputs)
+
+
+def collect_figures(paths: ProjectPaths, *, figures: pd.DataFrame | None, counts: pd.DataFrame | None, package: dict | None) -> list[FigureEntry]:
+    """Every figure under ``reports/figures/``, areas in the report's order, files sorted by name."""
+    order = {name: i for i, name in enumerate(AREAS)}
+    images = sorted(paths.figures.glob("*/*.png"), key=lambda p: (order.get(p.parent.name, len(order)), p.parent.name, p.name))
+    return [figure_entry(p, p.parent.name, figures=figures, counts=counts, package=package) for p in images]

@@ -1,0 +1,117 @@
+"""Render the report as one self-contained HTML file and as Markdown, from jinja2 templates.
+
+The HTML embeds every figure as a PNG data URI and its CSS inline, and declares a Content
+Security Policy that forbids any request other than ``data:`` images, so that opening the file
+never contacts a server (the browser test checks this).
+"""
+
+from __future__ import annotations
+
+import base64
+import struct
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+import jinja2
+
+from research.config import SUPPRESSION_THRESHOLD, UNSTABLE_DENOMINATOR
+from research.i18n import message
+from research.report.citation import Citation
+from research.report.figures import FigureEntry
+from research.report.findings import Finding
+from research.report.sources import Source
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+METHODS = ("methods_sources", "methods_trends", "methods_takedowns", "methods_networks", "methods_disclosure")
+LIMITATIONS = ("limitation_reporting", "limitation_breaks", "limitation_small", "limitation_synthetic")
+
+
+@dataclass(frozen=True)
+class RenderedFigure:
+    """A figure as the templates need it: data URI, size, relative paths, definitions note."""
+
+    entry: FigureEntry
+    data_uri: str
+    width: int
+    height: int
+    relative_image: str
+    bundle: str
+    definitions: str
+
+
+@dataclass(frozen=True)
+class RenderedTable:
+    title: str
+    synthetic: bool
+    html: str
+    markdown: str
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not a PNG file")
+    return struct.unpack(">II", data[16:24])
+
+
+def data_uri(path: Path) -> tuple[str, int, int]:
+    """A ``data:image/png;base64,…`` URI for a PNG, with its size in pixels."""
+    data = path.read_bytes()
+    width, height = png_size(data)
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii"), width, height
+
+
+def definitions_note(area: str, lang: str) -> str:
+    key = f"def_{area}" if area in ("trends", "takedowns", "networks") else "def_other"
+    return message("report", key, lang, threshold=SUPPRESSION_THRESHOLD, unstable=UNSTABLE_DENOMINATOR)
+
+
+def rendered_figure(entry: FigureEntry, reports_dir: Path, lang: str) -> RenderedFigure:
+    uri, width, height = data_uri(entry.image)
+    return RenderedFigure(
+        entry, uri, width, height,
+        relative_image=entry.image.relative_to(reports_dir).as_posix(),
+        bundle=f"bundles/{entry.key}.zip",
+        definitions=definitions_note(entry.area, lang),
+    )
+
+
+def environment(fmt: str) -> jinja2.Environment:
+    """The jinja2 environment: HTML autoescaped, Markdown left as written."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=fmt == "html",
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=False,
+    )
+
+
+def render_report(
+    fmt: str,
+    *,
+    lang: str,
+    findings: list[Finding],
+    figures: list[RenderedFigure],
+    tables: list[RenderedTable],
+    cite: Citation,
+    credits: list[Source],
+) -> str:
+    """The report as text, ``fmt`` being ``"html"`` or ``"md"``."""
+    env = environment(fmt)
+    template = env.get_template(f"report.{fmt}.j2")
+    text = template.render(
+        _=partial(message, "report", lang=lang),
+        lang=lang,
+        findings=findings,
+        figures=figures,
+        tables=tables,
+        cite=cite,
+        credits=credits,
+        methods=METHODS,
+        limitations=LIMITATIONS,
+        threshold=SUPPRESSION_THRESHOLD,
+        unstable=UNSTABLE_DENOMINATOR,
+    )
+    return text

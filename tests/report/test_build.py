@@ -1,0 +1,99 @@
+"""The report built from the stand-in project: findings, sources, disclosure, bundles, tables, languages."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import pandas as pd
+import pytest
+import yaml
+
+from research.i18n import LOCALES_DIR
+from research.report.build import build_reports
+from research.report.render import png_size
+
+
+@pytest.fixture()
+def built(project):
+    return project, build_reports(project)
+
+
+def test_every_language_has_every_key():
+    catalogues = {p.parent.name: set(yaml.safe_load(p.read_text(encoding="utf-8"))) for p in LOCALES_DIR.glob("*/report.yml")}
+    assert {"en", "id"} <= set(catalogues)
+    for lang, keys in catalogues.items():
+        assert keys == catalogues["en"], f"{lang}: {sorted(keys ^ catalogues['en'])}"
+
+
+def test_report_states_findings_with_intervals_and_sources(built):
+    root, _ = built
+    html = (root.reports / "report.html").read_text()
+    assert "1.03 per year" not in html  # factor is printed with its interval, not alone
+    assert "factor of 1.03" in html or "consistent with no change" in html
+    assert "0.82 to 1.28" in html
+    assert "99,266" in html and "30,625" in html and "30.9%" in html
+    assert "Korean National Police Agency (2022). Deepfake sex crime cases. https://police.example/news/1" in html
+    assert "How to cite this report" in html
+
+
+def test_report_is_self_contained(built):
+    root, _ = built
+    html = (root.reports / "report.html").read_text()
+    assert html.count('src="data:image/png;base64,') == 2
+    assert "<link" not in html and "<script" not in html and 'src="http' not in html
+
+
+def test_indonesian_report_uses_its_catalogue_and_separators(built):
+    root, _ = built
+    html = (root.reports / "report.id.html").read_text()
+    assert "Temuan utama" in html and "Cara mengutip laporan ini" in html
+    assert "99.266" in html and "30,9%" in html
+    assert (root.reports / "report.id.md").exists()
+
+
+def test_synthetic_figure_is_watermarked_and_its_table_suppressed(built):
+    root, _ = built
+    bundle = root.reports / "bundles" / "takedowns-domains_online"
+    data = pd.read_csv(bundle / "data.csv", dtype=str, keep_default_na=False)
+    assert data["synthetic"].str.startswith("synthetic").all()
+    assert data["n_urls"].tolist() == ["40", "<10"]
+    assert data["online"].tolist() == ["12", "<10"]
+    meta = json.loads((bundle / "metadata.json").read_text())
+    assert meta["synthetic"] is True and meta["origin"] == "takedown_log"
+    md = (root.reports / "report.md").read_text()
+    assert "SYNTHETIC — ILLUSTRATIVE" in md
+
+
+def test_public_figure_bundle_keeps_published_values_and_sources(built):
+    root, _ = built
+    bundle = root.reports / "bundles" / "trends-KR_TEST_CASES"
+    data = pd.read_csv(bundle / "data.csv")
+    assert data["value"].tolist() == [156.0, 160.0]
+    meta = json.loads((bundle / "metadata.json").read_text())
+    assert {s["url"] for s in meta["sources"]} == {"https://police.example/news/1", "https://police.example/news/2"}
+    with zipfile.ZipFile(root.reports / "bundles" / "trends-KR_TEST_CASES.zip") as archive:
+        names = archive.namelist()
+        assert names == sorted(names) and "trends-KR_TEST_CASES/README.md" in names
+        assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_paper_tables_written_as_csv_and_tex(built):
+    root, _ = built
+    tex = (root.tables / "trends_growth.tex").read_text()
+    assert "\\toprule" in tex and "KR\\_TEST\\_CASES" in tex
+    assert pd.read_csv(root.tables / "trends_growth.csv")["growth_factor"].tolist() == [1.0256]
+
+
+def test_rebuild_gives_identical_bytes(built):
+    root, first = built
+    before = {p: p.read_bytes() for p in first}
+    second = build_reports(root)
+    assert sorted(second) == sorted(first)
+    assert all(p.read_bytes() == before[p] for p in second)
+
+
+def test_png_size_reads_header(built):
+    root, _ = built
+    width, height = png_size((root.figures / "trends" / "KR_TEST_CASES.png").read_bytes())
+    assert (width, height) == (1125, 675)
