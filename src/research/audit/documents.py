@@ -36,7 +36,7 @@ import pyarrow.parquet as pq
 MARKUP_SUFFIXES = {".html", ".htm", ".svg", ".xml", ".gexf", ".graphml", ".xhtml"}
 TABLE_SUFFIXES = {".csv", ".tsv"}
 _DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]+")
-_TAG = re.compile(r"<[^>]*>")
+_TAG = re.compile(r"<(?!!--)[^>]*>")  # comments stay: SVG keeps its text there
 _TEX_ESCAPE = re.compile(r"\\([_%&#$])")
 _PDF_STREAM = re.compile(rb"stream\r?\n.*?endstream", re.DOTALL)
 
