@@ -1,0 +1,81 @@
+"""Clusters of domains by how they respond to takedown requests (k-means, k by silhouette).
+
+A domain's response profile: its shrunken non-removal rate, the share of its URLs with no decided
+outcome (pending or unknown), how long removal took when it happened, its size in the log and how
+many other sites share its files. Features are standardised so none dominates by its unit; k is
+the value in 2…8 with the best silhouette score; k-means runs with a fixed seed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.cluster import KMeans
+from sklearn.metrics import silhouette_score
+from sklearn.preprocessing import StandardScaler
+
+from research.config import SEED
+
+PROFILE_FEATURES: tuple[str, ...] = ("eb_rate", "undecided_share", "median_days_to_removal", "log_urls", "log_co_hosting_degree")
+
+
+@dataclass(frozen=True)
+class ProfileClusters:
+    """Cluster of each domain, the mean profile of each cluster and the silhouette of each k tried."""
+
+    membership: pd.DataFrame
+    profiles: pd.DataFrame
+    silhouettes: pd.DataFrame
+
+
+def domain_profiles(status: pd.DataFrame, domain_rates: pd.DataFrame, degree: pd.Series | None = None) -> pd.DataFrame:
+    """One row per domain with the response-profile features (sorted by domain).
+
+    ``median_days_to_removal`` is missing for a domain that removed nothing with a recorded date;
+    it is filled with the median over domains before clustering (and kept missing in this table).
+    """
+    removed = status[status["outcome"].eq("removed") & status["resolved_at"].notna() & status["requested_at"].notna()]
+    days = (removed["resolved_at"] - removed["requested_at"]).dt.total_seconds() / 86400
+    rates = domain_rates.set_index("node")
+    profile = pd.DataFrame(index=rates.index.rename("domain"))
+    profile["eb_rate"] = rates["eb_rate"]
+    profile["undecided_share"] = 1 - rates["decided"] / rates["urls"]
+    profile["median_days_to_removal"] = days.groupby(removed["domain"]).median()
+    profile["log_urls"] = np.log1p(rates["urls"])
+    degrees = degree if degree is not None else pd.Series(0, index=profile.index)
+    profile["log_co_hosting_degree"] = np.log1p(degrees.reindex(profile.index).fillna(0).astype(float))
+    return profile.sort_index().reset_index()
+
+
+def cluster_domains(profile: pd.DataFrame, seed: int = SEED, k_range: range = range(2, 9)) -> ProfileClusters:
+    """k-means on standardised profiles, choosing k by the silhouette score.
+
+    With fewer than four domains there is nothing to cluster: every domain is put in cluster 0.
+    """
+    features = profile[list(PROFILE_FEATURES)].astype(float)
+    features = features.fillna(features.median()).fillna(0.0)
+    scaled = StandardScaler().fit_transform(features)
+    candidates = [k for k in k_range if k < len(profile)]
+    rows, labels_by_k = [], {}
+    for k in candidates:
+        labels = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(scaled)
+        if len(np.unique(labels)) < 2:
+            continue
+        labels_by_k[k] = labels
+        rows.append({"k": k, "silhouette": float(silhouette_score(scaled, labels))})
+    silhouettes = pd.DataFrame(rows, columns=["k", "silhouette"])
+    if silhouettes.empty:
+        labels, chosen = np.zeros(len(profile), dtype=int), 1
+    else:
+        chosen = int(silhouettes.sort_values(["silhouette", "k"], ascending=[False, True]).iloc[0]["k"])
+        labels = labels_by_k[chosen]
+    silhouettes["chosen"] = silhouettes["k"].eq(chosen)
+    # Renumber clusters by their mean shrunken rate (0 = most compliant) so numbers mean something.
+    order = pd.Series(profile["eb_rate"].to_numpy()).groupby(labels).mean().sort_values(kind="mergesort")
+    renumber = {old: new for new, old in enumerate(order.index)}
+    membership = pd.DataFrame({"domain": profile["domain"], "cluster": [renumber[x] for x in labels]})
+    profiles = profile.assign(cluster=membership["cluster"]).groupby("cluster")[list(PROFILE_FEATURES)].mean()
+    profiles.insert(0, "domains", membership.groupby("cluster").size())
+    return ProfileClusters(membership, profiles.reset_index(), silhouettes)
