@@ -1,0 +1,163 @@
+"""Periods: ISO dates, Japanese fiscal years and eras, half-years, quarters, year-to-date releases.
+
+A period is a pair of inclusive dates. :func:`classify_period` names its kind (the vocabulary of
+``counts.csv``'s ``period_kind``) and :func:`exposure_days` its length; :func:`parse_period`
+reads the ways publications write periods (``2024``, ``FY2023``, ``令和3年度``, ``2024H1``,
+``2024Q3``, ``2024-08``, ``2024-01-01/2024-07-31``, ``YTD 2024-07-31``).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from research.errors import ParseError
+
+PERIOD_KINDS = (
+    "calendar_year", "fiscal_year_jp", "half_year", "quarter", "month",
+    "year_to_date", "ytd_increment", "multi_year", "other",
+)
+#: First year of each Japanese era (year 1 of the era).
+JAPANESE_ERAS = {"令和": 2019, "平成": 1989, "昭和": 1926, "R": 2019, "H": 1989, "S": 1926}
+
+
+@dataclass(frozen=True)
+class Period:
+    """An inclusive date interval."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ParseError(f"period ends ({self.end}) before it starts ({self.start})", value=f"{self.start}/{self.end}")
+
+    @property
+    def exposure_days(self) -> int:
+        return exposure_days(self.start, self.end)
+
+
+def parse_date(text: object) -> date:
+    """Read an ISO ``YYYY-MM-DD`` date (full-width digits allowed)."""
+    raw = "" if text is None else str(text)
+    body = unicodedata.normalize("NFKC", raw).strip()
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", body)
+    if not match:
+        raise ParseError("not an ISO date (YYYY-MM-DD)", value=raw)
+    try:
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError as error:
+        raise ParseError(f"impossible date ({error})", value=raw) from error
+
+
+def parse_loose_date(text: object) -> tuple[date, date]:
+    """Read a date known to a day, month or year (``2024-10-22``, ``2024-08``, ``2025``).
+
+    Returns the first and last day it may stand for. Trailing notes in brackets are ignored
+    (``2025 (repo snapshot)``); ``2025/2026`` spans both years.
+    """
+    raw = "" if text is None else str(text)
+    body = re.sub(r"\s*\(.*\)\s*$", "", unicodedata.normalize("NFKC", raw).strip())
+    body = body[:10] if re.match(r"\d{4}-\d{2}-\d{2}T", body) else body
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", body):
+        day = parse_date(body)
+        return day, day
+    match = re.fullmatch(r"(\d{4})-(\d{2})", body)
+    if match:
+        year, month = int(match.group(1)), int(match.group(2))
+        if not 1 <= month <= 12:
+            raise ParseError("impossible month", value=raw)
+        return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+    match = re.fullmatch(r"(\d{4})(?:/(\d{4}))?", body)
+    if match:
+        first = int(match.group(1))
+        last = int(match.group(2) or first)
+        return date(first, 1, 1), date(last, 12, 31)
+    raise ParseError("not a date (YYYY-MM-DD, YYYY-MM or YYYY)", value=raw)
+
+
+def exposure_days(start: date, end: date) -> int:
+    """Days covered by the inclusive period ``start``–``end``."""
+    return (end - start).days + 1
+
+
+def japanese_fiscal_year(year: int) -> Period:
+    """Japanese fiscal year ``year``: 1 April ``year`` to 31 March ``year + 1``."""
+    return Period(date(year, 4, 1), date(year + 1, 3, 31))
+
+
+def _year_end(day: date) -> bool:
+    return day.month == 12 and day.day == 31
+
+
+def _month_end(day: date) -> bool:
+    return day.day == calendar.monthrange(day.year, day.month)[1]
+
+
+def classify_period(start: date, end: date, country: str | None = None) -> str:
+    """Name the kind of the period ``start``–``end`` (see :data:`PERIOD_KINDS`).
+
+    Japanese fiscal years (1 April–31 March) are recognised for ``country == "JP"`` only; a
+    period from 1 January that ends before 31 December, and is not a month, quarter or half,
+    is a year-to-date release.
+    """
+    if end < start:
+        raise ParseError(f"period ends ({end}) before it starts ({start})", value=f"{start}/{end}")
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    whole_months = start.day == 1 and _month_end(end)
+    if start == date(start.year, 1, 1) and end == date(start.year, 12, 31):
+        return "calendar_year"
+    if country == "JP" and start == date(start.year, 4, 1) and end == date(start.year + 1, 3, 31):
+        return "fiscal_year_jp"
+    if whole_months and months == 6 and start.month in (1, 7):
+        return "half_year"
+    if whole_months and months == 3 and start.month in (1, 4, 7, 10):
+        return "quarter"
+    if whole_months and months == 1:
+        return "month"
+    if start.month == 1 and start.day == 1 and end.year == start.year and not _year_end(end):
+        return "year_to_date"
+    if whole_months and months > 12 and months % 12 == 0:
+        return "multi_year"
+    return "other"
+
+
+def parse_period(text: object, country: str | None = None) -> Period:
+    """Read a period as publications write it.
+
+    Accepted: ``2024``; ``FY2023`` or ``2023年度`` (Japanese fiscal year); ``令和3年``/``R3`` (era
+    year) and ``令和3年度`` (era fiscal year); ``2024H1``/``H2 2024``; ``2024Q3``; ``2024-08``;
+    ``2024-01-01/2024-07-31``; ``YTD 2024-07-31`` (1 January to that date).
+    """
+    raw = "" if text is None else str(text)
+    body = unicodedata.normalize("NFKC", raw).strip().replace(" ", "")
+    upper = body.upper()
+    if match := re.fullmatch(r"(\d{4}-\d{2}-\d{2})/(\d{4}-\d{2}-\d{2})", body):
+        return Period(parse_date(match.group(1)), parse_date(match.group(2)))
+    if match := re.fullmatch(r"YTD(\d{4}-\d{2}-\d{2})", upper):
+        end = parse_date(match.group(1))
+        return Period(date(end.year, 1, 1), end)
+    if match := re.fullmatch(r"(?:FY(\d{4})|(\d{4})年度)", upper):
+        return japanese_fiscal_year(int(match.group(1) or match.group(2)))
+    if match := re.fullmatch(r"(令和|平成|昭和|R|H|S)(\d{1,2}|元)年(度)?", body):
+        era_year = 1 if match.group(2) == "元" else int(match.group(2))
+        year = JAPANESE_ERAS[match.group(1)] + era_year - 1
+        return japanese_fiscal_year(year) if match.group(3) else Period(date(year, 1, 1), date(year, 12, 31))
+    if match := re.fullmatch(r"(\d{4})H([12])|H([12])(\d{4})", upper):
+        year = int(match.group(1) or match.group(4))
+        half = int(match.group(2) or match.group(3))
+        return Period(date(year, 1, 1), date(year, 6, 30)) if half == 1 else Period(date(year, 7, 1), date(year, 12, 31))
+    if match := re.fullmatch(r"(\d{4})Q([1-4])", upper):
+        year, quarter = int(match.group(1)), int(match.group(2))
+        first = 3 * quarter - 2
+        return Period(date(year, first, 1), date(year, first + 2, calendar.monthrange(year, first + 2)[1]))
+    if match := re.fullmatch(r"(\d{4})-(\d{2})", body):
+        start, end = parse_loose_date(body)
+        return Period(start, end)
+    if match := re.fullmatch(r"(\d{4})年?", body):
+        year = int(match.group(1))
+        return Period(date(year, 1, 1), date(year, 12, 31))
+    raise ParseError("not a period this parser knows", value=raw)
