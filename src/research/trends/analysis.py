@@ -10,7 +10,7 @@ import pycountry
 
 from research.errors import InputError
 from research.trends.breaks import KNOWN_INTERVENTIONS, BreakFit, BreakSearch, fit_known_break, search_break
-from research.trends.forecast import forecast, future_periods
+from research.trends.forecast import can_forecast, forecast, future_periods
 from research.trends.growth import AnnualGrowth, MannKendall, annual_growth, evidence_note, mann_kendall
 from research.trends.models import CountFit, fit_count_model
 from research.trends.series import check_columns, modelable_rows, prepare_series
@@ -33,6 +33,7 @@ class SeriesTrend:
     status: str
     reason: str = ""
     series: pd.DataFrame | None = None
+    observed: pd.DataFrame | None = None
     fit: CountFit | None = None
     growth: AnnualGrowth | None = None
     trend_test: MannKendall | None = None
@@ -81,6 +82,7 @@ def analyse_series(rows: pd.DataFrame, n_segments: int = 1, file: str | None = N
     mask = modelable_rows(rows)
     base = SeriesTrend(series_id, segment, n_segments, meta, status="refused", n_rows=len(rows), n_rows_excluded=int((~mask).sum()))
     place = place_name(meta["country"])
+    base.observed = rows.loc[mask].copy()
     if not mask.any():
         base.status = "not_modelled"
         units = ", ".join(sorted(rows["unit"].astype(str).unique()))
@@ -99,7 +101,7 @@ def analyse_series(rows: pd.DataFrame, n_segments: int = 1, file: str | None = N
     base.trend_test = mann_kendall(series)
     base.known_breaks = [fit_known_break(series, date, label) for date, label, _ in KNOWN_INTERVENTIONS.get(series_id, [])]
     base.search = search_break(series, fit)
-    if len(series) >= MIN_POINTS_FOR_FIGURE:
+    if len(series) >= MIN_POINTS_FOR_FIGURE and can_forecast(fit):
         base.forecast = forecast(fit, future_periods(series, FORECAST_HORIZON))
     publisher = meta["publishers"].replace(";", " and ") or "the source"
     base.summary = series_summary(
@@ -180,6 +182,7 @@ def trend_row(result: SeriesTrend) -> dict:
         "break_level_low": _nan(),
         "break_level_high": _nan(),
         "break_search": "",
+        "forecast": "",
         "publishers": result.meta["publishers"],
         "source_ids": result.meta["source_ids"],
         "synthetic": result.meta["synthetic"],
@@ -214,6 +217,7 @@ def trend_row(result: SeriesTrend) -> dict:
         sen_percent_per_year=mk.sen_percent,
         evidence_note=evidence_note(len(series)),
         break_search=result.search.describe() if result.search else "",
+        forecast=_forecast_text(result),
     )
     if result.known_breaks:
         brk = result.known_breaks[0]
@@ -227,3 +231,13 @@ def trends_table(results: list[SeriesTrend]) -> pd.DataFrame:
     if table.empty:
         return table
     return table.sort_values(["series_id", "segment"], kind="mergesort").reset_index(drop=True)
+
+
+def _forecast_text(result: SeriesTrend) -> str:
+    """Forecast means and 95% prediction intervals as ``start..end: mean [low, high]`` items."""
+    if result.forecast is None:
+        return f"not_forecast (fewer than {MIN_POINTS_FOR_FIGURE} points or too few residual degrees of freedom)"
+    return "; ".join(
+        f"{row.period_start.date()}..{row.period_end.date()}: {row.mean:.0f} [{row.predict_low:.0f}, {row.predict_high:.0f}]"
+        for row in result.forecast.itertuples()
+    )

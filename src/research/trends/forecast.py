@@ -16,6 +16,15 @@ from research.trends.models import CountFit, design_matrix
 from research.trends.series import DAYS_PER_YEAR, decimal_year
 
 N_SIMULATIONS = 4000
+#: Log of the largest mean count simulated (about 10^15).
+MAX_LOG_MEAN = 34.5
+#: Residual degrees of freedom a forecast needs: with fewer, the interval is not informative.
+MIN_RESIDUAL_DF = 2
+
+
+def can_forecast(fit: CountFit) -> bool:
+    """Whether ``fit`` leaves enough residual degrees of freedom for a forecast to mean anything."""
+    return fit.n_obs - fit.n_params >= MIN_RESIDUAL_DF
 
 
 def future_periods(series: pd.DataFrame, horizon: int) -> pd.DataFrame:
@@ -64,8 +73,10 @@ def forecast(
     rng = np.random.default_rng(seed)
     X = design_matrix(periods, fit.centre, extra)[list(fit.params.index)].to_numpy()
     offset = np.log(periods["exposure_years"].to_numpy(dtype=float))
-    draws = rng.multivariate_normal(fit.params.to_numpy(), fit.cov.to_numpy(), size=n_simulations, method="eigh")
-    mu = np.exp(draws @ X.T + offset)  # simulations × periods
+    draws = _draw_coefficients(fit, n_simulations, rng)
+    # A heavy-tailed draw can imply an absurd mean; capping it keeps the simulation finite and only
+    # touches draws far beyond any reported quantile.
+    mu = np.exp(np.clip(draws @ X.T + offset, None, MAX_LOG_MEAN))  # simulations × periods
     counts = _draw_counts(fit, mu, rng)
     tail = (1 - level) / 2
     result = periods.copy()
@@ -73,6 +84,19 @@ def forecast(
     result["mean_low"], result["mean_high"] = np.quantile(mu, [tail, 1 - tail], axis=0)
     result["predict_low"], result["predict_high"] = np.quantile(counts, [tail, 1 - tail], axis=0, method="inverted_cdf")
     return result
+
+
+def _draw_coefficients(fit: CountFit, n_simulations: int, rng: np.random.Generator) -> np.ndarray:
+    """Coefficient draws: normal for Poisson, multivariate t when the dispersion was estimated.
+
+    The t matches the intervals of :meth:`CountFit.interval`, so that the forecast band is never
+    narrower than the trend's own uncertainty.
+    """
+    shift = rng.multivariate_normal(np.zeros(len(fit.params)), fit.cov.to_numpy(), size=n_simulations, method="eigh")
+    df = fit.n_obs - fit.n_params
+    if fit.family != "poisson" and df > 0:
+        shift = shift / np.sqrt(rng.chisquare(df, size=(n_simulations, 1)) / df)
+    return fit.params.to_numpy() + shift
 
 
 def _draw_counts(fit: CountFit, mu: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -1,0 +1,133 @@
+"""Trend figures: observed counts per year, fitted trend with its interval, forecast, breaks.
+
+One figure per series id. Counts are drawn as a rate per year so that a seven-month period can sit
+beside full years; partial periods are hollow markers, each observation has a bar spanning the
+period it covers. Segments separated by a definition break are drawn apart (no line joins them)
+with a dotted vertical marker; an intervention date is a dash-dot marker. The forecast is dashed
+with a lighter, hatched band (a *prediction* interval for counts, not only for the mean).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from research.i18n import message
+from research.plots.style import OKABE_ITO, PALETTE, new_figure, save_figure, source_caption, watermark_synthetic
+from research.trends.analysis import SeriesTrend
+from research.trends.models import design_matrix
+from research.trends.series import DAYS_PER_YEAR, decimal_year
+
+#: A log y-axis is used when the largest yearly rate is this many times the smallest.
+LOG_SCALE_RANGE = 50
+#: The y-axis reaches this many times the largest observed yearly rate (bands may run beyond).
+BAND_HEADROOM = 2.5
+
+
+def _observed(result: SeriesTrend) -> pd.DataFrame:
+    rows = result.observed if result.observed is not None else pd.DataFrame()
+    if rows.empty:
+        return rows
+    rows = rows.assign(
+        start=pd.to_datetime(rows["period_start"], errors="coerce"),
+        end=pd.to_datetime(rows["period_end"], errors="coerce"),
+        count=pd.to_numeric(rows["value"], errors="coerce"),
+    ).dropna(subset=["start", "end", "count"])
+    rows = rows.loc[(rows["end"] >= rows["start"]) & (rows["count"] >= 0)]
+    days = (rows["end"] - rows["start"]).dt.days + 1
+    flags = rows["flags"].fillna("").astype(str) if "flags" in rows else pd.Series("", index=rows.index)
+    return rows.assign(
+        rate=rows["count"] / (days / DAYS_PER_YEAR),
+        mid=rows["start"] + (rows["end"] - rows["start"]) / 2,
+        partial=(days < 360) | flags.str.contains("partial_period"),
+    ).sort_values(["start", "end"], kind="mergesort")
+
+
+def _trend_band(result: SeriesTrend, points: int = 60) -> pd.DataFrame:
+    """Fitted rate per year and its 95% confidence band over the segment's span."""
+    fit, series = result.fit, result.series
+    dates = pd.date_range(series["period_start"].min(), series["period_end"].max(), periods=points)
+    grid = pd.DataFrame({"t_mid": [decimal_year(d) for d in dates]})
+    X = design_matrix(grid, fit.centre)[["const", "t"]].to_numpy()
+    beta = fit.params[["const", "t"]].to_numpy()
+    cov = fit.cov.loc[["const", "t"], ["const", "t"]].to_numpy()
+    eta = X @ beta
+    se = np.sqrt(np.einsum("ij,jk,ik->i", X, cov, X))
+    q = fit.critical_value()
+    return pd.DataFrame({"date": dates, "rate": np.exp(eta), "low": np.exp(eta - q * se), "high": np.exp(eta + q * se)})
+
+
+def trend_figure(results: Sequence[SeriesTrend], lang: str = "en") -> Figure:
+    """Draw every segment of one series id (see the module docstring for the conventions)."""
+    fig, ax = new_figure()
+    first = results[0]
+    colours = iter(PALETTE)
+    all_rates = []
+    for index, result in enumerate(results):
+        colour = next(colours)
+        rows = _observed(result)
+        if rows.empty:
+            continue
+        all_rates.extend(rows["rate"].tolist())
+        label = message("trends", "figure_observed", lang, segment=result.segment + 1) if len(results) > 1 else message("trends", "figure_observed_one", lang)
+        ax.plot(rows["mid"], rows["rate"], color=colour, linewidth=1, alpha=0.6)
+        ax.hlines(rows["rate"], rows["start"], rows["end"], color=colour, linewidth=2.5, alpha=0.5)
+        full, partial = rows.loc[~rows["partial"]], rows.loc[rows["partial"]]
+        ax.plot(full["mid"], full["rate"], "o", color=colour, label=label, zorder=3)
+        if len(partial):
+            ax.plot(partial["mid"], partial["rate"], "o", markerfacecolor="white", markeredgecolor=colour, markeredgewidth=1.5, label=message("trends", "figure_partial", lang), zorder=3)
+        if result.status == "fitted":
+            band = _trend_band(result)
+            ax.plot(band["date"], band["rate"], color=OKABE_ITO["black"], linewidth=1.2, label=message("trends", "figure_trend", lang, model=result.fit.family.replace("_", " ")) if index == 0 else None)
+            ax.fill_between(band["date"], band["low"], band["high"], color=colour, alpha=0.2, linewidth=0)
+        if result.forecast is not None and index == len(results) - 1:
+            future = result.forecast
+            years = future["exposure_years"].to_numpy()
+            ax.plot(future["period_start"] + (future["period_end"] - future["period_start"]) / 2, future["mean"] / years, "--", color=OKABE_ITO["vermillion"], label=message("trends", "figure_forecast", lang))
+            for row, year_share in zip(future.itertuples(), years):
+                ax.fill_between([row.period_start, row.period_end], row.predict_low / year_share, row.predict_high / year_share, color=OKABE_ITO["vermillion"], alpha=0.12, hatch="//", linewidth=0)
+        if index > 0:
+            ax.axvline(rows["start"].min(), color=OKABE_ITO["black"], linestyle=":", linewidth=1.2, label=message("trends", "figure_definition_break", lang) if index == 1 else None)
+        for brk in result.known_breaks:
+            ax.axvline(pd.Timestamp(brk.date), color=OKABE_ITO["reddish_purple"], linestyle="-.", linewidth=1.2, label=brk.label)
+    # Scale the axis to the observations: an interval from few points may run off the chart,
+    # which is shown honestly by the band leaving the frame rather than by squashing the data.
+    positive = [r for r in all_rates if r > 0]
+    if positive and max(positive) / min(positive) > LOG_SCALE_RANGE:
+        ax.set_yscale("log")
+        ax.set_ylim(min(positive) / BAND_HEADROOM, max(positive) * BAND_HEADROOM)
+    elif positive:
+        ax.set_ylim(0, max(positive) * BAND_HEADROOM)
+    ax.set_ylabel(message("trends", "figure_ylabel", lang, counted=first.meta["counted"]))
+    ax.set_title(_title(first.meta["indicator"]))
+    ax.legend(fontsize=8, loc="upper left")
+    publishers = sorted({p for r in results for p in r.meta["publishers"].split(";") if p})
+    source_ids = sorted({s for r in results for s in r.meta["source_ids"].split(";") if s})
+    note = message("trends", "figure_note", lang, counted=first.meta["counted"], figures=", ".join(source_ids) or "—")
+    source_caption(fig, publishers, note=note)
+    if any(r.meta["synthetic"] for r in results):
+        watermark_synthetic(fig)
+    return fig
+
+
+def _title(indicator: str, width: int = 80) -> str:
+    return indicator if len(indicator) <= width else indicator[: width - 1] + "…"
+
+
+def save_trend_figures(results: Sequence[SeriesTrend], folder: str | os.PathLike[str], min_points: int = 3, lang: str = "en") -> list[Path]:
+    """Save ``<series_id>.{png,svg,pdf}`` for every series id with a fitted segment of ≥ ``min_points``."""
+    by_series: dict[str, list[SeriesTrend]] = {}
+    for result in results:
+        by_series.setdefault(result.series_id, []).append(result)
+    written: list[Path] = []
+    for series_id in sorted(by_series):
+        group = sorted(by_series[series_id], key=lambda r: r.segment)
+        if not any(r.status == "fitted" and len(r.series) >= min_points for r in group):
+            continue
+        written.extend(save_figure(trend_figure(group, lang), Path(folder) / series_id))
+    return written
