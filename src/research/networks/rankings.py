@@ -114,8 +114,8 @@ def shrunken_rates(
     return pd.DataFrame(
         {
             "eb_rate": a / (a + b),
-            "eb_low": stats.beta.ppf(tail, a, b),
-            "eb_high": stats.beta.ppf(1 - tail, a, b),
+            "eb_rate_low": stats.beta.ppf(tail, a, b),
+            "eb_rate_high": stats.beta.ppf(1 - tail, a, b),
         }
     )
 
@@ -126,8 +126,8 @@ def node_rates(status: pd.DataFrame, level: str) -> tuple[pd.DataFrame, BetaPrio
     Returns
     -------
     (DataFrame, BetaPrior)
-        Columns ``level, node, urls, decided, non_removed, non_removal_rate, wilson_low,
-        wilson_high, eb_rate, eb_low, eb_high, prior_mean, prior_strength``, sorted by node; and
+        Columns ``level, node, urls, decided, non_removed, non_removal_rate, non_removal_rate_low,
+        non_removal_rate_high, eb_rate, eb_rate_low, eb_rate_high, prior_mean, prior_strength``, sorted by node; and
         the fitted prior.
     """
     counts = node_counts(status, level)
@@ -137,7 +137,7 @@ def node_rates(status: pd.DataFrame, level: str) -> tuple[pd.DataFrame, BetaPrio
     with np.errstate(invalid="ignore", divide="ignore"):
         rate = np.where(n > 0, k / np.where(n > 0, n, 1), np.nan)
     low, high = wilson_interval(k, n)
-    table = counts.assign(non_removal_rate=rate, wilson_low=low, wilson_high=high)
+    table = counts.assign(non_removal_rate=rate, non_removal_rate_low=low, non_removal_rate_high=high)
     table = pd.concat([table, shrunken_rates(k, n, prior)], axis=1)
     table.insert(0, "level", level)
     table["prior_mean"] = prior.mean
@@ -157,6 +157,6 @@ def ranking(rates: pd.DataFrame, top: int | None = None) -> pd.DataFrame:
     ordered["rank"] = pd.array(np.where(ordered["_has"], ranks, -1), dtype="Int64")
     ordered.loc[~ordered["_has"], "rank"] = pd.NA
     ordered = ordered.drop(columns="_has").reset_index(drop=True)
-    columns = ["level", "rank", "node", "urls", "decided", "non_removed", "non_removal_rate", "wilson_low", "wilson_high", "eb_rate", "eb_low", "eb_high", "prior_mean", "prior_strength"]
+    columns = ["level", "rank", "node", "urls", "decided", "non_removed", "non_removal_rate", "non_removal_rate_low", "non_removal_rate_high", "eb_rate", "eb_rate_low", "eb_rate_high", "prior_mean", "prior_strength"]
     ordered = ordered[columns]
     return ordered.head(top) if top is not None else ordered
