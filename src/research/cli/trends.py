@@ -1,0 +1,38 @@
+"""``research trends``: fit growth models to the cleaned counts and write the table and figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from research.config import paths as project_paths
+from research.errors import ResearchError
+from research.pipeline.s20_trends import build_trends, counts_csv, trend_figures_dir, trends_csv
+
+NAME = "trends"
+app = typer.Typer(help="Growth of count series: models, intervals, breaks, forecasts, plain-language summaries.", no_args_is_help=True)
+
+
+@app.command("fit")
+def fit(
+    counts: Annotated[Path | None, typer.Option("--counts", help="Cleaned counts table (default: data/processed/counts.csv).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Trends table to write (default: data/processed/trends.csv).")] = None,
+    figures: Annotated[Path | None, typer.Option("--figures", help="Folder for figures (default: reports/figures/trends).")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the summaries.")] = "en",
+    root: Annotated[Path | None, typer.Option(help="Project root (default: this repository).")] = None,
+) -> None:
+    """Fit every series × segment of the counts table; write one row each, plus figures."""
+    paths = project_paths(root)
+    out_path = out or trends_csv(paths)
+    try:
+        written = build_trends(counts or counts_csv(paths), out_path, figures or trend_figures_dir(paths), root=paths.root, lang=lang)
+    except ResearchError as error:
+        typer.secho(f"error: {error}", err=True, fg="red")
+        raise typer.Exit(1) from error
+    table = pd.read_csv(out_path)
+    by_status = table["status"].value_counts().sort_index()
+    typer.echo(", ".join(f"{count} {status}" for status, count in by_status.items()) + f" — {out_path}")
+    typer.echo(f"{len(written)} files written")
