@@ -69,9 +69,17 @@ def check_log(log: pd.DataFrame, source: str | None = None) -> None:
         )
 
 
+def synthetic_flags(values: pd.Series) -> pd.Series:
+    """Read a ``synthetic`` column written as bool or as text (``true``/``false``, ``1``/``0``)."""
+    if pd.api.types.is_bool_dtype(values):
+        return values.fillna(False).astype(bool)
+    text = values.astype("string").str.strip().str.lower()
+    return text.isin(["true", "1", "yes"]).fillna(False).astype(bool)
+
+
 def is_synthetic(log: pd.DataFrame) -> bool:
     """True if any row of the log comes from the synthetic generator."""
-    return bool("synthetic" in log.columns and log["synthetic"].fillna(False).astype(bool).any())
+    return bool("synthetic" in log.columns and synthetic_flags(log["synthetic"]).any())
 
 
 def latest_url_status(log: pd.DataFrame, source: str | None = None) -> pd.DataFrame:
@@ -105,7 +113,7 @@ def latest_url_status(log: pd.DataFrame, source: str | None = None) -> pd.DataFr
     frame["content_id"] = frame["content_id"].astype(str)
     frame["url_id"] = frame["url_id"].astype(str)
     frame["domain"] = frame["domain"].astype(str).str.strip().str.lower()
-    frame["synthetic"] = frame["synthetic"].fillna(False).astype(bool)
+    frame["synthetic"] = synthetic_flags(frame["synthetic"])
     requests = frame.groupby("url_id", sort=True).size().rename("requests")
     # The latest check wins; requested_at and the input order break ties so the choice is stable.
     frame["_order"] = np.arange(len(frame))

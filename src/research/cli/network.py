@@ -1,0 +1,55 @@
+"""``research network build``: the hosting-site network of a cleaned takedown log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from research.config import SEED
+from research.config import paths as project_paths
+from research.errors import ResearchError
+from research.i18n import message
+from research.pipeline.s40_networks import write_network_outputs
+
+NAME = "network"
+app = typer.Typer(help="Hosting-site networks behind non-removal (graphs, rankings, model, exports).", no_args_is_help=True)
+
+
+@app.command("build")
+def build(
+    takedowns: Annotated[Path, typer.Argument(help="Cleaned takedown log (takedowns.parquet or .csv).")],
+    out_processed: Annotated[Path | None, typer.Option(help="Folder for the tables (default data/processed/network).")] = None,
+    out_reports: Annotated[Path | None, typer.Option(help="Folder for GEXF/GraphML and node/edge tables (default reports/networks).")] = None,
+    out_figures: Annotated[Path | None, typer.Option(help="Folder for the figures (default reports/figures/networks).")] = None,
+    top: Annotated[int, typer.Option(help="Domains drawn in the network figure and kept in the top rankings.")] = 30,
+    seed: Annotated[int, typer.Option(help="Seed of Louvain, k-means, folds and bootstrap.")] = SEED,
+    lang: Annotated[str, typer.Option(help="Language of figure texts.")] = "en",
+    root: Annotated[Path | None, typer.Option(help="Project root (default: this repository).")] = None,
+) -> None:
+    """Build the co-hosting network, layers, rankings, communities, concentration and model; export for Gephi."""
+    paths = project_paths(root)
+    processed = out_processed or paths.processed / "network"
+    reports = out_reports or paths.reports / "networks"
+    figures = out_figures or paths.figures / "networks"
+    try:
+        result, _ = write_network_outputs(takedowns, processed, reports, figures, top=top, seed=seed, lang=lang, root=paths.root)
+    except ResearchError as error:
+        typer.secho(f"error: {error}", err=True, fg="red")
+        raise typer.Exit(1) from error
+    typer.echo(
+        message(
+            "networks", "built", lang,
+            urls=len(result.status), domains=result.status["domain"].nunique(),
+            edges=len(result.co_hosting_edges), communities=len(result.communities),
+        )
+    )
+    if result.model.fitted:
+        auc = result.model.metrics.set_index("metric").loc["auc_out_of_fold"]
+        typer.echo(message("networks", "model_auc", lang, auc=f"{auc['value']:.3f}", low=f"{auc['low']:.3f}", high=f"{auc['high']:.3f}"))
+    else:
+        typer.echo(message("networks", "model_not_fitted", lang, reason=result.model.reason))
+    if result.synthetic:
+        typer.echo(message("networks", "synthetic_note", lang))
+    typer.echo(message("networks", "written", lang, processed=processed, reports=reports, figures=figures))
