@@ -1,0 +1,38 @@
+"""``research report``: build the advocate report, its tables and bundles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from research.config import paths as project_paths
+from research.errors import ResearchError
+from research.i18n import available_languages
+from research.report.build import LANGUAGES, build_reports
+
+NAME = "report"
+app = typer.Typer(help="The advocate report (self-contained HTML and Markdown), tables for papers, download bundles.", no_args_is_help=True)
+
+
+@app.command("build")
+def build(
+    lang: Annotated[list[str] | None, typer.Option("--lang", help="Language(s) to build (default: en and id).")] = None,
+    root: Annotated[Path | None, typer.Option(help="Project root (default: this repository).")] = None,
+) -> None:
+    """Write reports/report[.<lang>].{html,md}, reports/tables/ and reports/bundles/ from what the pipeline built."""
+    languages = tuple(lang or LANGUAGES)
+    unknown = sorted(set(languages) - set(available_languages()))
+    if unknown:
+        typer.secho(f"error: no catalogue for {', '.join(unknown)}; available: {', '.join(available_languages())}", err=True, fg="red")
+        raise typer.Exit(2)
+    paths = project_paths(root)
+    try:
+        written = build_reports(paths, languages)
+    except ResearchError as error:
+        typer.secho(f"error: {error}", err=True, fg="red")
+        raise typer.Exit(1) from error
+    for path in sorted(p for p in written if p.suffix in {".html", ".md"} and p.parent == paths.reports):
+        typer.echo(path.relative_to(paths.root).as_posix())
+    typer.echo(f"{len(written)} files written")

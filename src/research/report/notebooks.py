@@ -1,0 +1,110 @@
+"""Execute the jupytext notebooks and export them, with byte-identical results across runs.
+
+A notebook is read from its py:percent file (the reviewed source), its ``parameters`` cell is
+overridden with papermill's parameter injection, it is run by nbclient with the project's kernel
+in the notebooks folder, and everything that changes from run to run is removed: execution
+timings, kernel session data, random cell ids and memory addresses in text outputs. The HTML export
+loads nothing from the network (MathJax, require.js and widget URLs are blanked).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+import jupytext
+import nbformat
+from nbclient import NotebookClient
+from nbconvert import HTMLExporter
+from papermill.parameterize import parameterize_notebook
+
+#: The kernel ``make venv`` installs into .venv (``ipykernel install --sys-prefix --name research``).
+KERNEL = "research"
+TIMEOUT_SECONDS = 600
+MEMORY_ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,16}\b")
+#: Notebook-level metadata a rerun would change, or that names the machine.
+VOLATILE_METADATA = ("papermill", "widgets", "execution")
+#: Exporter settings that would make the HTML load scripts from a CDN.
+OFFLINE_EXPORTER = {"mathjax_url": "", "require_js_url": "", "jquery_url": "", "widget_renderer_url": "", "jupyter_widgets_base_url": "", "mermaid_js_url": ""}
+
+
+def read_notebook(source: Path) -> nbformat.NotebookNode:
+    """Read a py:percent (or .ipynb) notebook."""
+    return jupytext.read(source)
+
+
+def _scrub_output(output: nbformat.NotebookNode) -> None:
+    output.get("metadata", {}).pop("execution", None)
+    if "text" in output:
+        output["text"] = MEMORY_ADDRESS.sub("0x…", "".join(output["text"]) if isinstance(output["text"], list) else output["text"])
+    for mime, value in output.get("data", {}).items():
+        if mime.startswith("text/") and isinstance(value, str | list):
+            output["data"][mime] = MEMORY_ADDRESS.sub("0x…", "".join(value) if isinstance(value, list) else value)
+
+
+def strip_volatile(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Remove what changes between runs; cell ids become ``cell-000``, ``cell-001`` …"""
+    notebook = copy.deepcopy(notebook)
+    for key in VOLATILE_METADATA:
+        notebook.metadata.pop(key, None)
+    for index, cell in enumerate(notebook.cells):
+        cell["id"] = f"cell-{index:03d}"
+        for key in VOLATILE_METADATA:
+            cell.metadata.pop(key, None)
+        if not cell.metadata.get("tags", True):
+            del cell.metadata["tags"]
+        for output in cell.get("outputs", []):
+            _scrub_output(output)
+    return notebook
+
+
+def clear_outputs(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook as committed: no outputs, no execution counts, stable ids."""
+    notebook = strip_volatile(notebook)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    return notebook
+
+
+def execute_notebook(
+    source: Path,
+    parameters: Mapping[str, object] | None = None,
+    *,
+    cwd: Path | None = None,
+    kernel: str = KERNEL,
+    timeout: int = TIMEOUT_SECONDS,
+) -> nbformat.NotebookNode:
+    """Run ``source`` top to bottom with ``parameters`` injected after its ``parameters`` cell.
+
+    Raises ``nbclient.exceptions.CellExecutionError`` naming the failing cell when one fails.
+    """
+    notebook = read_notebook(source)
+    notebook.metadata["kernelspec"] = {"name": kernel, "display_name": "Python (research)", "language": "python"}
+    for cell in notebook.cells:
+        cell.metadata.setdefault("tags", [])  # papermill looks for tags on every cell
+    notebook.metadata.setdefault("papermill", {})
+    if parameters:
+        notebook = parameterize_notebook(notebook, dict(parameters), report_mode=False)
+    client = NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name=kernel,
+        resources={"metadata": {"path": str(cwd or source.parent)}},
+        record_timing=False,
+    )
+    client.execute()
+    return strip_volatile(notebook)
+
+
+def write_executed(notebook: nbformat.NotebookNode, ipynb: Path) -> list[Path]:
+    """Write the executed notebook and its HTML export beside it (``.html``)."""
+    ipynb.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, ipynb)
+    exporter = HTMLExporter(**OFFLINE_EXPORTER)
+    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": ipynb.stem}})
+    html = ipynb.with_suffix(".html")
+    html.write_text(body, encoding="utf-8")
+    return [ipynb, html]

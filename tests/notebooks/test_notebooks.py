@@ -1,0 +1,48 @@
+"""Every notebook runs top to bottom on small parameters with the project's kernel, and stays thin."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import jupytext
+import pytest
+
+from research.config import paths
+from research.report.notebooks import clear_outputs, execute_notebook
+
+NOTEBOOKS = paths().notebooks
+SOURCES = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.py"))
+
+
+def test_the_four_notebooks_exist_paired():
+    names = [p.stem for p in SOURCES]
+    assert names == ["01_case_trends", "02_takedown_outcomes", "03_hosting_networks", "04_report"]
+    for source in SOURCES:
+        assert source.with_suffix(".ipynb").exists(), f"{source.name} has no paired .ipynb"
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_notebook_is_thin_and_parameterised(source):
+    notebook = jupytext.read(source)
+    assert notebook.metadata["kernelspec"]["name"] == "research"
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    assert "parameters" in code[0].metadata.get("tags", []), "the first code cell must be tagged parameters"
+    for cell in code:
+        tree = ast.parse(cell.source)
+        assert not [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.ClassDef | ast.AsyncFunctionDef | ast.Lambda)], cell.source
+    assert sum(c.cell_type == "markdown" for c in notebook.cells) >= 3
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_committed_ipynb_has_no_outputs_and_matches_py(source):
+    committed = jupytext.read(source.with_suffix(".ipynb"))
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in committed.cells if c.cell_type == "code")
+    assert [c.source for c in committed.cells] == [c.source for c in jupytext.read(source).cells]
+
+
+def test_case_trends_runs_on_small_counts(small_counts):
+    notebook = execute_notebook(NOTEBOOKS / "01_case_trends.py", {"counts_path": str(small_counts), "small": True}, cwd=NOTEBOOKS)
+    text = "".join(str(o) for c in notebook.cells for o in c.get("outputs", []))
+    assert "JP_SMALL_REPORTS" in text and "image/png" in text
+    assert "0x7f" not in text
