@@ -21,7 +21,7 @@ def test_posterior_mean_by_hand():
     # 3 of 3 online: (2 + 3) / (10 + 3) = 5/13; 200 of 1000: (2 + 200) / (10 + 1000) = 0.2.
     out = shrunken_rates(np.array([3, 200]), np.array([3, 1000]), BetaPrior(2.0, 8.0))
     assert out["eb_rate"].tolist() == pytest.approx([5 / 13, 202 / 1010])
-    assert (out["eb_low"] < out["eb_rate"]).all() and (out["eb_rate"] < out["eb_high"]).all()
+    assert (out["eb_rate_low"] < out["eb_rate"]).all() and (out["eb_rate"] < out["eb_rate_high"]).all()
 
 
 def _status(counts: dict[str, tuple[int, int]]) -> pd.DataFrame:
@@ -68,7 +68,7 @@ def test_eb_interval_coverage_by_simulation():
     prior = fit_beta_prior(hits, trials)
     assert prior.mean == pytest.approx(0.25, abs=0.03)
     out = shrunken_rates(hits, trials, prior)
-    coverage = np.mean((out["eb_low"] <= true_rate) & (true_rate <= out["eb_high"]))
+    coverage = np.mean((out["eb_rate_low"] <= true_rate) & (true_rate <= out["eb_rate_high"]))
     assert 0.92 <= coverage <= 0.98
 
 
@@ -83,4 +83,4 @@ def test_nodes_without_decided_urls_have_no_rate_and_no_rank():
     table = ranking(node_rates(status, "domain")[0])
     assert table["node"].tolist() == ["b.com", "a.com", "c.com"]
     assert table["rank"].tolist()[:2] == [1, 2] and pd.isna(table["rank"].iloc[2])
-    assert np.isnan(table.loc[2, "wilson_low"]) and table.loc[2, "urls"] == 1
+    assert np.isnan(table.loc[2, "non_removal_rate_low"]) and table.loc[2, "urls"] == 1
