@@ -69,6 +69,12 @@ def pseudonymise(values: pd.Series, key: bytes) -> pd.Series:
     Missing values stay missing.
     """
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    digests = [hmac.new(key, str(u).encode("utf-8"), hashlib.sha256).hexdigest()[:PSEUDONYM_LENGTH] for u in uniques]
+    # Copying a keyed HMAC object skips re-deriving the key pads for every value.
+    base = hmac.new(key, digestmod=hashlib.sha256)
+    digests = []
+    for value in uniques:
+        mac = base.copy()
+        mac.update(str(value).encode("utf-8"))
+        digests.append(mac.hexdigest()[:PSEUDONYM_LENGTH])
     table = pd.array(digests + [None], dtype="string")
     return pd.Series(table.take(codes), index=values.index, dtype="string")

@@ -45,7 +45,10 @@ def parse_timestamps(values: pd.Series, timezone: str = "UTC") -> tuple[pd.Serie
     text = values.astype("string").str.strip()
     blank = text.isna() | (text == "")
     codes, uniques = pd.factorize(text.mask(blank), use_na_sentinel=True)
-    unique_text = pd.Series(pd.array(uniques, dtype="string")).map(_ymd_to_iso, na_action="ignore").astype("string")
+    unique_text = pd.Series(pd.array(uniques, dtype="string"))
+    year_first = unique_text.str.contains(r"^\s*\d{4}[/.年]", regex=True).fillna(False).astype(bool)
+    if year_first.any():
+        unique_text[year_first] = unique_text[year_first].map(_ymd_to_iso).astype("string")
     aware = unique_text.str.contains(_AWARE, regex=True).fillna(False).astype(bool)
     parsed = pd.Series(pd.NaT, index=unique_text.index, dtype=TIMESTAMP_DTYPE)
     if aware.any():
@@ -54,7 +57,8 @@ def parse_timestamps(values: pd.Series, timezone: str = "UTC") -> tuple[pd.Serie
         naive = pd.to_datetime(unique_text[~aware], format="ISO8601", errors="coerce")
         parsed[~aware] = naive.dt.tz_localize(timezone, nonexistent="shift_forward", ambiguous="NaT").dt.tz_convert("UTC").astype(TIMESTAMP_DTYPE)
     table = pd.concat([parsed, pd.Series([pd.NaT], dtype=TIMESTAMP_DTYPE)], ignore_index=True)
-    out = pd.Series(table.to_numpy()[codes], index=values.index).astype(TIMESTAMP_DTYPE)
+    # take() on the datetime array keeps it vectorised; code -1 (blank) picks the trailing NaT.
+    out = pd.Series(table.array.take(codes), index=values.index)
     return out, ~blank & out.isna()
 
 

@@ -113,9 +113,11 @@ def clean_takedown_log(
     urls = normalise_urls(text["url"])
     url_id = pseudonymise(urls["url_normalised"], key)
     # The quarantine may show a bad URL's pseudonym (of the raw text) but never the text itself.
-    raw_pseudonym = "hmac:" + pseudonymise(text["url"], key)
-    for reason in urls["reason"].dropna().unique():
-        flag(urls["reason"] == reason, "url", f"url {reason}".replace("_", " "), shown=raw_pseudonym.where(text["url"].notna(), ""))
+    bad_url = urls["reason"].notna()
+    raw_pseudonym = pd.Series("", index=frame.index, dtype="string")
+    raw_pseudonym[bad_url] = ("hmac:" + pseudonymise(text["url"][bad_url], key)).fillna("")
+    for reason in sorted(urls["reason"].dropna().unique()):
+        flag(urls["reason"] == reason, "url", f"url {reason}".replace("_", " "), shown=raw_pseudonym)
 
     stamps = {}
     for column in ("requested_at", "checked_at", "resolved_at"):

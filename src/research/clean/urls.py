@@ -24,6 +24,7 @@ from functools import lru_cache
 from urllib.parse import quote
 
 import idna
+import numpy as np
 import pandas as pd
 import tldextract
 
@@ -77,20 +78,33 @@ def _clean_query(query: str) -> str:
     return "&".join(kept)
 
 
-def _clean_path(path: str) -> str:
-    if not path:
-        return "/"
-    if not path.isascii():
-        path = quote(path, safe=_PATH_SAFE)
-    path = re.sub(r"%[0-9a-fA-F]{2}", lambda m: m.group(0).upper(), path)
-    return path.rstrip("/") or "/"
+def _quote_path(path: str) -> str:
+    return quote(path, safe=_PATH_SAFE)
+
+
+def _upper_escapes(path: str) -> str:
+    return re.sub(r"%[0-9a-fA-F]{2}", lambda m: m.group(0).upper(), path)
+
+
+def clean_paths(paths: pd.Series) -> pd.Series:
+    """Escape non-ASCII characters, upper-case percent escapes, drop trailing slashes; ``""`` → ``/``."""
+    paths = paths.fillna("").astype("string")
+    non_ascii = ~paths.str.isascii()
+    if non_ascii.any():
+        paths[non_ascii] = _map_unique(paths[non_ascii], _quote_path).astype("string")
+    lower_escape = paths.str.contains(r"%[0-9a-f][0-9a-fA-F]|%[0-9A-F][a-f]", regex=True)
+    if lower_escape.any():
+        paths[lower_escape] = _map_unique(paths[lower_escape], _upper_escapes).astype("string")
+    paths = paths.str.replace(r"/+$", "", regex=True)
+    return paths.mask(paths == "", "/")
 
 
 def _map_unique(values: pd.Series, func) -> pd.Series:
     """Apply ``func`` once per distinct value of ``values``."""
     codes, uniques = pd.factorize(values)
-    results = [func(u) for u in uniques]
-    return pd.Series([results[c] for c in codes] if len(codes) else [], index=values.index, dtype=object)
+    results = np.empty(len(uniques), dtype=object)
+    results[:] = [func(u) for u in uniques]
+    return pd.Series(results[codes], index=values.index, dtype=object)
 
 
 def normalise_urls(urls: pd.Series) -> pd.DataFrame:
@@ -151,8 +165,11 @@ def _normalise_unique(raw: pd.Series) -> pd.DataFrame:
         reason[unpacked.index] = unpacked["reason"].astype("string")
 
     ok = reason.isna()
-    path = _map_unique(parts["path"][ok].fillna(""), _clean_path).astype("string")
-    query = _map_unique(parts["query"][ok].fillna(""), _clean_query).astype("string")
+    path = clean_paths(parts["path"][ok])
+    query = parts["query"][ok].fillna("")
+    has_query = query != ""
+    if has_query.any():
+        query[has_query] = _map_unique(query[has_query], _clean_query).astype("string")
     port_text = (":" + port.str.lstrip("0")).where(keep_port, "")
     normalised = scheme[ok] + "://" + ascii_host[ok] + port_text[ok] + path + ("?" + query).where(query != "", "")
     url_normalised = pd.Series(pd.NA, index=raw.index, dtype="string")
