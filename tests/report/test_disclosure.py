@@ -75,3 +75,17 @@ def test_bare_domains_and_host_only_urls_pass():
 def test_unknown_origin_is_an_error():
     with pytest.raises(ValueError):
         disclose(pd.DataFrame({"n": [1]}), origin="private")  # type: ignore[arg-type]
+
+
+def test_disclosing_a_disclosed_table_changes_nothing():
+    once = disclose(_log_table(), origin="takedown_log", count_columns=["requested", "online"], rates={"non_removal_rate": ("online", "requested")}).frame
+    twice = disclose(once.drop(columns="non_removal_rate_unstable"), origin="takedown_log", count_columns=["requested", "online"], rates={"non_removal_rate": ("online", "requested")}).frame
+    assert twice.astype(str).equals(once.astype(str))
+
+
+def test_a_count_that_is_not_a_number_is_named():
+    from research.errors import ParseError
+
+    with pytest.raises(ParseError) as error:
+        suppress_counts(pd.DataFrame({"n": ["12", "lots"]}), ["n"])
+    assert "row 2" in str(error.value) and "'n'" in str(error.value)

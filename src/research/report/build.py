@@ -27,14 +27,10 @@ LANGUAGES = ("en", "id")
 #: The published takedown funnel of the seeds (PAPS, Japan): requested files and files still online.
 PUBLIC_FUNNEL_REQUESTED = ("JP_PAPS_REMOVAL_REQUESTS_TOTAL", "JP_PAPS_REMOVAL_REQUESTS")
 PUBLIC_FUNNEL_ONLINE = ("JP_PAPS_FILES_STILL_ONLINE", "JP_PAPS_REMOVAL_STILL_ONLINE")
-#: Where the networks and takedowns stages leave the tables the report summarises.
-CONCENTRATION_CANDIDATES = ("data/processed/network/concentration.csv", "reports/networks/concentration.csv")
-FUNNEL_CANDIDATES = (
-    "data/processed/takedowns/funnel_files.csv",
-    "data/processed/takedowns/funnel.csv",
-    "reports/takedowns/funnel_files.csv",
-    "reports/takedowns/funnel.csv",
-)
+#: Where the networks and takedowns stages leave the tables the report summarises (glob patterns,
+#: first match in sorted order wins).
+CONCENTRATION_CANDIDATES = ("data/processed/network/**/concentration.csv", "reports/networks/**/concentration.csv")
+FUNNEL_CANDIDATES = ("data/processed/takedowns/**/funnel*.csv", "reports/takedowns/**/funnel*.csv")
 
 
 @dataclass
@@ -51,7 +47,11 @@ class ReportInputs:
 
 
 def _first_existing(root: Path, candidates: tuple[str, ...]) -> Path | None:
-    return next((root / c for c in candidates if (root / c).exists()), None)
+    for pattern in candidates:
+        found = sorted(p for p in root.glob(pattern) if p.is_file())
+        if found:
+            return found[0]
+    return None
 
 
 def input_files(paths: ProjectPaths) -> list[Path]:
@@ -103,12 +103,13 @@ def gather_findings(inputs: ReportInputs, lang: str) -> list[Finding]:
             publisher = str(online["publishers"]).split(";")[0]
             findings.append(public_funnel_finding(publisher, str(online["period_end"])[:4], float(requested["value"]), float(online["value"]), lang))
     funnel = inputs.funnel
-    if funnel is not None and {"status", "files", "share_low", "share_high"} <= set(funnel.columns):
-        online_row = funnel[funnel["status"] == "still_online"]
-        if not online_row.empty:
-            row = online_row.iloc[0]
-            synthetic = bool(funnel.get("synthetic", pd.Series([True])).astype(bool).any())
-            findings.append(funnel_finding(int(funnel["files"].sum()), int(row["files"]), float(row["share_low"]), float(row["share_high"]), lang, synthetic))
+    if funnel is not None and {"group_kind", "unit", "status", "n", "total", "share_low", "share_high"} <= set(funnel.columns):
+        online = funnel[(funnel["group_kind"] == "all") & (funnel["unit"] == "file") & (funnel["status"] == "still_online")]
+        numbers = online[["n", "total", "share_low", "share_high"]].apply(pd.to_numeric, errors="coerce").dropna()
+        if not numbers.empty:
+            row = numbers.iloc[0]
+            synthetic = "synthetic" in funnel.columns
+            findings.append(funnel_finding(int(row["total"]), int(row["n"]), float(row["share_low"]), float(row["share_high"]), lang, synthetic))
     if inputs.concentration is not None:
         preferred = inputs.concentration
         if "k" in preferred.columns and (preferred["k"] == 5).any():
@@ -123,7 +124,10 @@ def paper_tables(inputs: ReportInputs) -> list[PaperTable]:
     if inputs.trends is not None and not inputs.trends.empty:
         tables.append(trends_table(inputs.trends))
     if inputs.funnel is not None and not inputs.funnel.empty:
-        tables.append(takedown_table(inputs.funnel, "takedown_funnel", "table_funnel_title", synthetic=True))
+        funnel = inputs.funnel
+        if "group_kind" in funnel.columns:
+            funnel = funnel[funnel["group_kind"] == "all"].reset_index(drop=True)
+        tables.append(takedown_table(funnel, "takedown_funnel", "table_funnel_title", synthetic=True))
     if inputs.concentration is not None and not inputs.concentration.empty:
         tables.append(takedown_table(inputs.concentration, "network_concentration", "table_concentration_title", synthetic=True))
     return tables

@@ -22,7 +22,7 @@ from typing import Literal
 import pandas as pd
 
 from research.config import SUPPRESSION_THRESHOLD, UNSTABLE_DENOMINATOR
-from research.errors import PrivacyError
+from research.errors import ParseError, PrivacyError
 
 Origin = Literal["public", "takedown_log"]
 
@@ -104,12 +104,24 @@ def suppress_counts(
     label = suppressed_label(threshold)
     suppressed = 0
     for column in count_columns:
-        numbers = pd.to_numeric(out[column], errors="raise")
+        numbers = _counts_of(out[column], column, label)
         small = numbers.notna() & (numbers < threshold)
         suppressed += int(small.sum())
         shown = numbers.map(lambda v: "" if pd.isna(v) else f"{int(v)}" if float(v).is_integer() else f"{v}")
-        out[column] = shown.where(~small, label).astype(object)
+        already = out[column].astype("string").fillna("") == label
+        out[column] = shown.where(~small, label).where(~already, label).astype(object)
     return out, suppressed
+
+
+def _counts_of(values: pd.Series, column: str, label: str) -> pd.Series:
+    """Numbers of a count column; cells already suppressed (``label``) become missing."""
+    text = values.astype("string")
+    numbers = pd.to_numeric(values.where(text != label), errors="coerce")
+    bad = numbers.isna() & values.notna() & (text != label) & (text.str.strip() != "")
+    if bad.any():
+        row = int(bad.to_numpy().nonzero()[0][0])
+        raise ParseError("not a count", column=column, row=row + 1, value=values.iloc[row])
+    return numbers
 
 
 def flag_unstable(
@@ -124,7 +136,7 @@ def flag_unstable(
     """
     out = table.copy()
     for rate, denominator in rates.items():
-        out[f"{rate}_unstable"] = pd.to_numeric(table[denominator], errors="raise") <= limit
+        out[f"{rate}_unstable"] = pd.to_numeric(table[denominator], errors="coerce").fillna(0) <= limit
     return out
 
 
@@ -168,7 +180,9 @@ def disclose(
     notes: list[str] = []
     if origin == "takedown_log":
         rates = dict(rates or {})
-        numbers = {c: pd.to_numeric(table[c], errors="raise") for c in {*count_columns, *(n for n, _ in rates.values() if n), *(d for _, d in rates.values())}}
+        label = suppressed_label(threshold)
+        # An already-suppressed count ("<10") is missing here, and counts as small: fillna(0).
+        numbers = {c: _counts_of(table[c], c, label).fillna(0) for c in {*count_columns, *(n for n, _ in rates.values() if n), *(d for _, d in rates.values())}}
         for rate, (numerator, denominator) in rates.items():
             hidden = numbers[denominator] < threshold
             if numerator:

@@ -36,6 +36,10 @@ AREAS: dict[str, AreaSpec] = {
     "takedowns": AreaSpec("takedown_log", True, "02_takedown_outcomes", "research.takedowns"),
     "networks": AreaSpec("takedown_log", True, "03_hosting_networks", "research.networks"),
 }
+#: Folder under ``data/processed/`` where each area keeps its tables.
+PROCESSED_DIRS = {"takedowns": "takedowns", "networks": "network"}
+#: The table behind a figure when no ``<stem>.csv`` lies beside it (figure stem → table stem).
+FIGURE_TABLES = {"co_hosting_network": "rankings", "lorenz": "lorenz", "funnel": "funnel", "time_to_removal": "time_to_removal"}
 #: Figures from the Google Transparency Report aggregates are public statistics, not a private log.
 PUBLIC_MARKERS = ("google", "transparency", "lumen", "public")
 #: Integer columns in takedown-derived tables that identify rather than count (never suppressed).
@@ -57,10 +61,7 @@ class FigureEntry:
     notebook: str
     module: str
     inputs: list[Path] = field(default_factory=list)
-
-    @property
-    def key(self) -> str:
-        return f"{self.area}-{self.stem}"
+    key: str = ""
 
     @property
     def synthetic(self) -> bool:
@@ -113,14 +114,16 @@ def figure_entry(
     figures: pd.DataFrame | None,
     counts: pd.DataFrame | None,
     package: dict | None,
+    key: str | None = None,
+    table_candidates: tuple[Path, ...] = (),
 ) -> FigureEntry:
     """Describe one figure: its title, the disclosed table behind it and its sources."""
     spec = AREAS.get(area, AreaSpec("takedown_log", True, "04_report", "research"))
     meta = _read_meta(image)
-    beside = image.with_suffix(".csv")
+    beside = next((c for c in table_candidates if c.exists()), image.with_suffix(".csv"))
     inputs: list[Path] = []
     if beside.exists():
-        data = pd.read_csv(beside)
+        data = pd.read_csv(beside, dtype={"synthetic": "string"})
         inputs.append(beside)
     elif area == "trends":
         data = _trend_rows(counts, image.stem)
@@ -148,11 +151,35 @@ def figure_entry(
     else:
         table = disclose(data, origin="public", synthetic=synthetic, allowed_url_columns=("source_url",), name=str(beside.name))
     title = str(meta.get("title") or _humanise(image.stem))
-    return FigureEntry(area, image.stem, image, title, sorted(set(sources)), table, spec.notebook, spec.module, inputs)
+    return FigureEntry(area, image.stem, image, title, sorted(set(sources)), table, spec.notebook, spec.module, inputs, key or f"{area}-{image.stem}")
 
 
 def collect_figures(paths: ProjectPaths, *, figures: pd.DataFrame | None, counts: pd.DataFrame | None, package: dict | None) -> list[FigureEntry]:
     """Every figure under ``reports/figures/``, areas in the report's order, files sorted by name."""
     order = {name: i for i, name in enumerate(AREAS)}
-    images = sorted(paths.figures.glob("*/*.png"), key=lambda p: (order.get(p.parent.name, len(order)), p.parent.name, p.name))
-    return [figure_entry(p, p.parent.name, figures=figures, counts=counts, package=package) for p in images]
+    images = sorted(paths.figures.glob("*/**/*.png"), key=lambda p: (order.get(_area(paths, p), len(order)), p.relative_to(paths.figures).as_posix()))
+    return [
+        figure_entry(p, _area(paths, p), figures=figures, counts=counts, package=package, key=_key(paths, p), table_candidates=table_candidates(paths, p))
+        for p in images
+    ]
+
+
+def table_candidates(paths: ProjectPaths, image: Path) -> tuple[Path, ...]:
+    """Where the table behind ``image`` may be: beside it, then in its area's processed or report folder."""
+    relative = image.relative_to(paths.figures)
+    area, sub = relative.parts[0], Path(*relative.parts[1:-1]) if len(relative.parts) > 2 else Path()
+    stem = FIGURE_TABLES.get(image.stem, image.stem)
+    found = [image.with_suffix(".csv")]
+    if area in PROCESSED_DIRS:
+        found.append(paths.processed / PROCESSED_DIRS[area] / sub / f"{stem}.csv")
+    found.append(paths.reports / area / sub / f"{stem}.csv")
+    return tuple(found)
+
+
+def _area(paths: ProjectPaths, image: Path) -> str:
+    return image.relative_to(paths.figures).parts[0]
+
+
+def _key(paths: ProjectPaths, image: Path) -> str:
+    """``networks/synthetic/lorenz.png`` → ``networks-synthetic-lorenz``."""
+    return "-".join(image.relative_to(paths.figures).with_suffix("").parts)
