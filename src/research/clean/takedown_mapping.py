@@ -87,7 +87,8 @@ def read_generic_log(path: str | os.PathLike[str], mapping: ColumnMapping | None
     if absent:
         raise SchemaError(f"the mapping names column(s) {absent} that the file does not have; it has {list(table.columns)}", file=str(path), column=absent[0])
     renamed = table.rename(columns={source: target for target, source in mapping.columns.items()})
-    renamed = renamed.loc[:, [c for c in LOG_COLUMNS if c in renamed.columns]]
+    # ``synthetic`` is not part of the format; the synthetic generator adds it so the log says what it is.
+    renamed = renamed.loc[:, [c for c in (*LOG_COLUMNS, "synthetic") if c in renamed.columns]]
     missing = [c for c in REQUIRED_COLUMNS if c not in renamed.columns]
     if missing:
         raise SchemaError(

@@ -180,3 +180,14 @@ def _as_text(rng, world, site, file_of_url, request_index, channel, language, ou
         }
     )
     return table.sort_values(["request_id", "url"], kind="mergesort").reset_index(drop=True)
+
+
+def write_synth_log(log: pd.DataFrame, path) -> "Path":
+    """Write the synthetic log as CSV; ``.gz`` paths are gzipped with a fixed timestamp (same bytes each run)."""
+    from pathlib import Path
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    compression = {"method": "gzip", "mtime": 0} if path.suffix == ".gz" else None
+    log.to_csv(path, index=False, lineterminator="\n", encoding="utf-8", compression=compression)
+    return path

@@ -1,0 +1,64 @@
+"""``research takedowns``: clean a takedown log, or generate the synthetic example log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from research.config import SEED
+from research.config import paths as project_paths
+from research.errors import ResearchError
+from research.i18n import message
+
+NAME = "takedowns"
+app = typer.Typer(help="Takedown logs: clean a log into the documented table, or make the synthetic example.", no_args_is_help=True)
+
+
+@app.command("clean")
+def clean(
+    log: Annotated[Path, typer.Argument(help="The log file: CSV (generic) or Lumen JSON.", exists=True, dir_okay=False)],
+    out: Annotated[Path, typer.Option("--out", help="Folder for takedowns.parquet/.csv, quarantine.csv, quality.csv.")],
+    log_format: Annotated[str, typer.Option("--format", help="generic (CSV in the documented format or with --mapping) or lumen.")] = "generic",
+    mapping: Annotated[Path | None, typer.Option("--mapping", help="YAML/CSV file naming your export's columns (and extra words).", exists=True, dir_okay=False)] = None,
+    synthetic: Annotated[bool, typer.Option("--synthetic", help="The log is synthetic: mark rows synthetic, use the published demo key.")] = False,
+    public_sample: Annotated[bool, typer.Option("--public-sample", help="The log is already public in full (e.g. Lumen's sample): use the published demo key.")] = False,
+    key_file: Annotated[Path | None, typer.Option("--key-file", help="HMAC key file for real data (default: $RESEARCH_HMAC_KEY or ~/.config/research/hmac.key).")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the summary.")] = "en",
+) -> None:
+    """Clean LOG: normalise URLs into pseudonyms and domains, map outcome words, quarantine the rest."""
+    from research.clean.takedown_files import clean_log_file, write_cleaned
+
+    try:
+        result = clean_log_file(log, log_format, mapping, synthetic=synthetic, public_sample=public_sample, key_file=key_file)
+        parameters = {"format": log_format, "mapping": mapping.name if mapping else None, "synthetic": synthetic, "public_sample": public_sample}
+        write_cleaned(result, out, inputs=[log] + ([mapping] if mapping else []), parameters=parameters)
+    except ResearchError as error:
+        typer.secho(f"error: {error}", err=True, fg="red")
+        raise typer.Exit(1) from error
+    quality = dict(zip(result.quality["metric"], result.quality["value"], strict=True))
+    typer.echo(message("takedowns", "clean_summary", lang, rows_in=quality["rows_in"], rows_out=quality["rows_out"], rows_quarantined=quality["rows_quarantined"], out=out))
+
+
+@app.command("synth")
+def synth(
+    out: Annotated[Path, typer.Option("--out", help="CSV file to write (.csv or .csv.gz).")],
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = SEED,
+    files: Annotated[int | None, typer.Option("--files", help="Number of files (default: the NPO's 99,266); statuses keep its proportions.")] = None,
+    root: Annotated[Path | None, typer.Option(help="Project root (default: this repository).")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the summary.")] = "en",
+) -> None:
+    """Generate the seeded synthetic example log (synthetic — illustrative) in the documented format."""
+    from research.takedowns.seeds import scaled_counts, seed_funnel
+    from research.takedowns.synth import synth_log, write_synth_log
+
+    try:
+        funnel = seed_funnel(project_paths(root).figures_csv)
+        counts = scaled_counts(funnel, files if files is not None else funnel.total)
+        log = synth_log(counts, seed=seed)
+        write_synth_log(log, out)
+    except (ResearchError, ValueError) as error:
+        typer.secho(f"error: {error}", err=True, fg="red")
+        raise typer.Exit(1) from error
+    typer.echo(message("takedowns", "synth_summary", lang, files=sum(counts.values()), rows=len(log), out=out))
