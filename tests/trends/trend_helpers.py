@@ -7,11 +7,14 @@ import pandas as pd
 
 
 def make_series(counts, exposure_days=None, first_year: int = 2015) -> pd.DataFrame:
-    """A counts table of one series with calendar years (or given exposures) from ``first_year``."""
+    """A counts table of one series: calendar years from ``first_year``, or periods of the given days
+    starting on 1 January of successive years."""
     n = len(counts)
     starts = pd.to_datetime([f"{first_year + i}-01-01" for i in range(n)])
-    days = np.full(n, 365) if exposure_days is None else np.asarray(exposure_days)
-    ends = starts + pd.to_timedelta(days - 1, unit="D")
+    if exposure_days is None:
+        ends = pd.to_datetime([f"{first_year + i}-12-31" for i in range(n)])
+    else:
+        ends = starts + pd.to_timedelta(np.asarray(exposure_days) - 1, unit="D")
     return pd.DataFrame(
         {
             "series_id": "TEST",

@@ -28,15 +28,14 @@ def can_forecast(fit: CountFit) -> bool:
 
 
 def future_periods(series: pd.DataFrame, horizon: int) -> pd.DataFrame:
-    """``horizon`` calendar years after the last observed period (a partial last year is completed)."""
-    last_end = series["period_end"].max()
-    first_year = last_end.year + 1 if (last_end.month, last_end.day) == (12, 31) else last_end.year
-    if first_year == last_end.year:
-        # The last period ended mid-year: the forecast starts with the rest of that year.
-        starts = [last_end + pd.Timedelta(days=1)] + [pd.Timestamp(year=first_year + k, month=1, day=1) for k in range(1, horizon)]
-    else:
-        starts = [pd.Timestamp(year=first_year + k, month=1, day=1) for k in range(horizon)]
-    ends = [pd.Timestamp(year=s.year, month=12, day=31) for s in starts]
+    """``horizon`` year-long periods, the first starting the day after the last observed period.
+
+    After calendar years these are calendar years; after a fiscal year, fiscal years; after a
+    year-to-date figure (January–July), August–July years.
+    """
+    start = series["period_end"].max() + pd.Timedelta(days=1)
+    starts = [start + pd.DateOffset(years=k) for k in range(horizon)]
+    ends = [s + pd.DateOffset(years=1) - pd.Timedelta(days=1) for s in starts]
     frame = pd.DataFrame({"period_start": starts, "period_end": ends})
     frame["exposure_days"] = (frame["period_end"] - frame["period_start"]).dt.days + 1
     frame["exposure_years"] = frame["exposure_days"] / DAYS_PER_YEAR
