@@ -1,0 +1,218 @@
+"""Privacy by construction: private logs stay out of git, keys are required, nothing uses the network."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+import uuid
+
+import pandas as pd
+import pytest
+import yaml
+from pytest_socket import SocketBlockedError, disable_socket, enable_socket, socket_allow_hosts
+
+from research.clean.pseudonyms import DEMO_KEY, load_key
+from research.clean.takedowns import clean_takedown_log
+from research.config import DEFAULT_ROOT, HMAC_KEY_ENV
+from research.config import paths as project_paths
+from research.errors import PrivacyError
+from research.pipeline import run_pipeline
+
+LOOPBACK = ["127.0.0.1", "::1", "localhost"]
+
+
+def _git(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", *args], cwd=DEFAULT_ROOT, capture_output=True, text=True)
+
+
+def test_git_tracks_nothing_under_data_raw_private():
+    listed = _git("ls-files", "--", "data/raw/private")
+    assert listed.returncode == 0 and listed.stdout == ""
+
+
+def test_git_ignores_a_file_placed_in_data_raw_private():
+    private = DEFAULT_ROOT / "data" / "raw" / "private"
+    created_dir = not private.exists()
+    private.mkdir(parents=True, exist_ok=True)
+    probe = private / f"probe-{uuid.uuid4().hex}.csv"
+    probe.write_text("url\nhttps://example.com/secret\n")
+    try:
+        assert _git("check-ignore", "-q", str(probe.relative_to(DEFAULT_ROOT))).returncode == 0
+        assert _git("status", "--porcelain", "--", "data/raw/private").stdout == ""
+    finally:
+        probe.unlink()
+        if created_dir:
+            private.rmdir()
+
+
+def _hooks() -> dict[str, dict]:
+    config = yaml.safe_load((DEFAULT_ROOT / ".pre-commit-config.yaml").read_text())
+    return {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
+
+
+@pytest.mark.parametrize(
+    "path, refused",
+    [("data/raw/private/police_export.csv", True), ("data/raw/private/sub/log.xlsx", True),
+     ("data/raw/figures.csv", False), ("docs/private/data/raw.md", False)],
+)
+def test_pre_commit_refuses_private_files(path, refused):
+    hook = _hooks()["refuse-private-data"]
+    assert hook["language"] == "fail"
+    assert bool(re.search(hook["files"], path)) is refused
+
+
+def test_pre_commit_strips_and_refuses_notebook_outputs():
+    hooks = _hooks()
+    assert "nbstripout" in hooks
+    assert re.search(hooks["refuse-notebook-outputs"]["files"], "notebooks/01_case_trends.ipynb")
+    assert "audit notebooks" in hooks["refuse-notebook-outputs"]["entry"]
+    assert re.search(hooks["refuse-key-files"]["files"], "hmac.key") and re.search(hooks["refuse-key-files"]["files"], ".env")
+
+
+def test_committed_notebooks_carry_no_outputs():
+    from research.audit.notebooks import notebook_output_findings
+
+    tracked = [DEFAULT_ROOT / p for p in _git("ls-files", "*.ipynb").stdout.split()]
+    assert notebook_output_findings(tracked).empty
+
+
+def test_a_missing_key_for_real_data_is_a_privacy_error(monkeypatch, tmp_path):
+    monkeypatch.delenv(HMAC_KEY_ENV, raising=False)
+    with pytest.raises(PrivacyError, match=HMAC_KEY_ENV):
+        load_key(key_file=tmp_path / "absent.key")
+    monkeypatch.setenv(HMAC_KEY_ENV, DEMO_KEY.decode())
+    with pytest.raises(PrivacyError, match="demo key"):
+        load_key()
+    monkeypatch.setenv(HMAC_KEY_ENV, "short")
+    with pytest.raises(PrivacyError, match="16 bytes"):
+        load_key()
+    assert load_key(synthetic=True) == DEMO_KEY
+
+
+@pytest.fixture
+def no_network():
+    """Block every Python socket for the duration of a test."""
+    disable_socket(allow_unix_socket=False)
+    try:
+        yield
+    finally:
+        enable_socket()
+
+
+def test_the_guard_really_blocks_sockets(no_network):
+    import socket
+
+    with pytest.raises(SocketBlockedError):
+        socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+
+
+def _small_log() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "request_id": ["R1", "R1", "R2", "R3"],
+            "content_id": ["C1", "C1", "C2", "C2"],
+            "url": ["https://www.Site-A.com/v/1?utm_source=x", "http://mirror.co.jp/a", "https://例え.jp/パス", "not a url"],
+            "requested_at": ["2024-01-02", "2024-01-02", "2024-02-01", "2024-02-01"],
+            "checked_at": ["2024-01-09", "2024-01-09", "2024-02-03", "2024-02-03"],
+            "outcome": ["削除済み", "게시중", "dihapus", "removed"],
+        },
+        dtype="string",
+    )
+
+
+def test_cleaning_takedowns_and_networks_run_with_sockets_disabled(no_network):
+    from research.clean.numbers import parse_number
+    from research.clean.periods import parse_period
+    from research.clean.urls import normalise_urls
+    from research.networks.build import build_network
+    from research.takedowns.funnel import funnel_tables
+    from research.takedowns.seeds import FILE_STATUSES
+    from research.takedowns.synth import synth_log
+
+    assert parse_number("1천202").value == 1202
+    assert parse_period("2024-01-01/2024-12-31").start.year == 2024
+    assert normalise_urls(pd.Series(["https://例え.jp/x"], dtype="string"))["domain"].iloc[0] == "xn--r8jz45g.jp"
+    small = clean_takedown_log(_small_log(), key=DEMO_KEY, synthetic=True)
+    assert len(small.table) + small.quarantine["row_number"].nunique() == 4
+    assert set(small.table["domain"]) == {"site-a.com", "mirror.co.jp", "xn--r8jz45g.jp"}
+    log = synth_log(dict(zip(FILE_STATUSES, [120, 20, 50, 5])), seed=1)
+    cleaned = clean_takedown_log(log.drop(columns="synthetic"), key=DEMO_KEY, synthetic=True)
+    assert len(cleaned.table) + cleaned.quarantine["row_number"].nunique() == len(log)
+    assert not funnel_tables(cleaned.table).empty
+    assert not build_network(cleaned.table, bootstrap_replicates=20).nodes.empty
+
+
+_GUARD = textwrap.dedent(
+    '''
+    """Installed through PYTHONPATH into every Python process of the test (notebook kernels too)."""
+    import os, socket
+
+    _LOG = os.environ["RESEARCH_NETWORK_GUARD_LOG"]
+    _LOCAL = {"127.0.0.1", "::1", "localhost", "", None}
+
+    def _refuse(what):
+        with open(_LOG, "a") as log:
+            log.write(what + "\\n")
+        raise OSError("network access attempted during the no-network test: " + what)
+
+    _connect, _connect_ex, _getaddrinfo = socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo
+
+    def connect(self, address):
+        if self.family in (socket.AF_INET, socket.AF_INET6) and address[0] not in _LOCAL:
+            _refuse(f"connect {address[0]}")
+        return _connect(self, address)
+
+    def connect_ex(self, address):
+        if self.family in (socket.AF_INET, socket.AF_INET6) and address[0] not in _LOCAL:
+            _refuse(f"connect {address[0]}")
+        return _connect_ex(self, address)
+
+    def getaddrinfo(host, *args, **kwargs):
+        if host not in _LOCAL:
+            _refuse(f"resolve {host}")
+        return _getaddrinfo(host, *args, **kwargs)
+
+    socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo = connect, connect_ex, getaddrinfo
+    '''
+)
+
+
+@pytest.mark.slow
+def test_the_whole_pipeline_runs_without_network(tmp_path, monkeypatch):
+    """``run_pipeline`` on a copy of ``data/raw``: Python sockets may reach loopback only.
+
+    In this process pytest-socket refuses any host but loopback (notebook kernels talk to their
+    client over loopback). Child processes — notebook kernels — get the same rule from a
+    ``sitecustomize`` on ``PYTHONPATH`` that logs and refuses any other connection or DNS lookup.
+    """
+    guard = tmp_path / "guard"
+    guard.mkdir()
+    (guard / "sitecustomize.py").write_text(_GUARD)
+    log = tmp_path / "network.log"
+    log.write_text("")
+    monkeypatch.setenv("PYTHONPATH", f"{guard}")
+    monkeypatch.setenv("RESEARCH_NETWORK_GUARD_LOG", str(log))
+    monkeypatch.delenv(HMAC_KEY_ENV, raising=False)
+    root = tmp_path / "project"
+    shutil.copytree(DEFAULT_ROOT / "data" / "raw", root / "data" / "raw", ignore=shutil.ignore_patterns("private"))
+    if (DEFAULT_ROOT / "notebooks").exists():
+        shutil.copytree(DEFAULT_ROOT / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    import socket
+
+    true_connect = socket.socket.connect
+    socket_allow_hosts(LOOPBACK, allow_unix_socket=True)
+    try:
+        results = run_pipeline(project_paths(root), force=True, progress=False)
+    finally:
+        enable_socket()
+        socket.socket.connect = true_connect
+    assert [r.name for r in results][-1] == "audit"
+    assert all(r.status == "built" for r in results)
+    assert log.read_text() == ""
+    assert (root / "reports" / "audit" / "export_findings.csv").read_text() == "file,line,row,column,kind,excerpt\n"
+    # The guard itself works in a child process (so a silent log above means something).
+    probe = subprocess.run([sys.executable, "-c", "import socket; socket.getaddrinfo('example.org', 80)"], capture_output=True, text=True)
+    assert probe.returncode != 0 and "resolve example.org" in log.read_text()
