@@ -69,6 +69,7 @@ COUNTS_SCHEMA = pa.DataFrameSchema(
     ],
     strict=True,
     ordered=True,
+    coerce=True,
 )
 
 QUARANTINE_COLUMNS = ["figure_id", "row_number", "column", "value", "reason"]
@@ -82,6 +83,7 @@ QUARANTINE_SCHEMA = pa.DataFrameSchema(
     },
     strict=True,
     ordered=True,
+    coerce=True,
 )
 
 QUALITY_COLUMNS = ["kind", "series_id", "period", "figure_ids", "explanation"]
@@ -95,6 +97,7 @@ QUALITY_SCHEMA = pa.DataFrameSchema(
     },
     strict=True,
     ordered=True,
+    coerce=True,
 )
 
 
