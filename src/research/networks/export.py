@@ -71,7 +71,7 @@ def write_graphml(graph: nx.Graph, path: str | os.PathLike[str]) -> Path:
     check_scalar_attributes(graph)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = "\n".join(nx.generate_graphml(graph, encoding="utf-8", prettyprint=True, named_key_ids=True)) + "\n"
+    text = "\n".join(nx.generate_graphml(graph, encoding="utf-8", prettyprint=True)) + "\n"
     path.write_text(text, encoding="utf-8")
     return path
 
