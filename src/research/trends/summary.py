@@ -23,7 +23,7 @@ def format_percent(value: float, signed: bool = False) -> str:
     """A percentage for a sentence: whole numbers from 10% up, one decimal below."""
     if not np.isfinite(value):
         return "∞"
-    text = f"{abs(value):.0f}%" if abs(value) >= 10 else f"{abs(value):.1f}%"
+    text = f"{abs(value):.0f}%" if abs(value) >= 9.95 else f"{abs(value):.1f}%"
     if signed:
         return ("+" if value >= 0 else "−") + text
     return text
