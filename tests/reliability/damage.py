@@ -82,7 +82,8 @@ def duplicated_column(name: str) -> Callable[[Table], Damaged]:
     def apply(table: Table) -> Damaged:
         header, rows = table
         i = header.index(name)
-        return _utf8(header + [name], [r + [r[i]] for r in rows])
+        # The copy disagrees with the original: a reader must not pick one silently.
+        return _utf8(header + [name], [r + [r[i] + "0"] for r in rows])
 
     return apply
 
