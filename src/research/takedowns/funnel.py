@@ -50,10 +50,13 @@ def file_status(table: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     DataFrame
         ``content_id`` (and ``by``), ``urls``, ``removed``, ``not_removed``, ``unknown``, ``status``.
     """
-    latest = latest_per_url(table)
+    return _file_status(latest_per_url(table), by)
+
+
+def _file_status(latest: pd.DataFrame, by: str | None) -> pd.DataFrame:
     keys = ["content_id"] + ([by] if by else [])
     if by:
-        latest[by] = latest[by].astype("string").fillna(NOT_RECORDED)
+        latest = latest.assign(**{by: latest[by].astype("string").fillna(NOT_RECORDED)})
     flags = pd.DataFrame(
         {
             "urls": 1,
@@ -74,14 +77,21 @@ def file_status(table: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
 
 def file_funnel_counts(table: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     """Files per status, overall (``group_kind = "all"``) or per ``by`` group, in the long count shape."""
-    status = file_status(table, by)
+    return _file_counts(latest_per_url(table), by)
+
+
+def _file_counts(latest: pd.DataFrame, by: str | None) -> pd.DataFrame:
+    status = _file_status(latest, by)
     group = status[by] if by else pd.Series("all", index=status.index)
     return _long_counts(group, status["status"], FILE_STATUSES, by or "all", "file")
 
 
 def url_funnel_counts(table: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     """URLs (latest outcome per file and URL) per outcome, overall or per ``by`` group."""
-    latest = latest_per_url(table)
+    return _url_counts(latest_per_url(table), by)
+
+
+def _url_counts(latest: pd.DataFrame, by: str | None) -> pd.DataFrame:
     group = latest[by].astype("string").fillna(NOT_RECORDED) if by else pd.Series("all", index=latest.index)
     return _long_counts(group, latest["outcome"], URL_OUTCOMES, by or "all", "url")
 
@@ -115,8 +125,9 @@ def with_intervals(counts: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
 
 def funnel_tables(table: pd.DataFrame, groupings: tuple[str, ...] = GROUPINGS) -> pd.DataFrame:
     """Every funnel at once: per file and per URL, overall and by each grouping, with intervals."""
-    parts = [file_funnel_counts(table), url_funnel_counts(table)]
+    latest = latest_per_url(table)  # once: every funnel below reads the same latest outcomes
+    parts = [_file_counts(latest, None), _url_counts(latest, None)]
     for by in groupings:
         if by in table.columns:
-            parts += [file_funnel_counts(table, by), url_funnel_counts(table, by)]
+            parts += [_file_counts(latest, by), _url_counts(latest, by)]
     return with_intervals(pd.concat(parts, ignore_index=True))

@@ -158,23 +158,25 @@ def _as_text(rng, world, site, file_of_url, request_index, channel, language, ou
     host = pd.Series(np.where(www, "www.", ""), dtype="string") + pd.Series(domain, dtype="string")
     upper = rng.random(n) < 0.05
     host = host.where(~upper, host.str.upper())
-    token = pd.Series(np.arange(n) * 7919 % 1_000_003 + 1_000_003 * (np.arange(n) // 1_000_003), dtype="int64").map(lambda v: f"{v:x}")
+    # A bijective scramble of the row number: unique, but not in row order.
+    token = pd.Series(np.arange(n) * 7919 % 1_000_003 + 1_000_003 * (np.arange(n) // 1_000_003)).astype("string")
     kind = pd.Series(rng.choice(np.array(["v", "watch", "img", "p"]), size=n), dtype="string")
     tail = pd.Series(np.select([rng.random(n) < 0.1, rng.random(n) < 0.1], ["/?utm_source=share&utm_medium=x", "/"], ""), dtype="string")
     url = "https://" + host + "/" + kind + "/" + token.astype("string") + tail
-    lang = np.asarray(LANGUAGES)[language]
-    outcome_word = [WORDS[lg][OUTCOME_CODES[o]] for lg, o in zip(lang, outcome, strict=True)]
-    channel_word = [WORDS[lg][CHANNELS[c]] for lg, c in zip(lang, channel, strict=True)]
+    outcome_words = np.array([[WORDS[lg][o] for o in OUTCOME_CODES] for lg in LANGUAGES], dtype=object)
+    channel_words = np.array([[WORDS[lg][c] for c in CHANNELS] for lg in LANGUAGES], dtype=object)
+    outcome_word = outcome_words[language, outcome]
+    channel_word = channel_words[language, channel]
     table = pd.DataFrame(
         {
-            "request_id": pd.Series(request_index + 1, dtype="int64").map(lambda v: f"SYN-R{v:07d}").astype("string"),
-            "content_id": pd.Series(file_of_url + 1, dtype="int64").map(lambda v: f"syn-file-{v:06d}").astype("string"),
+            "request_id": "SYN-R" + pd.Series(request_index + 1).astype("string").str.zfill(7),
+            "content_id": "syn-file-" + pd.Series(file_of_url + 1).astype("string").str.zfill(6),
             "url": url,
             **times,
             "outcome": pd.Series(outcome_word, dtype="string"),
             "channel": pd.Series(channel_word, dtype="string"),
             "hosting_provider": pd.Series(sites["provider"].to_numpy()[site], dtype="string"),
-            "asn": pd.Series(sites["asn"].to_numpy()[site], dtype="int64").map(lambda v: f"AS{v}").astype("string"),
+            "asn": "AS" + pd.Series(sites["asn"].to_numpy()[site]).astype("string"),
             "country": pd.Series(sites["country"].to_numpy()[site], dtype="string"),
             "synthetic": "true",
         }
@@ -188,6 +190,6 @@ def write_synth_log(log: pd.DataFrame, path) -> "Path":
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    compression = {"method": "gzip", "mtime": 0} if path.suffix == ".gz" else None
+    compression = {"method": "gzip", "mtime": 0, "compresslevel": 1} if path.suffix == ".gz" else None
     log.to_csv(path, index=False, lineterminator="\n", encoding="utf-8", compression=compression)
     return path

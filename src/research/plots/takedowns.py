@@ -1,0 +1,80 @@
+"""Takedown figures: the per-file funnel with Wilson intervals, and Kaplan–Meier curves by channel."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from research.i18n import message
+from research.plots.style import PALETTE, new_figure, save_figure, source_caption, watermark_synthetic
+
+FILE_STATUSES = ("fully_removed", "partly_removed", "still_online", "unknown")
+#: Kaplan–Meier curves are drawn up to this many days (most removals happen well within it).
+KM_HORIZON_DAYS = 180
+
+
+def funnel_figure(
+    funnel: pd.DataFrame,
+    stem: str | os.PathLike[str],
+    *,
+    sources: Sequence[str],
+    synthetic: bool,
+    lang: str = "en",
+    note: str | None = None,
+) -> list[Path]:
+    """Horizontal bars: share of files per status, with Wilson 95% intervals and ``n / total``.
+
+    ``funnel`` is the long funnel table (``with_intervals``); rows with ``group_kind == "all"`` and
+    ``unit == "file"`` are drawn.
+    """
+    rows = funnel[(funnel["group_kind"] == "all") & (funnel["unit"] == "file")].set_index("status").reindex(list(FILE_STATUSES))
+    fig, ax = new_figure()
+    positions = np.arange(len(FILE_STATUSES))[::-1]
+    share = rows["share"].to_numpy(dtype=float)
+    errors = np.vstack([share - rows["share_low"].to_numpy(dtype=float), rows["share_high"].to_numpy(dtype=float) - share])
+    ax.barh(positions, share, color=[PALETTE[2], PALETTE[1], PALETTE[3], "#999999"], xerr=errors, capsize=3)
+    labels = [message("takedowns", f"funnel_status_{s}", lang) for s in FILE_STATUSES]
+    ax.set_yticks(positions, labels)
+    for y, (n, total, value) in zip(positions, zip(rows["n"], rows["total"], share, strict=True), strict=True):
+        ax.text(min(value + 0.02, 0.9), y, f"{int(n):,} / {int(total):,}", va="center", fontsize=8.5)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel(message("takedowns", "funnel_xlabel", lang))
+    ax.set_title(message("takedowns", "funnel_title", lang))
+    ax.grid(axis="y", visible=False)
+    source_caption(fig, sources, note)
+    if synthetic:
+        watermark_synthetic(fig)
+    return save_figure(fig, stem)
+
+
+def km_figure(
+    curves: pd.DataFrame,
+    stem: str | os.PathLike[str],
+    *,
+    sources: Sequence[str],
+    synthetic: bool,
+    lang: str = "en",
+    horizon_days: float = KM_HORIZON_DAYS,
+) -> list[Path]:
+    """Kaplan–Meier curves (share of URLs still online) per channel, with pointwise 95% bands."""
+    fig, ax = new_figure()
+    for colour, (group, rows) in zip(PALETTE, curves.groupby("group", sort=True), strict=False):
+        rows = rows[rows["days"] <= horizon_days]
+        days = np.r_[0.0, rows["days"].to_numpy()]
+        label = message("takedowns", f"channel_{group}", lang) if group in ("legal_notice", "platform_report", "copyright_notice", "police") else str(group)
+        ax.step(days, np.r_[1.0, rows["survival"].to_numpy()], where="post", color=colour, label=label)
+        ax.fill_between(days, np.r_[1.0, rows["survival_low"].to_numpy()], np.r_[1.0, rows["survival_high"].to_numpy()], step="post", color=colour, alpha=0.2, linewidth=0)
+    ax.set_xlim(0, horizon_days)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel(message("takedowns", "km_xlabel", lang))
+    ax.set_ylabel(message("takedowns", "km_ylabel", lang))
+    ax.set_title(message("takedowns", "km_title", lang))
+    ax.legend(loc="upper right")
+    source_caption(fig, sources, message("takedowns", "km_note", lang))
+    if synthetic:
+        watermark_synthetic(fig)
+    return save_figure(fig, stem)
