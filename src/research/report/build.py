@@ -24,6 +24,9 @@ from research.report.sources import Source
 from research.report.tables import PaperTable, as_html, as_markdown, takedown_table, trends_table, write_paper_table
 
 LANGUAGES = ("en", "id")
+#: Trend figures drawn in the report itself (those of the key findings); every other figure is
+#: listed with its sources and bundle, so that the report stays small enough to e-mail.
+MAX_TREND_FIGURES = 6
 #: The published takedown funnel of the seeds (PAPS, Japan): requested files and files still online.
 PUBLIC_FUNNEL_REQUESTED = ("JP_PAPS_REMOVAL_REQUESTS_TOTAL", "JP_PAPS_REMOVAL_REQUESTS")
 PUBLIC_FUNNEL_ONLINE = ("JP_PAPS_FILES_STILL_ONLINE", "JP_PAPS_REMOVAL_STILL_ONLINE")
@@ -144,14 +147,23 @@ def report_paths(paths: ProjectPaths, lang: str) -> tuple[Path, Path]:
     return paths.reports / f"report{infix}.html", paths.reports / f"report{infix}.md"
 
 
+def split_figures(entries: list[FigureEntry], findings: list[Finding]) -> tuple[list[FigureEntry], list[FigureEntry]]:
+    """Figures drawn in the report (trend figures of the key findings, all others) and figures only listed."""
+    key_series = [f.key.removeprefix("trend-") for f in findings if f.key.startswith("trend-")][:MAX_TREND_FIGURES]
+    shown = [e for e in entries if e.area != "trends" or e.stem in key_series]
+    return shown, [e for e in entries if e not in shown]
+
+
 def write_report(paths: ProjectPaths, lang: str, inputs: ReportInputs, entries: list[FigureEntry], tables: list[PaperTable], cite: Citation) -> list[Path]:
     """Render and write one language's HTML and Markdown report."""
-    figures = [rendered_figure(e, paths.reports, lang) for e in entries]
+    findings = gather_findings(inputs, lang)
+    shown, listed = split_figures(entries, findings)
+    figures = [rendered_figure(e, paths.reports, lang) for e in shown]
     rendered_tables = [
         RenderedTable(message("report", t.title_key, lang), t.table.synthetic, as_html(t.table.frame), as_markdown(t.table.frame))
         for t in tables
     ]
-    common = dict(lang=lang, findings=gather_findings(inputs, lang), figures=figures, tables=rendered_tables, cite=cite, credits=credits(entries))
+    common = dict(lang=lang, findings=findings, figures=figures, more_figures=listed, tables=rendered_tables, cite=cite, credits=credits(entries))
     html_path, md_path = report_paths(paths, lang)
     html_path.parent.mkdir(parents=True, exist_ok=True)
     html_path.write_text(render_report("html", **common), encoding="utf-8")

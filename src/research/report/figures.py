@@ -72,6 +72,15 @@ def _humanise(stem: str) -> str:
     return stem.replace("_", " ").replace("-", " ").strip().capitalize()
 
 
+def _title_from(data: pd.DataFrame) -> str:
+    """``Indicator (country)`` from the first row of a public series, when the table has them."""
+    if data.empty or "indicator" not in data.columns:
+        return ""
+    first = data.iloc[0]
+    place = f" ({first['country']})" if "country" in data.columns and pd.notna(first["country"]) else ""
+    return f"{first['indicator']}{place}"
+
+
 def _read_meta(image: Path) -> dict:
     meta = image.with_name(image.stem + ".meta.json")
     return json.loads(meta.read_text(encoding="utf-8")) if meta.exists() else {}
@@ -150,7 +159,7 @@ def figure_entry(
         table = disclose(data, origin=origin, synthetic=synthetic, count_columns=count_columns, rates=rates, name=str(beside.name))
     else:
         table = disclose(data, origin="public", synthetic=synthetic, allowed_url_columns=("source_url",), name=str(beside.name))
-    title = str(meta.get("title") or _humanise(image.stem))
+    title = str(meta.get("title") or _title_from(data) or _humanise(image.stem))
     return FigureEntry(area, image.stem, image, title, sorted(set(sources)), table, spec.notebook, spec.module, inputs, key or f"{area}-{image.stem}")
 
 

@@ -1,0 +1,67 @@
+"""Stage: execute the notebooks → ``reports/notebooks/<name>.ipynb`` and ``.html``.
+
+Each notebook runs with the ``research`` kernel in ``notebooks/`` with its data paths injected
+(relative to that folder) by papermill; execution metadata is stripped so that reruns give the
+same bytes. When the cleaned synthetic takedown log is missing, the takedown notebooks generate a
+small one themselves (``small=True``) and say so in their output.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from tqdm.auto import tqdm
+
+from research.config import SEED, ProjectPaths
+from research.pipeline import Stage
+from research.report.build import input_files as report_inputs
+from research.report.notebooks import TIMEOUT_SECONDS, execute_notebook, write_executed
+
+
+def _log(paths: ProjectPaths) -> Path:
+    return paths.processed / "takedowns" / "synthetic" / "takedowns.parquet"
+
+
+def notebook_sources(paths: ProjectPaths) -> list[Path]:
+    return sorted(paths.notebooks.glob("[0-9][0-9]_*.py"))
+
+
+def parameters_for(name: str, paths: ProjectPaths) -> dict[str, object]:
+    """Parameters injected into notebook ``name``: paths relative to ``notebooks/``."""
+    def rel(path: Path) -> str:
+        return Path(os.path.relpath(path, paths.notebooks)).as_posix()
+
+    log = _log(paths)
+    common: dict[str, object] = {"seed": SEED}
+    if name.startswith("01_"):
+        return {**common, "counts_path": rel(paths.processed / "counts.csv")}
+    if name.startswith(("02_", "03_")):
+        return {**common, "figures_csv": rel(paths.figures_csv), "log_path": rel(log) if log.exists() else "", "small": not log.exists()}
+    if name.startswith("04_"):
+        return {**common, "root": rel(paths.root)}
+    return common
+
+
+def inputs(paths: ProjectPaths) -> list[Path]:
+    found = notebook_sources(paths) + [p for p in (paths.processed / "counts.csv", _log(paths)) if p.exists()]
+    return sorted(set(found + report_inputs(paths)), key=lambda p: p.as_posix())
+
+
+def run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
+    out_dir = paths.reports / "notebooks"
+    written: list[Path] = []
+    for source in tqdm(notebook_sources(paths), desc="notebooks", unit="nb", leave=False):
+        notebook = execute_notebook(source, parameters_for(source.stem, paths), cwd=paths.notebooks, kernel=str(parameters["kernel"]), timeout=int(parameters["timeout"]))
+        written += write_executed(notebook, out_dir / f"{source.stem}.ipynb")
+    return written
+
+
+STAGE = Stage(
+    name="notebooks",
+    description="executed notebooks (reports/notebooks/*.ipynb, *.html)",
+    inputs=inputs,
+    run=run,
+    parameters={"kernel": "research", "timeout": TIMEOUT_SECONDS},
+)
