@@ -87,3 +87,13 @@ def test_inexact_counts_are_excluded_and_counted():
     table = trends_table(analyse_counts(rows))
     assert table["n_points"].iloc[0] == 3
     assert table["n_rows_excluded"].iloc[0] == 1
+
+
+def test_sub_periods_inside_a_year_total_are_set_aside_and_reported():
+    rows = make_series([156, 160, 180, 1202], first_year=2021)
+    pieces = make_series([297, 148], first_year=2024).assign(period_start=["2024-01-01", "2024-08-01"], period_end=["2024-07-31", "2024-08-27"])
+    table = trends_table(analyse_counts(pd.concat([rows, pieces], ignore_index=True)))
+    assert table["status"].iloc[0] == "fitted"
+    assert table["n_points"].iloc[0] == 4
+    assert table["n_rows_excluded"].iloc[0] == 2
+    assert table["notes"].iloc[0] == "2 sub-period row(s) set aside inside longer periods: 2024-01-01..2024-07-31, 2024-08-01..2024-08-27"

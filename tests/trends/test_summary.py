@@ -66,3 +66,10 @@ def test_percent_format():
 def test_catalogue_has_no_empty_messages():
     messages = catalogue("trends", "en")
     assert messages and all(isinstance(v, str) and v.strip() for v in messages.values())
+
+
+def test_two_periods_warn_that_the_interval_is_probably_too_narrow():
+    rows = make_series([20_500_000, 21_350_000], first_year=2024)
+    text = trends_table(analyse_counts(rows))["summary"].iloc[0]
+    assert "cannot check whether the counts vary more than chance" in text
+    assert "Only 2 periods are available" in text

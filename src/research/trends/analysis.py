@@ -13,7 +13,7 @@ from research.trends.breaks import KNOWN_INTERVENTIONS, BreakFit, BreakSearch, f
 from research.trends.forecast import can_forecast, forecast, future_periods
 from research.trends.growth import AnnualGrowth, MannKendall, annual_growth, evidence_note, mann_kendall
 from research.trends.models import CountFit, fit_count_model
-from research.trends.series import check_columns, modelable_rows, prepare_series
+from research.trends.series import check_columns, modelable_rows, prepare_series, set_aside_nested_periods
 from research.trends.summary import not_modelled_summary, refusal_summary, series_summary
 
 #: Years forecast beyond the last observation.
@@ -43,6 +43,7 @@ class SeriesTrend:
     summary: str = ""
     n_rows: int = 0
     n_rows_excluded: int = 0
+    notes: str = ""
 
 
 def place_name(code: str) -> str:
@@ -89,8 +90,13 @@ def analyse_series(rows: pd.DataFrame, n_segments: int = 1, file: str | None = N
         base.reason = f"no exact counts (units: {units})"
         base.summary = not_modelled_summary(meta["indicator"], place, units, lang)
         return base
+    usable, nested = set_aside_nested_periods(rows.loc[mask])
+    if len(nested):
+        base.n_rows_excluded += len(nested)
+        spans = ", ".join(f"{r.period_start}..{r.period_end}" for r in nested.itertuples())
+        base.notes = f"{len(nested)} sub-period row(s) set aside inside longer periods: {spans}"
     try:
-        series = prepare_series(rows.loc[mask], file=file)
+        series = prepare_series(usable, file=file)
     except InputError as error:
         base.reason = str(error)
         base.summary = refusal_summary(meta["indicator"], place, error.message, lang)
@@ -112,6 +118,7 @@ def analyse_series(rows: pd.DataFrame, n_segments: int = 1, file: str | None = N
         counted=meta["counted"],
         publisher=publisher,
         family=fit.family,
+        dispersion_test=fit.dispersion_test,
         segment=segment,
         n_segments=n_segments,
         known_breaks=base.known_breaks,
@@ -152,6 +159,7 @@ def trend_row(result: SeriesTrend) -> dict:
         "reason": result.reason,
         "n_rows": result.n_rows,
         "n_rows_excluded": result.n_rows_excluded,
+        "notes": result.notes,
         "n_points": 0 if result.series is None else len(result.series),
         "first_period_start": "",
         "last_period_end": "",

@@ -125,6 +125,24 @@ def prepare_series(rows: pd.DataFrame, file: str | None = None) -> pd.DataFrame:
     return rows
 
 
+def set_aside_nested_periods(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split rows into those kept and those whose period lies inside another row's period.
+
+    Cleaning keeps both a year's total and its year-to-date increments (e.g. KNPA's 2024 total and
+    the January–July, August… pieces). Modelling both would count the same cases twice, so the
+    longer period is kept and the pieces inside it are set aside (and reported, never dropped
+    silently). Periods that overlap without one containing the other are left for
+    :func:`prepare_series` to refuse.
+    """
+    start = pd.to_datetime(rows["period_start"], errors="coerce")
+    end = pd.to_datetime(rows["period_end"], errors="coerce")
+    inside = pd.Series(False, index=rows.index)
+    for label in rows.index:
+        contains = (start <= start[label]) & (end >= end[label]) & ((start < start[label]) | (end > end[label]))
+        inside[label] = bool(contains.drop(label).any())
+    return rows.loc[~inside], rows.loc[inside]
+
+
 def decimal_year(moment: pd.Timestamp) -> float:
     """A date as a decimal year (2021-07-02 → about 2021.5), counting the year's actual length."""
     start = pd.Timestamp(year=moment.year, month=1, day=1)

@@ -52,6 +52,7 @@ def series_summary(
     counted: str,
     publisher: str,
     family: str,
+    dispersion_test: str = "ok",
     segment: int = 0,
     n_segments: int = 1,
     known_breaks: Sequence[BreakFit] = (),
@@ -61,9 +62,13 @@ def series_summary(
     """The paragraph for one fitted series (see the module docstring for what it covers)."""
     first = str(series["period_start"].min().year)
     last = str(series["period_end"].max().year)
+    if first == last:
+        first, last = f"{series['period_start'].min():%b %Y}", f"{series['period_end'].max():%b %Y}"
     parts = [growth_sentence(growth, indicator, place, first, last, lang)]
     if family != "poisson":
         parts.append(message(DOMAIN, "dispersion", lang))
+    elif dispersion_test == "not_testable":
+        parts.append(message(DOMAIN, "dispersion_untestable", lang))
     n = len(series)
     if evidence_note(n):
         parts.append(message(DOMAIN, "few_points", lang, n=n))
