@@ -28,7 +28,7 @@ from research.report.disclosure import disclose
 from research.takedowns.aggregates import google_country_rates, google_outcome_counts
 from research.takedowns.funnel import funnel_tables, with_intervals
 from research.takedowns.reemergence import reemergence_events, reemergence_summary
-from research.takedowns.seeds import seed_funnel
+from research.takedowns.seeds import scaled_counts, seed_funnel
 from research.takedowns.survival import km_curves, km_on_grid, logrank_test, median_times, removal_times
 from research.takedowns.synth import synth_log, write_synth_log
 
@@ -74,7 +74,9 @@ def _run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
     written: list[Path] = []
 
     funnel = seed_funnel(paths.figures_csv)
-    log_path = write_synth_log(synth_log(funnel.counts, seed=seed), processed / "synthetic" / "synthetic_log.csv.gz")
+    files = parameters.get("files")
+    counts = funnel.counts if files is None else scaled_counts(funnel, int(files))
+    log_path = write_synth_log(synth_log(counts, seed=seed), processed / "synthetic" / "synthetic_log.csv.gz")
     written.append(log_path)
     sources = {
         "synthetic": (log_path, clean_log_file(log_path, "generic"), [paths.figures_csv]),
@@ -112,5 +114,6 @@ STAGE = Stage(
     description="synthetic example log, Lumen sample, Google aggregates: cleaned tables, funnels, time to removal, re-emergence",
     inputs=_inputs,
     run=_run,
-    parameters={"lang": "en", "seed": SEED},
+    # files=None: the NPO's 99,266 files (tests pass a smaller number).
+    parameters={"lang": "en", "seed": SEED, "files": None},
 )
