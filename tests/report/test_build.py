@@ -97,3 +97,14 @@ def test_png_size_reads_header(built):
     root, _ = built
     width, height = png_size((root.figures / "trends" / "KR_TEST_CASES.png").read_bytes())
     assert (width, height) == (1125, 675)
+
+
+def test_trend_bundle_holds_only_its_own_series(project):
+    import pandas as pd
+
+    counts = pd.read_csv(project.processed / "counts.csv")
+    longer = counts.head(1).assign(series_id="KR_TEST_CASES_MALE", value=7.0)
+    pd.concat([counts, longer]).to_csv(project.processed / "counts.csv", index=False)
+    build_reports(project, ("en",))
+    data = pd.read_csv(project.reports / "bundles" / "trends-KR_TEST_CASES" / "data.csv")
+    assert data["series_id"].unique().tolist() == ["KR_TEST_CASES"]

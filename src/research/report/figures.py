@@ -111,9 +111,8 @@ def count_and_rate_columns(frame: pd.DataFrame) -> tuple[list[str], dict[str, tu
 def _trend_rows(counts: pd.DataFrame | None, stem: str) -> pd.DataFrame:
     if counts is None or "series_id" not in counts.columns:
         return pd.DataFrame()
-    lowered = stem.lower()
-    match = counts["series_id"].astype(str).str.lower().map(lambda s: lowered == s or lowered.startswith(s + "_") or lowered.startswith(s + "-"))
-    return counts[match].reset_index(drop=True)
+    # Trend figures are named exactly after their series (research.plots.trends.save_trend_figures).
+    return counts[counts["series_id"].astype(str) == stem].reset_index(drop=True)
 
 
 def figure_entry(
