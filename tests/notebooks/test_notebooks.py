@@ -77,3 +77,17 @@ def test_report_notebook_states_the_published_funnel(tmp_path, small_counts):
     notebook = execute_notebook(NOTEBOOKS / "04_report.py", {"root": str(root), "lang": "id"}, cwd=NOTEBOOKS)
     text = _outputs(notebook)
     assert "99.266" in text and "30.625" in text and "data sha256" in text
+
+
+def test_html_export_is_offline_and_rerun_identical(tmp_path, small_counts):
+    from research.report.notebooks import write_executed
+
+    pages = []
+    for run in ("a", "b"):
+        notebook = execute_notebook(NOTEBOOKS / "01_case_trends.py", {"counts_path": str(small_counts), "small": True}, cwd=NOTEBOOKS)
+        ipynb, html = write_executed(notebook, tmp_path / run / "01_case_trends.ipynb")
+        pages.append((ipynb.read_bytes(), html.read_bytes()))
+    assert pages[0] == pages[1]
+    text = pages[0][1].decode()
+    assert "http://" not in text and "https://" not in text and "<script" not in text
+    assert "data:image/png;base64," in text

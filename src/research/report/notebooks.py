@@ -4,7 +4,7 @@ A notebook is read from its py:percent file (the reviewed source), its ``paramet
 overridden with papermill's parameter injection, it is run by nbclient with the project's kernel
 in the notebooks folder, and everything that changes from run to run is removed: execution
 timings, kernel session data, random cell ids and memory addresses in text outputs. The HTML export
-loads nothing from the network (MathJax, require.js and widget URLs are blanked).
+loads nothing from the network: it is nbconvert's ``basic`` body in a small page of our own.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
+import jinja2
 import jupytext
 import nbformat
 from nbclient import NotebookClient
@@ -26,8 +27,10 @@ TIMEOUT_SECONDS = 600
 MEMORY_ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,16}\b")
 #: Notebook-level metadata a rerun would change, or that names the machine.
 VOLATILE_METADATA = ("papermill", "widgets", "execution")
-#: Exporter settings that would make the HTML load scripts from a CDN.
-OFFLINE_EXPORTER = {"mathjax_url": "", "require_js_url": "", "jquery_url": "", "widget_renderer_url": "", "jupyter_widgets_base_url": "", "mermaid_js_url": ""}
+#: nbconvert's "basic" template gives the cells alone: no CDN scripts, no third-party CSS (whose
+#: comments cite URLs); the page around them comes from ``templates/notebook.html.j2``.
+EXPORT_TEMPLATE = "basic"
+PAGE_TEMPLATE = Path(__file__).resolve().parent / "templates" / "notebook.html.j2"
 
 
 def read_notebook(source: Path) -> nbformat.NotebookNode:
@@ -103,8 +106,9 @@ def write_executed(notebook: nbformat.NotebookNode, ipynb: Path) -> list[Path]:
     """Write the executed notebook and its HTML export beside it (``.html``)."""
     ipynb.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, ipynb)
-    exporter = HTMLExporter(**OFFLINE_EXPORTER)
+    exporter = HTMLExporter(template_name=EXPORT_TEMPLATE)
     body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": ipynb.stem}})
+    page = jinja2.Template(PAGE_TEMPLATE.read_text(encoding="utf-8"), autoescape=True).render(title=ipynb.stem, body=body)
     html = ipynb.with_suffix(".html")
-    html.write_text(body, encoding="utf-8")
+    html.write_text(page, encoding="utf-8")
     return [ipynb, html]
