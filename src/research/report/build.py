@@ -33,7 +33,7 @@ PUBLIC_FUNNEL_ONLINE = ("JP_PAPS_FILES_STILL_ONLINE", "JP_PAPS_REMOVAL_STILL_ONL
 #: Where the networks and takedowns stages leave the tables the report summarises (glob patterns,
 #: first match in sorted order wins).
 CONCENTRATION_CANDIDATES = ("data/processed/network/**/concentration.csv", "reports/networks/**/concentration.csv")
-FUNNEL_CANDIDATES = ("data/processed/takedowns/**/funnel*.csv", "reports/takedowns/**/funnel*.csv")
+FUNNEL_CANDIDATES = ("reports/tables/takedowns/synthetic/funnel.csv", "data/processed/takedowns/**/funnel*.csv", "reports/tables/takedowns/**/funnel.csv")
 
 
 @dataclass

@@ -39,9 +39,7 @@ AREAS: dict[str, AreaSpec] = {
 #: Folder under ``data/processed/`` where each area keeps its tables.
 PROCESSED_DIRS = {"takedowns": "takedowns", "networks": "network"}
 #: The table behind a figure when no ``<stem>.csv`` lies beside it (figure stem → table stem).
-FIGURE_TABLES = {"co_hosting_network": "rankings", "lorenz": "lorenz", "funnel": "funnel", "time_to_removal": "time_to_removal"}
-#: Figures from the Google Transparency Report aggregates are public statistics, not a private log.
-PUBLIC_MARKERS = ("google", "transparency", "lumen", "public")
+FIGURE_TABLES = {"co_hosting_network": "rankings", "lorenz": "lorenz", "funnel": "funnel", "time_to_removal": "time_to_removal_medians"}
 #: Integer columns in takedown-derived tables that identify rather than count (never suppressed).
 IDENTIFIER_COLUMNS = {"year", "month", "segment", "community", "cluster", "rank", "k", "top_k", "row_number", "period", "step"}
 #: Columns that hold the number of cases a rate rests on, in order of preference.
@@ -137,9 +135,12 @@ def figure_entry(
         data = _trend_rows(counts, image.stem)
     else:
         data = pd.DataFrame()
-    is_public = area == "trends" or any(m in image.stem.lower() for m in PUBLIC_MARKERS)
+    label = (key or image.stem).lower()
+    is_public = area == "trends" or any(m in label for m in ("google", "transparency"))
+    # A folder named after a real source (Lumen, Google) is not synthetic; one named "synthetic" is.
+    real_source = is_public or "lumen" in label
     origin: Origin = meta.get("origin", "public" if is_public else spec.origin)
-    synthetic = bool(meta.get("synthetic", spec.synthetic and not is_public))
+    synthetic = bool(meta.get("synthetic", "synthetic" in image.parts or (spec.synthetic and not real_source)))
     if "synthetic" in data.columns:
         synthetic = bool(data["synthetic"].astype(str).str.lower().isin(["true", "1", "synthetic — illustrative"]).any()) or synthetic
         data = data.drop(columns="synthetic")
@@ -180,7 +181,7 @@ def table_candidates(paths: ProjectPaths, image: Path) -> tuple[Path, ...]:
     found = [image.with_suffix(".csv")]
     if area in PROCESSED_DIRS:
         found.append(paths.processed / PROCESSED_DIRS[area] / sub / f"{stem}.csv")
-    found.append(paths.reports / area / sub / f"{stem}.csv")
+    found += [paths.tables / area / sub / f"{stem}.csv", paths.reports / area / sub / f"{stem}.csv"]
     return tuple(found)
 
 
