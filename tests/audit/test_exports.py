@@ -173,3 +173,31 @@ def test_count_columns_are_recognised_by_name(name, expected):
 )
 def test_the_path_rule_for_takedown_derived_exports(relative, expected):
     assert is_takedown_export(relative) is expected
+
+
+def test_gzipped_files_are_scanned_and_only_a_fully_synthetic_raw_log_may_keep_urls(tree):
+    import gzip
+
+    folder = tree.processed / "takedowns" / "synthetic"
+    folder.mkdir(parents=True)
+    log = "request_id,url,synthetic\nR1,https://site-9.com/v/1,true\nR2,https://site-9.com/v/2,true\n"
+    (folder / "synthetic_log.csv.gz").write_bytes(gzip.compress(log.encode()))
+    assert audit_exports(tree).passed
+    (folder / "synthetic_log.csv.gz").write_bytes(gzip.compress(log.replace("v/2,true", "v/2,false").encode()))
+    (folder / "export.csv.gz").write_bytes(gzip.compress(log.encode()))
+    assert _kinds(audit_exports(tree)) == [("data/processed/takedowns/synthetic/export.csv.gz", "url_path")] * 2 + [
+        ("data/processed/takedowns/synthetic/synthetic_log.csv.gz", "url_path")
+    ] * 2
+
+
+def test_published_aggregates_beside_takedown_tables_are_shown_as_published(tree):
+    _write(tree, "reports/tables/takedowns/google/funnel_by_country.csv", "country,requests,items\nKR,3,7\n")
+    assert audit_exports(tree).passed
+    assert not is_takedown_export("reports/tables/takedowns/google/funnel_by_country.csv")
+
+
+def test_fractional_values_are_not_counts_and_public_publisher_text_is_allowed(tree):
+    (tree.raw / "figures.csv").write_text("figure_id,publisher,source_url\nF1,Irish Times (via BreakingNews.ie/PA),\n", encoding="utf-8")
+    _write(tree, "data/processed/counts.csv", "series_id,publishers\nS1,Irish Times (via BreakingNews.ie/PA);Garda\n")
+    _write(tree, "data/processed/network/clusters.csv", "cluster,mean_urls,urls\n1,3.74,12\n")
+    assert audit_exports(tree).passed

@@ -12,7 +12,7 @@ Formats and what is read from them:
   annotations, outline titles). Page content streams are compressed drawing operators: the
   toolkit's figures draw text as glyph outlines, and the HTML/Markdown report and the CSV behind
   each figure carry the same words and are scanned as text;
-* ZIP: each member, by its own suffix.
+* ZIP: each member, by its own suffix; gzip: the decompressed file, by its inner suffix.
 
 Anything else (JPEG, fonts, other binaries) is listed as skipped, with the reason.
 """
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import gzip
 import html
 import io
 import re
@@ -187,6 +188,13 @@ def scans_for(name: str, data: bytes) -> Iterator[tuple[str, ScanText]]:
         yield from ((name, s) for s in _png_scans(data))
     elif suffix == ".pdf":
         yield from ((name, s) for s in _pdf_scans(data))
+    elif suffix == ".gz":
+        try:
+            inner = gzip.decompress(data)
+        except (OSError, EOFError) as error:
+            raise ValueError(f"corrupt gzip: {error}") from error
+        inner_name = name[: -len(".gz")]
+        yield from ((name, s) for _, s in scans_for(inner_name, inner))
     elif suffix == ".zip":
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for member in sorted(archive.namelist()):

@@ -19,12 +19,19 @@ everything else                   unless an    always       always       not che
 takedown or network work (``takedowns``, ``takedown``, ``networks``, ``network``). The takedowns,
 networks and report stages write there; a new stage that summarises a takedown log must too.
 
-*Allowed source URLs* are the citations of published statistics: every value of a column whose
-name contains ``url`` in the top-level CSV files of ``data/raw/`` (``figures.csv``,
-``definition_breaks.csv``, …) and every ``http(s)`` string in ``data/raw/datapackage.json``.
-Nothing under ``data/raw/external/`` or ``data/raw/private/`` is ever allowed (the Lumen sample
-lists reported URLs), and takedown-derived files get no allowance at all. A few XML namespace
-URIs that SVG, GEXF and GraphML files must declare are allowed too (:data:`NAMESPACE_PREFIXES`).
+Files whose path names a published aggregate source (``google``: the Google Transparency Report)
+are public statistics, not takedown-derived, even beside the takedown tables.
+
+*Allowed source URLs* are the citations of published statistics: every URL-like string in the
+top-level CSV files of ``data/raw/`` (``figures.csv``, ``definition_breaks.csv``: source URLs, and
+publisher names such as ``BreakingNews.ie/PA``) and in ``data/raw/datapackage.json``. Nothing
+under ``data/raw/external/`` or ``data/raw/private/`` is ever allowed (the Lumen sample lists
+reported URLs), and takedown-derived files get no allowance at all. The XML namespace URIs that
+SVG, GEXF and GraphML files must declare are allowed everywhere (:data:`NAMESPACE_PREFIXES`).
+
+One file may hold URLs under ``data/processed/takedowns/``: the generated raw-like synthetic log
+(``synthetic_log.*``), and only if its ``synthetic`` column is true on every row
+(:func:`is_synthetic_raw_log`); it is still scanned for e-mail addresses and phone numbers.
 
 *Count columns* are found by name (:func:`is_count_column`): the disclosure helper suppresses the
 columns its callers name, and this audit checks that what reached the disk agrees. A count column
@@ -47,6 +54,11 @@ FINDING_COLUMNS = ["file", "line", "row", "column", "kind", "excerpt"]
 INTERNAL_TAKEDOWN_DIRS = ("data/processed/takedowns/",)
 TAKEDOWN_EXPORT_DIRS = ("data/processed/network/",)
 TAKEDOWN_PATH_WORDS = frozenset({"takedowns", "takedown", "networks", "network"})
+#: Published aggregate statistics about removals (Google Transparency Report): public figures,
+#: shown as published, even when they sit beside the takedown tables.
+PUBLIC_AGGREGATE_WORDS = frozenset({"google"})
+#: A generated raw-like synthetic log may hold its (made-up) URLs; see :func:`is_synthetic_raw_log`.
+SYNTHETIC_RAW_LOG_NAME = "synthetic_log"
 NAMESPACE_PREFIXES = (
     "http://www.w3.org/",
     "https://www.w3.org/",
@@ -68,7 +80,8 @@ _COUNT_WORDS = frozenset(
 _NOT_COUNT_WORDS = frozenset(
     {"rate", "share", "pct", "percent", "proportion", "ci", "low", "high", "lower", "upper", "median",
      "mean", "days", "hours", "rank", "id", "year", "p", "auc", "gini", "prob", "probability",
-     "shrunk", "shrunken", "se", "z", "score", "ratio", "unstable", "flag", "label", "name"}
+     "shrunk", "shrunken", "se", "z", "score", "ratio", "unstable", "flag", "label", "name", "log", "avg",
+     "expected", "predicted", "fitted", "std", "sd", "var", "per"}
 )
 
 
@@ -103,6 +116,15 @@ def is_internal_takedown_file(relative: str) -> bool:
     return relative.startswith(INTERNAL_TAKEDOWN_DIRS)
 
 
+def _path_words(parts: list[str]) -> set[str]:
+    words = set()
+    for part in parts:
+        stem = part.split(".", 1)[0].lower()
+        words.add(stem)
+        words.update(stem.replace("-", "_").split("_"))
+    return words
+
+
 def is_takedown_export(relative: str) -> bool:
     """The path rule that marks a file as an export derived from a takedown log."""
     if relative.startswith(TAKEDOWN_EXPORT_DIRS):
@@ -110,33 +132,30 @@ def is_takedown_export(relative: str) -> bool:
     parts = relative.split("/")
     if parts[0] != "reports":
         return False
-    words = set()
-    for part in parts[1:]:
-        stem = part.split(".", 1)[0].lower()
-        words.add(stem)
-        words.update(stem.replace("-", "_").split("_"))
-    return bool(words & TAKEDOWN_PATH_WORDS)
+    words = _path_words(parts[1:])
+    return bool(words & TAKEDOWN_PATH_WORDS) and not words & PUBLIC_AGGREGATE_WORDS
+
+
+def is_synthetic_raw_log(path: Path, relative: str) -> bool:
+    """A generated raw-like log (``synthetic_log.*`` under ``data/processed/takedowns/``) whose
+    ``synthetic`` column is true on every row: its URLs are made up by the generator and may stay."""
+    if not is_internal_takedown_file(relative) or not path.name.startswith(SYNTHETIC_RAW_LOG_NAME):
+        return False
+    try:
+        flags = pd.read_csv(path, usecols=["synthetic"], dtype="string")["synthetic"]
+    except (ValueError, OSError, pd.errors.ParserError):
+        return False
+    return len(flags) > 0 and bool(flags.str.strip().str.lower().eq("true").all())
 
 
 def allowed_source_urls(paths: ProjectPaths) -> frozenset[str]:
-    """Normalised URLs that cite published sources (see the module docstring)."""
+    """Normalised URL-like strings of the public source registry (see the module docstring)."""
     allowed: set[str] = set()
-    for csv_path in sorted(paths.raw.glob("*.csv")):
-        header = pd.read_csv(csv_path, nrows=0).columns
-        url_columns = [c for c in header if "url" in c.lower()]
-        if url_columns:
-            values = pd.read_csv(csv_path, usecols=url_columns, dtype="string").stack().dropna()
-            allowed.update(patterns.normalise_url(v) for v in values if str(v).strip())
+    texts = [p.read_text(encoding="utf-8") for p in sorted(paths.raw.glob("*.csv"))]
     if paths.datapackage.exists():
-        stack = [json.loads(paths.datapackage.read_text(encoding="utf-8"))]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, dict):
-                stack.extend(item.values())
-            elif isinstance(item, list):
-                stack.extend(item)
-            elif isinstance(item, str) and item.lower().startswith(("http://", "https://")):
-                allowed.add(patterns.normalise_url(item))
+        texts.append(paths.datapackage.read_text(encoding="utf-8"))
+    for text in texts:
+        allowed.update(patterns.normalise_url(m.text) for m in patterns.find_urls_with_path(text))
     return frozenset(allowed)
 
 
@@ -146,8 +165,8 @@ def _is_allowed_url(url: str, allowed: frozenset[str]) -> bool:
     return patterns.normalise_url(url) in allowed
 
 
-def _text_findings(name: str, scan: ScanText, allowed: frozenset[str] | None) -> list[dict]:
-    found = [m for m in patterns.find_urls_with_path(scan.text) if allowed is None or not _is_allowed_url(m.text, allowed)]
+def _text_findings(name: str, scan: ScanText, allowed: frozenset[str] | None, urls: bool = True) -> list[dict]:
+    found = [m for m in patterns.find_urls_with_path(scan.text) if not _is_allowed_url(m.text, allowed or frozenset())] if urls else []
     found += patterns.find_emails(scan.text)
     found += patterns.find_phones(scan.prose)
     rows = []
@@ -167,7 +186,8 @@ def small_count_findings(table: pd.DataFrame, name: str, threshold: int = SUPPRE
         if not is_count_column(column):
             continue
         numbers = pd.to_numeric(table[column], errors="coerce")
-        small = numbers.notna() & (numbers >= 0) & (numbers < threshold)
+        # A count is a whole number: a fractional value is a mean or a score, whatever its name.
+        small = numbers.notna() & (numbers >= 0) & (numbers < threshold) & (numbers == numbers.round())
         for index in small.to_numpy().nonzero()[0]:
             rows.append(
                 {"file": name, "line": int(index) + 2 if name.endswith(".csv") else None, "row": int(index) + 1,
@@ -213,9 +233,10 @@ def audit_exports(paths: ProjectPaths, threshold: int = SUPPRESSION_THRESHOLD) -
     for path in exported_files(paths):
         relative = path.relative_to(paths.root).as_posix()
         strict = is_internal_takedown_file(relative) or is_takedown_export(relative)
+        check_urls = not is_synthetic_raw_log(path, relative)
         try:
             for name, scan in scans_for(relative, path.read_bytes()):
-                rows.extend(_text_findings(name, scan, None if strict else allowed))
+                rows.extend(_text_findings(name, scan, None if strict else allowed, urls=check_urls))
         except Skipped as reason:
             audit.skipped[relative] = str(reason)
             continue

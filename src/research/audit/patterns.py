@@ -29,8 +29,9 @@ import tldextract
 _URL_BODY = r"[^\s\"'<>`\\{}|^\[\]]+"
 URL_WITH_SCHEME = re.compile(r"(?i)\b(?:https?|hxxps?|ftp|ftps)://" + _URL_BODY)
 # A host with at least one dot and a final label starting with a letter, then "/" and more.
+# Without a scheme, ";", "," and brackets end the match: they join names in lists ("X.ie/PA);Y").
 BARE_HOST_PATH = re.compile(
-    r"(?<![\w@./:%-])((?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_][\w-]{0,62}(?::\d{1,5})?)(/" + _URL_BODY + ")"
+    r"(?<![\w@./:%-])((?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_][\w-]{0,62}(?::\d{1,5})?)(/[^\s\"'<>`\\{}|^\[\]();,]+)"
 )
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,63}(?![\w-])")
 PHONE = re.compile(
