@@ -12,7 +12,7 @@ the result says which encoding was used):
    accented Latin decoded as ``cp932`` leaves a lone kanji between Latin letters, so either sign
    sends the reader on to the next encoding.
 
-The delimiter is sniffed among ``,`` ``;`` tab and ``|`` (``,`` when unsure). Every cell is read
+Gzipped files are decompressed first. The delimiter is sniffed among ``,`` ``;`` tab and ``|`` (``,`` when unsure). Every cell is read
 as text and only empty cells become missing, so ``n/a`` or ``-`` reach the parsers as written.
 Problems become toolkit errors that name the file (and the line, when there is one): an empty
 file, a header with a blank or repeated column name, a line with more fields than the header, a
@@ -22,9 +22,11 @@ quote left open at the end of the file.
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import os
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,6 +119,13 @@ def _check_header(header: list[str], source: str) -> None:
         seen.add(name)
 
 
+def _first_long_row(text: str, delimiter: str, width: int) -> int | None:
+    for number, fields in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter)):
+        if len(fields) > width:
+            return number
+    return None
+
+
 def read_text_table(
     path: str | os.PathLike[str],
     *,
@@ -145,7 +154,13 @@ def read_text_table(
     source = source or str(path)
     if not path.is_file():
         raise InputError("file not found", file=source)
-    text, encoding = decode_bytes(path.read_bytes(), source)
+    data = path.read_bytes()
+    if data.startswith(b"\x1f\x8b"):  # gzip magic: logs are often shipped compressed
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as error:
+            raise InputError(f"corrupt gzip file: {error}", file=source) from error
+    text, encoding = decode_bytes(data, source)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError("the file is empty: expected a header line and data rows", file=source)
@@ -153,10 +168,17 @@ def read_text_table(
     header = next(csv.reader(io.StringIO(text), delimiter=delimiter))
     _check_header(header, source)
     try:
-        frame = pd.read_csv(
-            io.StringIO(text), sep=delimiter, dtype="string", keep_default_na=False, na_values=[""],
-            skipinitialspace=False, engine="c",
-        )
+        with warnings.catch_warnings():
+            # index_col=False: a first row longer than the header must not become an index
+            # silently; pandas warns about it, and the warning is turned into an error here.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.StringIO(text), sep=delimiter, dtype="string", keep_default_na=False, na_values=[""],
+                index_col=False, engine="c",
+            )
+    except pd.errors.ParserWarning as error:
+        row = _first_long_row(text, delimiter, len(header))
+        raise InputError(f"a row has more fields than the header's {len(header)}", file=source, row=row) from error
     except pd.errors.ParserError as error:
         line = _LINE_IN_MESSAGE.search(str(error))
         row = int(line.group(1)) - 1 if line else None
