@@ -17,6 +17,8 @@ from research.trends.breaks import IC_MARGIN
 from research.trends.models import OVERDISPERSION_ALPHA
 
 FIGURE_FORMATS = (".png", ".svg", ".pdf")
+#: File in the figures folder recording which figures are up to date (see research.plots.trend_cache).
+FIGURE_CACHE = ".figure_cache.json"
 
 
 def counts_csv(paths: ProjectPaths) -> Path:
@@ -34,8 +36,8 @@ def trend_figures_dir(paths: ProjectPaths) -> Path:
 def build_trends(counts_path: Path, out_path: Path, figures_dir: Path, root: Path | None = None, lang: str = "en") -> list[Path]:
     """Read a counts table, fit every series × segment, write the trends table and the figures.
 
-    Figures left in ``figures_dir`` by an earlier run are removed first, so that a series that no
-    longer qualifies does not keep a stale figure.
+    A figure whose inputs are unchanged since an earlier run is kept rather than drawn again;
+    figures of series that no longer qualify are removed.
     """
     if not counts_path.exists():
         raise ResearchError(f"{counts_path} does not exist: build it first (research reproduce --only counts)")
@@ -45,11 +47,12 @@ def build_trends(counts_path: Path, out_path: Path, figures_dir: Path, root: Pat
     table = trends_table(results)
     parameters = {"seed": SEED, "forecast_horizon": FORECAST_HORIZON, "overdispersion_alpha": OVERDISPERSION_ALPHA, "ic_margin": IC_MARGIN, "lang": lang}
     written = write_table(table, out_path, inputs=[counts_path], parameters=parameters, root=root)
-    if figures_dir.exists():
-        for stale in sorted(figures_dir.iterdir()):
-            if stale.suffix in FIGURE_FORMATS:
-                stale.unlink()
-    written += save_trend_figures(results, figures_dir, min_points=MIN_POINTS_FOR_FIGURE, lang=lang)
+    figures = save_trend_figures(results, figures_dir, min_points=MIN_POINTS_FOR_FIGURE, lang=lang, cache_file=figures_dir / FIGURE_CACHE)
+    # A series that no longer qualifies must not keep a stale figure from an earlier run.
+    for stale in sorted(set(figures_dir.iterdir()) - set(figures)) if figures_dir.exists() else []:
+        if stale.suffix in FIGURE_FORMATS:
+            stale.unlink()
+    written += figures
     return written
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from research.config import SEED
 from research.trends.models import CountFit, design_matrix
-from research.trends.series import DAYS_PER_YEAR, decimal_year
+from research.trends.series import DAYS_PER_YEAR, decimal_years
 
 N_SIMULATIONS = 4000
 #: Log of the largest mean count simulated (about 10^15).
@@ -39,7 +39,7 @@ def future_periods(series: pd.DataFrame, horizon: int) -> pd.DataFrame:
     frame = pd.DataFrame({"period_start": starts, "period_end": ends})
     frame["exposure_days"] = (frame["period_end"] - frame["period_start"]).dt.days + 1
     frame["exposure_years"] = frame["exposure_days"] / DAYS_PER_YEAR
-    frame["t_mid"] = (frame["period_start"] + (frame["period_end"] - frame["period_start"]) / 2).map(decimal_year)
+    frame["t_mid"] = decimal_years(frame["period_start"] + (frame["period_end"] - frame["period_start"]) / 2)
     return frame
 
 
