@@ -27,6 +27,7 @@ from research.clean.figures_schema import (
 from research.clean.numbers import parse_number
 from research.clean.periods import classify_period, exposure_days, parse_date
 from research.clean.places import normalise_country
+from research.clean.read_table import read_text_table
 from research.clean.reconcile import reconcile
 from research.clean.units import parse_unit
 from research.errors import ParseError, ResearchError
@@ -52,7 +53,7 @@ class CleanResult:
 
 def read_figures(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Read a raw figures CSV as text (blank cells as ``""``) and check its columns."""
-    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    table = read_text_table(path).frame.fillna("").astype(object)  # any encoding/delimiter; blanks as ""
     return check_figure_columns(table, file=str(path))
 
 
