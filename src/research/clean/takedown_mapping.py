@@ -29,6 +29,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from research.clean.read_table import read_text_table
 from research.clean.takedown_schema import LOG_COLUMNS, REQUIRED_COLUMNS, TAKEDOWN_LOG_SCHEMA
 from research.errors import InputError, SchemaError
 
@@ -81,7 +82,7 @@ def read_generic_log(path: str | os.PathLike[str], mapping: ColumnMapping | None
     path = Path(path)
     if not path.is_file():
         raise InputError("log file not found", file=str(path))
-    table = pd.read_csv(path, dtype="string", keep_default_na=False, na_values=[""], encoding="utf-8-sig")
+    table = read_text_table(path).frame  # any encoding/delimiter, gzip; only empty cells missing
     table.columns = [str(c).strip() for c in table.columns]
     absent = [source for source in mapping.columns.values() if source not in table.columns]
     if absent:
