@@ -229,6 +229,8 @@ def parse_number(text: object, locale: str | None = None) -> ParsedNumber:
             raise ParseError("range whose upper end is below its lower end", value=source)
         return ParsedNumber(None, "range", low, high, max(low_place, high_place), percent)
     value, precision = _magnitude(body, locale, source)
+    if not math.isfinite(value):
+        raise ParseError("number too large to represent", value=source)
     low = value if qualifier == "lower_bound" else None
     high = value if qualifier == "upper_bound" else None
     return ParsedNumber(value, qualifier, low, high, precision, percent)
