@@ -10,7 +10,8 @@ import typer
 
 from research.config import paths as project_paths
 from research.errors import ResearchError
-from research.pipeline.s20_trends import build_trends, counts_csv, trend_figures_dir, trends_csv
+from research.pipeline.s20_trends import breaks_csv, build_trends, counts_csv, parse_pairs, trend_figures_dir, trends_csv
+from research.trends.compare import DEFAULT_COMPARISONS
 
 NAME = "trends"
 app = typer.Typer(help="Growth of count series: models, intervals, breaks, forecasts, plain-language summaries.", no_args_is_help=True)
@@ -21,6 +22,8 @@ def fit(
     counts: Annotated[Path | None, typer.Option("--counts", help="Cleaned counts table (default: data/processed/counts.csv).")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Trends table to write (default: data/processed/trends.csv).")] = None,
     figures: Annotated[Path | None, typer.Option("--figures", help="Folder for figures (default: reports/figures/trends).")] = None,
+    breaks: Annotated[Path | None, typer.Option("--breaks", help="Break registry whose interventions are fitted (default: data/raw/definition_breaks.csv).")] = None,
+    compare: Annotated[list[str] | None, typer.Option("--compare", help="Pair of series to compare, SERIES_A~SERIES_B (repeatable; default: the KR deepfake / NCMEC enticement pair).")] = None,
     lang: Annotated[str, typer.Option("--lang", help="Language of the summaries.")] = "en",
     root: Annotated[Path | None, typer.Option(help="Project root (default: this repository).")] = None,
 ) -> None:
@@ -28,7 +31,11 @@ def fit(
     paths = project_paths(root)
     out_path = out or trends_csv(paths)
     try:
-        written = build_trends(counts or counts_csv(paths), out_path, figures or trend_figures_dir(paths), root=paths.root, lang=lang)
+        registry = breaks if breaks is not None else breaks_csv(paths)
+        if not registry.exists():
+            typer.echo(f"no break registry at {registry}: no intervention is fitted")
+        pairs = parse_pairs(compare) if compare else list(DEFAULT_COMPARISONS)
+        written = build_trends(counts or counts_csv(paths), out_path, figures or trend_figures_dir(paths), root=paths.root, lang=lang, breaks_path=registry, comparisons=pairs)
     except ResearchError as error:
         typer.secho(f"error: {error}", err=True, fg="red")
         raise typer.Exit(1) from error

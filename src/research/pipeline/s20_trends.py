@@ -1,19 +1,22 @@
-"""Stage: growth trends of every count series → ``trends.csv`` and ``reports/figures/trends/``."""
+"""Stage: growth trends of every count series → ``trends.csv``, ``trend_comparisons.csv`` and figures."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
 
+from research.clean.breaks import read_breaks
 from research.config import SEED, ProjectPaths
 from research.errors import ResearchError
+from research.outputs import write_table
 from research.pipeline import Stage
 from research.plots.trends import save_trend_figures
-from research.outputs import write_table
 from research.trends.analysis import FORECAST_HORIZON, MIN_POINTS_FOR_FIGURE, analyse_counts, trends_table
 from research.trends.breaks import IC_MARGIN
+from research.trends.compare import DEFAULT_COMPARISONS, comparisons_table
+from research.trends.forecast import N_SIMULATIONS
 from research.trends.models import OVERDISPERSION_ALPHA
 
 FIGURE_FORMATS = (".png", ".svg", ".pdf")
@@ -25,49 +28,100 @@ def counts_csv(paths: ProjectPaths) -> Path:
     return paths.processed / "counts.csv"
 
 
+def breaks_csv(paths: ProjectPaths) -> Path:
+    return paths.raw / "definition_breaks.csv"
+
+
 def trends_csv(paths: ProjectPaths) -> Path:
     return paths.processed / "trends.csv"
+
+
+def comparisons_csv(paths: ProjectPaths) -> Path:
+    return paths.processed / "trend_comparisons.csv"
 
 
 def trend_figures_dir(paths: ProjectPaths) -> Path:
     return paths.figures / "trends"
 
 
-def build_trends(counts_path: Path, out_path: Path, figures_dir: Path, root: Path | None = None, lang: str = "en") -> list[Path]:
-    """Read a counts table, fit every series × segment, write the trends table and the figures.
+def parse_pairs(items: Sequence[str]) -> list[tuple[str, str]]:
+    """``["A~B", …]`` → ``[("A", "B"), …]`` (the form comparisons take in parameters and on the CLI)."""
+    pairs = []
+    for item in items:
+        a, sep, b = str(item).partition("~")
+        if not sep or not a.strip() or not b.strip():
+            raise ResearchError(f"a comparison is written SERIES_A~SERIES_B, not {item!r}")
+        pairs.append((a.strip(), b.strip()))
+    return pairs
 
-    A figure whose inputs are unchanged since an earlier run is kept rather than drawn again;
-    figures of series that no longer qualify are removed.
+
+def build_trends(
+    counts_path: Path,
+    out_path: Path,
+    figures_dir: Path,
+    root: Path | None = None,
+    lang: str = "en",
+    breaks_path: Path | None = None,
+    comparisons: Sequence[tuple[str, str]] = DEFAULT_COMPARISONS,
+    comparisons_path: Path | None = None,
+) -> list[Path]:
+    """Read a counts table, fit every series × segment, write the trends table, comparisons and figures.
+
+    ``breaks_path`` is the break registry: its ``intervention`` rows marked on a series (its
+    ``break_ids``) are fitted as known breaks; without it no known break is fitted. Comparisons
+    (``comparisons`` plus same-span pairs) go to ``comparisons_path`` (default: beside
+    ``out_path``, ``trend_comparisons.csv``). A figure whose inputs are unchanged since an earlier
+    run is kept rather than drawn again; figures of series that no longer qualify are removed.
     """
     if not counts_path.exists():
         raise ResearchError(f"{counts_path} does not exist: build it first (research reproduce --only counts)")
     counts = pd.read_csv(counts_path, keep_default_na=True)
     counts["row_number"] = range(1, len(counts) + 1)
-    results = analyse_counts(counts, file=counts_path.name, lang=lang)
-    table = trends_table(results)
-    parameters = {"seed": SEED, "forecast_horizon": FORECAST_HORIZON, "overdispersion_alpha": OVERDISPERSION_ALPHA, "ic_margin": IC_MARGIN, "lang": lang}
-    written = write_table(table, out_path, inputs=[counts_path], parameters=parameters, root=root)
+    registry = read_breaks(breaks_path) if breaks_path is not None and breaks_path.exists() else None
+    inputs = [counts_path] + ([breaks_path] if registry is not None else [])
+    results = analyse_counts(counts, file=counts_path.name, lang=lang, interventions=registry)
+    parameters = {
+        "seed": SEED,
+        "forecast_horizon": FORECAST_HORIZON,
+        "forecast_simulations": N_SIMULATIONS,
+        "overdispersion_alpha": OVERDISPERSION_ALPHA,
+        "ic_margin": IC_MARGIN,
+        "lang": lang,
+        "break_registry": breaks_path.name if registry is not None else "none",
+    }
+    written = write_table(trends_table(results), out_path, inputs=inputs, parameters=parameters, root=root)
+    comparisons_path = comparisons_path or out_path.with_name("trend_comparisons.csv")
+    pairs = ["~".join(p) for p in comparisons]
+    written += write_table(comparisons_table(results, comparisons), comparisons_path, inputs=inputs, parameters={**parameters, "comparisons": pairs, "automatic_pairs": "same country, counted and years"}, root=root)
     figures = save_trend_figures(results, figures_dir, min_points=MIN_POINTS_FOR_FIGURE, lang=lang, cache_file=figures_dir / FIGURE_CACHE)
     # A series that no longer qualifies must not keep a stale figure from an earlier run.
     for stale in sorted(set(figures_dir.iterdir()) - set(figures)) if figures_dir.exists() else []:
         if stale.suffix in FIGURE_FORMATS:
             stale.unlink()
-    written += figures
-    return written
+    return written + figures
 
 
 def inputs(paths: ProjectPaths) -> list[Path]:
-    return [p for p in [counts_csv(paths)] if p.exists()]
+    return [p for p in [counts_csv(paths), breaks_csv(paths)] if p.exists()]
 
 
 def run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
-    return build_trends(counts_csv(paths), trends_csv(paths), trend_figures_dir(paths), root=paths.root, lang=str(parameters["lang"]))
+    return build_trends(
+        counts_csv(paths),
+        trends_csv(paths),
+        trend_figures_dir(paths),
+        root=paths.root,
+        lang=str(parameters["lang"]),
+        breaks_path=breaks_csv(paths),
+        comparisons=parse_pairs(parameters["comparisons"]),
+        comparisons_path=comparisons_csv(paths),
+    )
 
 
 STAGE = Stage(
     name="trends",
-    description="count models, growth with intervals, breaks, forecasts, summaries and figures",
+    description="count models, growth with intervals, breaks, forecasts, comparisons, summaries and figures",
     inputs=inputs,
     run=run,
-    parameters={"lang": "en", "seed": SEED, "forecast_horizon": FORECAST_HORIZON},
+    parameters={"lang": "en", "seed": SEED, "forecast_horizon": FORECAST_HORIZON, "comparisons": ["~".join(p) for p in DEFAULT_COMPARISONS]},
 )

@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 import pycountry
 
-from research.errors import InputError
-from research.trends.breaks import KNOWN_INTERVENTIONS, BreakFit, BreakSearch, fit_known_break, search_break
+from research.i18n import message
+from research.trends.breaks import BreakFit, BreakSearch, Intervention, fit_known_break, interventions_for, search_break
 from research.trends.forecast import can_forecast, forecast, future_periods
 from research.trends.growth import AnnualGrowth, MannKendall, annual_growth, evidence_note, mann_kendall
 from research.trends.models import CountFit, fit_count_model
-from research.trends.series import check_columns, modelable_rows, prepare_series, set_aside_nested_periods
+from research.trends.series import SeriesRefused, check_columns, finest_periods, modelable_rows, prepare_series, set_aside_nested_periods
 from research.trends.summary import not_modelled_summary, refusal_summary, series_summary
 
 #: Years forecast beyond the last observation.
@@ -32,6 +32,7 @@ class SeriesTrend:
     meta: dict
     status: str
     reason: str = ""
+    reason_code: str = ""
     series: pd.DataFrame | None = None
     observed: pd.DataFrame | None = None
     fit: CountFit | None = None
@@ -76,8 +77,18 @@ def _meta(rows: pd.DataFrame) -> dict:
     }
 
 
-def analyse_series(rows: pd.DataFrame, n_segments: int = 1, file: str | None = None, lang: str = "en") -> SeriesTrend:
-    """Fit one series × segment; bad input becomes a ``refused`` result with the reason."""
+def analyse_series(
+    rows: pd.DataFrame,
+    n_segments: int = 1,
+    file: str | None = None,
+    lang: str = "en",
+    interventions: pd.DataFrame | None = None,
+) -> SeriesTrend:
+    """Fit one series × segment; bad input becomes a ``refused`` result with the reason.
+
+    ``interventions`` is the break registry (``research.clean.breaks.read_breaks``); those of kind
+    ``intervention`` marked on these rows (``break_ids``) enter as known breaks.
+    """
     series_id, segment = str(rows["series_id"].iloc[0]), int(rows["segment"].iloc[0])
     meta = _meta(rows)
     mask = modelable_rows(rows)
@@ -87,25 +98,28 @@ def analyse_series(rows: pd.DataFrame, n_segments: int = 1, file: str | None = N
     if not mask.any():
         base.status = "not_modelled"
         units = ", ".join(sorted(rows["unit"].astype(str).unique()))
-        base.reason = f"no exact counts (units: {units})"
+        base.reason = message("trends", "reason_no_exact_counts", lang, units=units)
+        base.reason_code = "no_exact_counts"
         base.summary = not_modelled_summary(meta["indicator"], place, units, lang)
         return base
     usable, nested = set_aside_nested_periods(rows.loc[mask])
     if len(nested):
         base.n_rows_excluded += len(nested)
         spans = ", ".join(f"{r.period_start}..{r.period_end}" for r in nested.itertuples())
-        base.notes = f"{len(nested)} sub-period row(s) set aside inside longer periods: {spans}"
+        base.notes = message("trends", "notes_set_aside", lang, n=len(nested), spans=spans)
     try:
         series = prepare_series(usable, file=file)
-    except InputError as error:
-        base.reason = str(error)
-        base.summary = refusal_summary(meta["indicator"], place, error.message, lang)
+    except SeriesRefused as error:
+        reason = error.reason(lang)
+        base.reason = message("trends", "reason_at_row", lang, reason=reason, row=error.row, file=file or "") if error.row is not None else reason
+        base.reason_code = error.key
+        base.summary = refusal_summary(meta["indicator"], place, reason, lang)
         return base
     fit = fit_count_model(series)
     growth = annual_growth(fit)
     base.status, base.series, base.fit, base.growth = "fitted", series, fit, growth
     base.trend_test = mann_kendall(series)
-    base.known_breaks = [fit_known_break(series, date, label) for date, label, _ in KNOWN_INTERVENTIONS.get(series_id, [])]
+    base.known_breaks = [_known_break(series, rows.loc[mask], nested, event, file) for event in interventions_for(interventions, rows)]
     base.search = search_break(series, fit)
     if len(series) >= MIN_POINTS_FOR_FIGURE and can_forecast(fit):
         base.forecast = forecast(fit, future_periods(series, FORECAST_HORIZON))
@@ -128,8 +142,28 @@ def analyse_series(rows: pd.DataFrame, n_segments: int = 1, file: str | None = N
     return base
 
 
-def analyse_counts(counts: pd.DataFrame, file: str | None = None, lang: str = "en") -> list[SeriesTrend]:
-    """Analyse every ``series_id`` × ``segment`` of a counts table, sorted by id then segment."""
+def _known_break(series: pd.DataFrame, modelable: pd.DataFrame, nested: pd.DataFrame, event: Intervention, file: str | None) -> BreakFit:
+    """Fit ``event`` on the series; if a longer period straddles its date, on the finer pieces.
+
+    The pieces (e.g. year-to-date increments) are comparable per day of exposure, so a level
+    change between them can be estimated where the year total hides it.
+    """
+    fitted = fit_known_break(series, event.date, event.label, break_id=event.break_id)
+    if fitted.fit is not None or not fitted.straddled or nested.empty:
+        return fitted
+    try:
+        pieces = prepare_series(finest_periods(modelable), file=file)
+    except SeriesRefused as error:
+        return BreakFit(event.date, event.label, None, status=f"{fitted.status}; finer pieces unusable: {error.message}", break_id=event.break_id, basis="sub_periods")
+    finer = fit_known_break(pieces, event.date, event.label, break_id=event.break_id, basis="sub_periods")
+    return finer if finer.fit is not None else BreakFit(event.date, event.label, None, status=f"{fitted.status}; finer pieces: {finer.status}", break_id=event.break_id, basis="sub_periods")
+
+
+def analyse_counts(counts: pd.DataFrame, file: str | None = None, lang: str = "en", interventions: pd.DataFrame | None = None) -> list[SeriesTrend]:
+    """Analyse every ``series_id`` × ``segment`` of a counts table, sorted by id then segment.
+
+    ``interventions``: the break registry (see :func:`analyse_series`); ``None`` fits no known break.
+    """
     check_columns(counts, file)
     counts = counts.copy()
     if "row_number" not in counts.columns:
@@ -139,7 +173,7 @@ def analyse_counts(counts: pd.DataFrame, file: str | None = None, lang: str = "e
     for series_id, rows in counts.groupby("series_id", sort=True):
         n_segments = rows["segment"].nunique()
         for _, segment_rows in rows.groupby("segment", sort=True):
-            results.append(analyse_series(segment_rows, n_segments=n_segments, file=file, lang=lang))
+            results.append(analyse_series(segment_rows, n_segments=n_segments, file=file, lang=lang, interventions=interventions))
     return results
 
 
@@ -157,6 +191,7 @@ def trend_row(result: SeriesTrend) -> dict:
         "counted": result.meta["counted"],
         "status": result.status,
         "reason": result.reason,
+        "reason_code": result.reason_code,
         "n_rows": result.n_rows,
         "n_rows_excluded": result.n_rows_excluded,
         "notes": result.notes,
@@ -186,6 +221,9 @@ def trend_row(result: SeriesTrend) -> dict:
         "sen_percent_per_year": _nan(),
         "evidence_note": "",
         "known_break": "",
+        "break_basis": "",
+        "break_n_points": 0,
+        "break_n_after": 0,
         "break_level_factor": _nan(),
         "break_level_low": _nan(),
         "break_level_high": _nan(),
@@ -229,7 +267,15 @@ def trend_row(result: SeriesTrend) -> dict:
     )
     if result.known_breaks:
         brk = result.known_breaks[0]
-        row.update(known_break=f"{brk.date} {brk.label}: {brk.status}", break_level_factor=brk.level_factor, break_level_low=brk.level_low, break_level_high=brk.level_high)
+        row.update(
+            known_break=f"{brk.break_id} {brk.date} {brk.label}: {brk.status}",
+            break_basis=brk.basis,
+            break_n_points=brk.n_points,
+            break_n_after=brk.n_after,
+            break_level_factor=brk.level_factor,
+            break_level_low=brk.level_low,
+            break_level_high=brk.level_high,
+        )
     return row
 
 

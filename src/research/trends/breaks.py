@@ -15,19 +15,52 @@ import pandas as pd
 from research.trends.models import CountFit, fit_count_model
 from research.trends.series import decimal_year
 
-#: Interventions known to change a series' level or slope, by series id: (date, label, evidence).
-KNOWN_INTERVENTIONS: dict[str, list[tuple[str, str, str]]] = {
-    # KNPA reported cases "received before the special crackdown" for 2024-01-01..2024-08-27
-    # (figure F0159), so the crackdown began on 28 August 2024.
-    "KR_KNPA_DEEPFAKE_CASES": [("2024-08-28", "KNPA special crackdown on deepfake sex crimes", "F0159")],
-}
+#: Kind of registry row (``data/raw/definition_breaks.csv``) that is a change to estimate.
+INTERVENTION_KIND = "intervention"
 #: A break is kept only if it lowers the information criterion by more than this.
 IC_MARGIN = 2.0
 
 
 @dataclass(frozen=True)
+class Intervention:
+    """A dated change in the process being counted, from the break registry."""
+
+    break_id: str
+    date: str
+    label: str
+
+
+def intervention_label(what_changed: str) -> str:
+    """A short name for a legend or a sentence: the registry text before its explanation.
+
+    The registry's ``what_changed`` reads "KNPA special crackdown on deepfake sex crimes from
+    28 August 2024 (to 31 March 2025): more police attention …"; the date is shown separately.
+    """
+    head = str(what_changed).split(":", 1)[0]
+    return head.split(" from ", 1)[0].strip()
+
+
+def interventions_for(registry: pd.DataFrame | None, rows: pd.DataFrame) -> list[Intervention]:
+    """The registry's interventions that cleaning marked on ``rows`` (via their ``break_ids``).
+
+    Which series an intervention touches is decided once, by cleaning (``series_pattern`` →
+    ``break_ids`` in counts.csv); its date and wording come from the registry row itself.
+    """
+    if registry is None or registry.empty or "break_ids" not in rows.columns:
+        return []
+    marked = {part.strip() for cell in rows["break_ids"].dropna().astype(str) for part in cell.split(";") if part.strip()}
+    chosen = registry.loc[(registry["kind"] == INTERVENTION_KIND) & registry["break_id"].isin(marked) & (registry["date"].astype(str) != "")]
+    return [Intervention(str(r.break_id), str(r.date), intervention_label(r.what_changed)) for r in chosen.sort_values(["date", "break_id"]).itertuples()]
+
+
+@dataclass(frozen=True)
 class BreakFit:
-    """A fit with a break at ``date``: level change factor (and slope change) with 95% intervals."""
+    """A fit with a break at ``date``: level change factor (and slope change) with 95% intervals.
+
+    ``basis`` is ``periods`` (the series as modelled) or ``sub_periods`` (the finer, disjoint
+    pieces of a longer period that straddles the date); ``n_points`` / ``n_after`` count the
+    periods used and those starting on or after the date.
+    """
 
     date: str
     label: str
@@ -39,6 +72,22 @@ class BreakFit:
     slope_change_low: float = float("nan")
     slope_change_high: float = float("nan")
     status: str = "fitted"
+    break_id: str = ""
+    basis: str = "periods"
+    n_points: int = 0
+    n_after: int = 0
+
+    @property
+    def straddled(self) -> bool:
+        """Whether the date fell inside an observed period (finer pieces may then help)."""
+        return self.status.startswith(STRADDLE_STATUS)
+
+    @property
+    def includes_no_change(self) -> bool:
+        return bool(self.level_low <= 1 <= self.level_high)
+
+
+STRADDLE_STATUS = "not_estimable: the break falls inside the period"
 
 
 def break_terms(series: pd.DataFrame, date: str, slope: bool) -> pd.DataFrame:
@@ -50,21 +99,22 @@ def break_terms(series: pd.DataFrame, date: str, slope: bool) -> pd.DataFrame:
     return terms
 
 
-def fit_known_break(series: pd.DataFrame, date: str, label: str, family: str = "auto") -> BreakFit:
+def fit_known_break(series: pd.DataFrame, date: str, label: str, family: str = "auto", break_id: str = "", basis: str = "periods") -> BreakFit:
     """Fit a level change at ``date`` (and a slope change when ≥ 3 points lie on each side).
 
     Returns a :class:`BreakFit` whose ``status`` says why nothing was fitted when the date falls
     inside an observed period, or too few points lie on either side.
     """
     moment = pd.Timestamp(date)
+    known = dict(break_id=break_id, basis=basis, n_points=len(series), n_after=int((series["period_start"] >= moment).sum()))
     straddles = (series["period_start"] < moment) & (series["period_end"] >= moment)
     if straddles.any():
         row = series.loc[straddles].iloc[0]
-        return BreakFit(date, label, None, status=f"not_estimable: the break falls inside the period {row['period_start'].date()}–{row['period_end'].date()}")
+        return BreakFit(date, label, None, status=f"{STRADDLE_STATUS} {row['period_start'].date()}–{row['period_end'].date()}", **known)
     before = int((series["period_end"] < moment).sum())
     after = len(series) - before
     if before < 2 or after < 1 or len(series) < 3:
-        return BreakFit(date, label, None, status=f"not_estimable: {before} period(s) before and {after} after the break")
+        return BreakFit(date, label, None, status=f"not_estimable: {before} period(s) before and {after} after the break", **known)
     slope = before >= 3 and after >= 3
     fit = fit_count_model(series, extra=break_terms(series, date, slope), family=family)
     level, level_low, level_high = np.exp(fit.interval("level"))
@@ -72,7 +122,7 @@ def fit_known_break(series: pd.DataFrame, date: str, label: str, family: str = "
     if slope:
         change, change_low, change_high = np.exp(fit.interval("slope"))
         result.update(slope_change_factor=float(change), slope_change_low=float(change_low), slope_change_high=float(change_high))
-    return BreakFit(date, label, fit, **result)
+    return BreakFit(date, label, fit, **result, **known)
 
 
 @dataclass(frozen=True)

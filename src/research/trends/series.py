@@ -8,10 +8,13 @@ with ``unit == "count"`` and ``value_qualifier == "exact"`` are modelled; the re
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 import pandas as pd
 
 from research.errors import InputError
+from research.i18n import message
 
 #: Days in an average year: exposure and time are measured in these years.
 DAYS_PER_YEAR = 365.25
@@ -25,6 +28,27 @@ REQUIRED_COLUMNS = (
     "period_end",
     "segment",
 )
+
+
+@dataclass
+class SeriesRefused(InputError):
+    """A series a count model may not use: ``key`` names the catalogue message, ``fields`` fill it.
+
+    ``message`` is the English text (for logs and ``str()``); readers get
+    ``message("trends", "refusal_" + key, lang, **fields)`` in their language.
+    """
+
+    key: str = ""
+    fields: dict = field(default_factory=dict)
+
+    def reason(self, lang: str = "en") -> str:
+        """The reason in ``lang``, without the location."""
+        return message("trends", f"refusal_{self.key}", lang, **self.fields)
+
+
+def refuse(key: str, *, file: str | None = None, row: int | None = None, column: str | None = None, value: object = None, **fields: object) -> SeriesRefused:
+    """A :class:`SeriesRefused` for catalogue message ``refusal_<key>``."""
+    return SeriesRefused(message("trends", f"refusal_{key}", "en", **fields), file=file, row=row, column=column, value=value, key=key, fields=fields)
 
 
 def check_columns(counts: pd.DataFrame, file: str | None = None) -> None:
@@ -59,7 +83,7 @@ def prepare_series(rows: pd.DataFrame, file: str | None = None) -> pd.DataFrame:
 
     Raises
     ------
-    InputError
+    SeriesRefused
         Mixed units or segments, a value that is missing, negative or not a whole number, a period
         that ends before it starts, overlapping periods, or fewer than two periods with a positive
         count (the slope of a log-linear model is then not estimable).
@@ -71,46 +95,40 @@ def prepare_series(rows: pd.DataFrame, file: str | None = None) -> pd.DataFrame:
     for column in ("series_id", "segment", "unit"):
         values = sorted(rows[column].astype(str).unique())
         if len(values) > 1:
-            raise InputError(f"series mixes several {column} values ({', '.join(values)}); a model needs one", file=file, column=column, value=series_id)
+            raise refuse("mixed", file=file, column=column, value=series_id, column_name=column, values=", ".join(values))
     if rows["unit"].iloc[0] != "count" or (rows["value_qualifier"] != "exact").any():
         bad = rows.loc[(rows["unit"] != "count") | (rows["value_qualifier"] != "exact")].iloc[0]
-        raise InputError("only exact counts are modelled", file=file, row=int(bad["row_number"]), column="unit", value=f"{bad['unit']}/{bad['value_qualifier']}")
+        raise refuse("inexact", file=file, row=int(bad["row_number"]), column="unit", value=f"{bad['unit']}/{bad['value_qualifier']}")
     values = pd.to_numeric(rows["value"], errors="coerce")
     # Checked all at once (a per-row loop was a large share of the stage's time); the first bad row
     # in file order is reported, with the first problem it has.
     problems = [
-        (values.isna().to_numpy(), "count is missing or not a number"),
-        ((values < 0).to_numpy(), "a count cannot be negative"),
-        ((values != values.round()).to_numpy() & values.notna().to_numpy(), "a count must be a whole number"),
+        (values.isna().to_numpy(), "missing"),
+        ((values < 0).to_numpy(), "negative"),
+        ((values != values.round()).to_numpy() & values.notna().to_numpy(), "not_whole"),
     ]
     bad_any = np.logical_or.reduce([mask for mask, _ in problems])
     if bad_any.any():
         position = int(bad_any.nonzero()[0][0])
         text = next(text for mask, text in problems if mask[position])
-        raise InputError(text, file=file, row=int(rows["row_number"].iloc[position]), column="value", value=rows["value"].iloc[position])
+        raise refuse(text, file=file, row=int(rows["row_number"].iloc[position]), column="value", value=rows["value"].iloc[position])
     rows["count"] = values.round().astype("int64")
     rows["period_start"] = pd.to_datetime(rows["period_start"], errors="coerce", format="ISO8601")
     rows["period_end"] = pd.to_datetime(rows["period_end"], errors="coerce", format="ISO8601")
     for column in ("period_start", "period_end"):
         missing = rows[column].isna()
         if missing.any():
-            raise InputError("date missing or unreadable", file=file, row=int(rows.loc[missing, "row_number"].iloc[0]), column=column)
+            raise refuse("date_missing", file=file, row=int(rows.loc[missing, "row_number"].iloc[0]), column=column)
     backwards = rows["period_end"] < rows["period_start"]
     if backwards.any():
         bad = rows.loc[backwards].iloc[0]
-        raise InputError("period ends before it starts", file=file, row=int(bad["row_number"]), column="period_end", value=bad["period_end"].date().isoformat())
+        raise refuse("backwards", file=file, row=int(bad["row_number"]), column="period_end", value=bad["period_end"].date().isoformat())
     rows = rows.sort_values(["period_start", "period_end"], kind="mergesort").reset_index(drop=True)
     previous_end = rows["period_end"].shift()
     overlap = rows["period_start"] <= previous_end
     if overlap.any():
         i = int(overlap.to_numpy().nonzero()[0][0])
-        raise InputError(
-            f"periods overlap ({_span(rows.iloc[i - 1])} and {_span(rows.iloc[i])}); counts of overlapping periods are not independent",
-            file=file,
-            row=int(rows["row_number"].iloc[i]),
-            column="period_start",
-            value=series_id,
-        )
+        raise refuse("overlap", file=file, row=int(rows["row_number"].iloc[i]), column="period_start", value=series_id, first=_span(rows.iloc[i - 1]), second=_span(rows.iloc[i]))
     rows["exposure_days"] = (rows["period_end"] - rows["period_start"]).dt.days + 1
     rows["exposure_years"] = rows["exposure_days"] / DAYS_PER_YEAR
     mid = rows["period_start"] + (rows["period_end"] - rows["period_start"]) / 2
@@ -118,15 +136,10 @@ def prepare_series(rows: pd.DataFrame, file: str | None = None) -> pd.DataFrame:
     flags = rows["flags"].fillna("").astype(str) if "flags" in rows.columns else pd.Series("", index=rows.index)
     rows["partial"] = (rows["exposure_days"] < 360) | flags.str.contains("partial_period")
     if len(rows) == 1:
-        raise InputError("only one period; a growth rate needs at least two", file=file, row=int(rows["row_number"].iloc[0]), column="value", value=series_id)
+        raise refuse("one_period", file=file, row=int(rows["row_number"].iloc[0]), column="value", value=series_id)
     positive_times = rows.loc[rows["count"] > 0, "t_mid"].nunique()
     if positive_times < 2:
-        raise InputError(
-            f"{len(rows)} period(s), {positive_times} with a positive count; a growth rate needs at least two periods with counts above zero",
-            file=file,
-            column="value",
-            value=series_id,
-        )
+        raise refuse("too_few_positive", file=file, column="value", value=series_id, n=len(rows), positive=positive_times)
     return rows
 
 
@@ -145,6 +158,23 @@ def set_aside_nested_periods(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataF
     contains = (start[:, None] <= start[None, :]) & (end[:, None] >= end[None, :]) & ((start[:, None] < start[None, :]) | (end[:, None] > end[None, :]))
     inside = contains.any(axis=0)
     return rows.loc[~inside], rows.loc[inside]
+
+
+def finest_periods(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows whose period contains no other row's period: the finest pieces reported.
+
+    This is the other side of :func:`set_aside_nested_periods`: where a year total and its
+    year-to-date increments both exist, the increments are kept and the total set aside, so that
+    an event inside the year (e.g. a crackdown from 28 August) falls *between* periods. A piece
+    reported twice for the same dates with the same value (a first year-to-date figure and the
+    increment derived from it) is kept once. Pieces that still overlap are left for
+    :func:`prepare_series` to refuse.
+    """
+    start = pd.to_datetime(rows["period_start"], errors="coerce", format="ISO8601").to_numpy()
+    end = pd.to_datetime(rows["period_end"], errors="coerce", format="ISO8601").to_numpy()
+    contains = (start[:, None] <= start[None, :]) & (end[:, None] >= end[None, :]) & ((start[:, None] < start[None, :]) | (end[:, None] > end[None, :]))
+    atoms = rows.loc[~contains.any(axis=1)]
+    return atoms.drop_duplicates(subset=["period_start", "period_end", "value"], keep="first")
 
 
 def decimal_year(moment: pd.Timestamp) -> float:

@@ -84,7 +84,15 @@ def series_summary(
         if brk.fit is None:
             parts.append(message(DOMAIN, "known_break_unestimable", lang, label=brk.label, date=brk.date))
         else:
-            parts.append(message(DOMAIN, "known_break", lang, label=brk.label, date=brk.date, factor=f"{brk.level_factor:.2f}", low=f"{brk.level_low:.2f}", high=f"{brk.level_high:.2f}"))
+            numbers = dict(label=brk.label, date=brk.date, factor=f"{brk.level_factor:.2f}", low=f"{brk.level_low:.2f}", high=f"{brk.level_high:.2f}")
+            if brk.basis == "sub_periods":
+                parts.append(message(DOMAIN, "known_break_pieces", lang, n=brk.n_points, n_after=brk.n_after, **numbers))
+            else:
+                parts.append(message(DOMAIN, "known_break", lang, **numbers))
+            if brk.includes_no_change:
+                parts.append(message(DOMAIN, "known_break_no_clear_change", lang))
+            if brk.basis == "sub_periods" or evidence_note(brk.n_points):
+                parts.append(message(DOMAIN, "known_break_weak", lang))
     if search is not None and search.kept:
         parts.append(message(DOMAIN, "search_kept", lang, date=search.best_date))
     parts.append(message(DOMAIN, "not_prevalence", lang, counted=counted, publisher=publisher))
