@@ -27,10 +27,16 @@
 
 # %% tags=["parameters"]
 figures_csv = "../data/raw/figures.csv"
-log_path = "../data/processed/takedowns/synthetic/takedowns.parquet"  # a cleaned log; "" = generate one here
+network_dir = "../data/processed/network/synthetic"  # tables written by the networks stage
+figures_dir = "../reports/figures/networks/synthetic"  # its figures
 seed = 20241202
-small = False  # True: generate a 500-file synthetic log and use few bootstrap replicates
+small = False  # True: build the network here from a generated 500-file synthetic log
 small_files = 500
+
+# %% [markdown]
+# `make reproduce` builds the network once (stage `networks`, `research network build`); this
+# notebook reads its tables. With `small=True` it builds a small one itself with the same function,
+# `research.networks.build.build_network`, which is how to run it on your own cleaned log.
 
 # %%
 import tempfile
@@ -47,13 +53,18 @@ from research.report.disclosure import disclose
 from research.takedowns.seeds import scaled_counts, seed_funnel
 from research.takedowns.synth import synth_log
 
-if small or not log_path:
+if small:
     raw = synth_log(scaled_counts(seed_funnel(figures_csv), small_files), seed=seed)
-    log = clean_takedown_log(raw, key=load_key(synthetic=True), synthetic=True, source="synthetic log").table
+    network = build_network(clean_takedown_log(raw, key=load_key(synthetic=True), synthetic=True, source="synthetic log").table, seed=seed, bootstrap_replicates=20)
+    rankings, concentration, synthetic = network.rankings, network.concentration, network.synthetic
+    lorenz_png = lorenz_figure(network.lorenz, network.concentration, Path(tempfile.mkdtemp()) / "lorenz", sources=["synthetic takedown log (research toolkit)"], synthetic=synthetic)[0]
 else:
-    log = pd.read_parquet(log_path)
-network = build_network(log, seed=seed, bootstrap_replicates=20 if small else 200)
-print(f"{network.co_hosting.number_of_nodes():,} domains, {network.co_hosting.number_of_edges():,} co-hosting links; synthetic: {network.synthetic}")
+    rankings = pd.read_csv(Path(network_dir) / "rankings.csv", dtype={"synthetic": "string"})
+    concentration = pd.read_csv(Path(network_dir) / "concentration.csv", dtype={"synthetic": "string"})
+    synthetic = "synthetic" in rankings.columns
+    rankings, concentration = rankings.drop(columns="synthetic", errors="ignore"), concentration.drop(columns="synthetic", errors="ignore")
+    lorenz_png = Path(figures_dir) / "lorenz.png"
+print(f"{(rankings['level'] == 'domain').sum():,} domains ranked; synthetic: {synthetic}")
 
 # %% [markdown]
 # ## Rankings: rates with their denominators and intervals
@@ -62,8 +73,8 @@ print(f"{network.co_hosting.number_of_nodes():,} domains, {network.co_hosting.nu
 # `eb_rate` is the empirical-Bayes (shrunken) rate used for ranking.
 
 # %%
-top_domains = network.rankings[network.rankings["level"] == "domain"].head(15).reset_index(drop=True)
-disclose(top_domains, origin="takedown_log", synthetic=network.synthetic, count_columns=[c for c in ("urls", "decided", "non_removed") if c in top_domains.columns], rates={r: ("non_removed", "decided") for r in ("non_removal_rate", "eb_rate") if r in top_domains.columns}).frame
+top_domains = rankings[rankings["level"] == "domain"].head(15).reset_index(drop=True)
+disclose(top_domains, origin="takedown_log", synthetic=synthetic, count_columns=[c for c in ("urls", "decided", "non_removed") if c in top_domains.columns], rates={r: ("non_removed", "decided") for r in ("non_removal_rate", "eb_rate") if r in top_domains.columns}).frame
 
 # %% [markdown]
 # ## Concentration
@@ -72,11 +83,10 @@ disclose(top_domains, origin="takedown_log", synthetic=network.synthetic, count_
 # countries, and the Gini coefficient of its distribution.
 
 # %%
-disclose(network.concentration, origin="takedown_log", synthetic=network.synthetic, count_columns=["non_removed_total"], rates={"share": (None, "non_removed_total")}).frame
+disclose(concentration, origin="takedown_log", synthetic=synthetic, count_columns=["non_removed_total"], rates={"share": (None, "non_removed_total")}).frame
 
 # %%
-written = lorenz_figure(network.lorenz, network.concentration, Path(tempfile.mkdtemp()) / "lorenz", sources=["synthetic takedown log (research toolkit)"], synthetic=network.synthetic)
-Image(filename=str(written[0]))
+Image(filename=str(lorenz_png))
 
 # %% [markdown]
 # ## Limits

@@ -2,8 +2,9 @@
 
 Each notebook runs with the ``research`` kernel in ``notebooks/`` with its data paths injected
 (relative to that folder) by papermill; execution metadata is stripped so that reruns give the
-same bytes. When the cleaned synthetic takedown log is missing, the takedown notebooks generate a
-small one themselves (``small=True``) and say so in their output.
+same bytes. The network notebook reads the networks stage's tables rather than rebuilding them.
+When the synthetic log or the network tables are missing, the takedown notebooks generate a small
+log themselves (``small=True``) and say so in their output.
 """
 
 from __future__ import annotations
@@ -37,15 +38,21 @@ def parameters_for(name: str, paths: ProjectPaths) -> dict[str, object]:
     common: dict[str, object] = {"seed": SEED}
     if name.startswith("01_"):
         return {**common, "counts_path": rel(paths.processed / "counts.csv")}
-    if name.startswith(("02_", "03_")):
+    if name.startswith("02_"):
         return {**common, "figures_csv": rel(paths.figures_csv), "log_path": rel(log) if log.exists() else "", "small": not log.exists()}
+    if name.startswith("03_"):
+        network = paths.processed / "network" / "synthetic"
+        ready = (network / "rankings.csv").exists()
+        return {**common, "figures_csv": rel(paths.figures_csv), "network_dir": rel(network), "figures_dir": rel(paths.figures / "networks" / "synthetic"), "small": not ready}
     if name.startswith("04_"):
         return {**common, "root": rel(paths.root)}
     return common
 
 
 def inputs(paths: ProjectPaths) -> list[Path]:
-    found = notebook_sources(paths) + [p for p in (paths.processed / "counts.csv", _log(paths)) if p.exists()]
+    network = paths.processed / "network" / "synthetic"
+    tables = [network / "rankings.csv", network / "concentration.csv", paths.figures / "networks" / "synthetic" / "lorenz.png"]
+    found = notebook_sources(paths) + [p for p in (paths.processed / "counts.csv", _log(paths), *tables) if p.exists()]
     return sorted(set(found + report_inputs(paths)), key=lambda p: p.as_posix())
 
 
