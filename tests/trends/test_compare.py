@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from research.errors import InputError
@@ -51,3 +52,23 @@ def test_growth_table_sorts_fitted_rows(small_counts):
     assert set(table["series_id"]) == {"KR_KNPA_DEEPFAKE_CASES", "ncmec_online_enticement_reports", "ncmec_cybertipline_total_reports"}
     with pytest.raises(InputError):
         growth_table(trends_table(analyse_counts(small_counts)), sort_by="summary")
+
+
+def test_comparisons_table_runs_the_configured_pair_and_same_span_pairs(small_counts):
+    from research.trends.compare import comparisons_table, same_span_pairs
+
+    results = analyse_counts(small_counts)
+    table = comparisons_table(results, automatic=False)
+    assert table[["series_a", "series_b", "chosen_by", "status"]].values.tolist() == [["KR_KNPA_DEEPFAKE_CASES", "ncmec_online_enticement_reports", "configured", "compared"]]
+    direct = compare_growth(*(r.series for r in results if r.series_id in ("KR_KNPA_DEEPFAKE_CASES", "ncmec_online_enticement_reports") and r.status == "fitted"))
+    assert table["growth_ratio"].iloc[0] == pytest.approx(direct.ratio)
+    assert table["p_value_holm"].iloc[0] == pytest.approx(direct.p_value)  # one test: no adjustment
+    # Two series of one country counting the same thing over the same years are paired; a pair
+    # named in the configuration whose series is not fitted is skipped.
+    a = make_series([10, 14, 19, 25])
+    b = make_series([30, 33, 35, 41]).assign(series_id="TEST_B")
+    c = make_series([30, 33, 35, 41]).assign(series_id="TEST_C", counted="reports")
+    pairs_results = analyse_counts(pd.concat([a, b, c], ignore_index=True))
+    assert same_span_pairs(pairs_results) == [("TEST", "TEST_B")]
+    table = comparisons_table(pairs_results, configured=[("TEST", "MISSING")])
+    assert table["chosen_by"].tolist() == ["same_span"]

@@ -44,3 +44,41 @@ def test_segments_are_drawn_apart_with_break_marker_and_source_caption(small_cou
     caption = " ".join(t.get_text() for t in fig.texts)
     assert "Source: NCMEC" in caption and "not a measure of prevalence" in caption
     assert ax.get_ylabel() == "reports recorded per year"
+
+
+def test_cjk_titles_draw_no_missing_glyph_warning(small_counts, tmp_path):
+    import warnings
+
+    from research.plots.trends import figure_title
+
+    korean = small_counts.assign(indicator=small_counts["indicator"].where(small_counts["series_id"] != "KR_KNPA_DEEPFAKE_CASES", "허위영상물 발생건수 (deepfake crime occurrences)"))
+    results = [r for r in analyse_counts(korean) if r.series_id == "KR_KNPA_DEEPFAKE_CASES"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a missing glyph would raise here
+        written = save_trend_figures(results, tmp_path)
+    assert len(written) == 3
+    assert figure_title("허위영상물 발생건수 (deepfake crime occurrences)", "KR_X") == "deepfake crime occurrences"
+    assert figure_title("Voyeuristic filming (盗撮; prefectural ordinances) cases", "JP_X") == "Voyeuristic filming (prefectural ordinances) cases"
+    assert figure_title("사이버성폭력 검거인원 total", "KR_CYBERSV_ARRESTED") == "KR_CYBERSV_ARRESTED"
+    assert figure_title("Reports received", "X") == "Reports received"
+
+
+def test_figure_cache_reuses_unchanged_figures_and_redraws_changed_ones(small_counts, tmp_path, monkeypatch):
+    import research.plots.trends as plots
+
+    drawn = []
+    original = plots.trend_figure
+    monkeypatch.setattr(plots, "trend_figure", lambda group, lang="en": drawn.append(group[0].series_id) or original(group, lang))
+    cache = tmp_path / "cache.json"
+    first = save_trend_figures(analyse_counts(small_counts), tmp_path, cache_file=cache)
+    assert len(drawn) == 3
+    again = save_trend_figures(analyse_counts(small_counts), tmp_path, cache_file=cache)
+    assert len(drawn) == 3 and sorted(again) == sorted(first)
+    changed = small_counts.copy()
+    changed.loc[changed["series_id"] == "ncmec_online_enticement_reports", "value"] += 1
+    save_trend_figures(analyse_counts(changed), tmp_path, cache_file=cache)
+    assert drawn[3:] == ["ncmec_online_enticement_reports"]
+    # A figure file edited by hand is drawn again.
+    (tmp_path / "KR_KNPA_DEEPFAKE_CASES.svg").write_text("edited")
+    save_trend_figures(analyse_counts(changed), tmp_path, cache_file=cache)
+    assert drawn[4:] == ["KR_KNPA_DEEPFAKE_CASES"]

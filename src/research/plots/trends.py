@@ -148,7 +148,11 @@ def drawable(text: str, weight: str = "normal") -> str:
     kept = re.sub(r"\(\s*[;,:]?\s*", "(", kept)
     kept = re.sub(r"\s*[;,:]?\s*\)", ")", kept)
     kept = re.sub(r"\(\s*\)", "", kept)
-    return re.sub(r"\s{2,}", " ", kept).strip(" ;,:-—")
+    kept = re.sub(r"\s{2,}", " ", kept).strip(" ;,:-—")
+    # "(deepfake crime occurrences)" left alone after the Korean words: the gloss is the text now.
+    if kept.startswith("(") and kept.endswith(")") and kept.count("(") == 1:
+        kept = kept[1:-1].strip()
+    return kept
 
 
 def figure_title(indicator: str, series_id: str, width: int = 80) -> str:
