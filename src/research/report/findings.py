@@ -17,6 +17,8 @@ import pandas as pd
 from research.i18n import message
 
 DOMAIN = "report"
+#: Level names used by the networks tables → catalogue keys ``level_<key>``.
+LEVEL_KEYS = {"domain": "domain", "hosting_provider": "provider", "provider": "provider", "country": "country"}
 
 
 @dataclass(frozen=True)
@@ -110,8 +112,8 @@ def concentration_findings(table: pd.DataFrame, lang: str = "en", synthetic: boo
     low, high = pick(table, [f"{share}_low", "share_low", "low"]), pick(table, [f"{share}_high", "share_high", "high"])
     findings = []
     for row in table.sort_values([level_col, k_col]).drop_duplicates(level_col).to_dict("records"):
-        level = str(row[level_col])
-        level_text = message(DOMAIN, f"level_{level}", lang) if level in ("domain", "provider", "country") else level
+        level = LEVEL_KEYS.get(str(row[level_col]), str(row[level_col]))
+        level_text = message(DOMAIN, f"level_{level}", lang) if level in LEVEL_KEYS.values() else level
         numbers = [str(int(row[k_col])), format_share(float(row[share]), lang)]
         fields = dict(k=numbers[0], level=level_text, share=numbers[1], gini=format_number(float(row[gini_col]), lang, 2))
         if low and high and _finite(row[low], row[high]):

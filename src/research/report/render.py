@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 
 from research.config import SUPPRESSION_THRESHOLD, UNSTABLE_DENOMINATOR
-from research.i18n import message
+from research.i18n import catalogue, message
 from research.report.citation import Citation
 from research.report.figures import FigureEntry
 from research.report.findings import Finding
@@ -32,6 +32,7 @@ class RenderedFigure:
     """A figure as the templates need it: data URI, size, relative paths, definitions note."""
 
     entry: FigureEntry
+    title: str
     data_uri: str
     width: int
     height: int
@@ -67,10 +68,16 @@ def definitions_note(area: str, lang: str) -> str:
     return message("report", key, lang, threshold=SUPPRESSION_THRESHOLD, unstable=UNSTABLE_DENOMINATOR)
 
 
+def figure_title(entry: FigureEntry, lang: str) -> str:
+    """The catalogue's title for figures the analysis stages draw (``figure_title_<stem>``), else the entry's."""
+    key = f"figure_title_{entry.stem}"
+    return message("report", key, lang) if key in catalogue("report", "en") else entry.title
+
+
 def rendered_figure(entry: FigureEntry, reports_dir: Path, lang: str) -> RenderedFigure:
     uri, width, height = data_uri(entry.image)
     return RenderedFigure(
-        entry, uri, width, height,
+        entry, figure_title(entry, lang), uri, width, height,
         relative_image=entry.image.relative_to(reports_dir).as_posix(),
         bundle=f"bundles/{entry.key}.zip",
         definitions=definitions_note(entry.area, lang),
