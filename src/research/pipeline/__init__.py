@@ -12,6 +12,7 @@ import hashlib
 import importlib
 import json
 import pkgutil
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +53,7 @@ class StageResult:
     name: str
     status: str  # "built" or "skipped"
     outputs: list[Path]
+    seconds: float = 0.0
 
 
 def discover_stages() -> list[Stage]:
@@ -103,22 +105,24 @@ def run_pipeline(
             record = json.loads(stamp.read_text())
             results.append(StageResult(stage.name, "skipped", [paths.root / p for p in record["outputs"]]))
             continue
+        started = time.perf_counter()
         outputs = sorted({Path(p) for p in stage.run(paths, stage.parameters)}, key=lambda p: p.as_posix())
+        seconds = time.perf_counter() - started
         record = {
             "stage": stage.name,
             "key": key,
             "outputs": {p.relative_to(paths.root).as_posix(): sha256_file(p) for p in outputs if p.is_file()},
         }
         stamp.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
-        results.append(StageResult(stage.name, "built", outputs))
+        results.append(StageResult(stage.name, "built", outputs, seconds))
     return results
 
 
 def summarise(results: list[StageResult], paths: ProjectPaths) -> str:
     """A plain-text summary of what was built or skipped, and where it is."""
-    lines = [f"{'stage':<14} {'status':<8} {'files':>5}  where"]
+    lines = [f"{'stage':<14} {'status':<8} {'files':>5} {'seconds':>8}  where"]
     for result in results:
         folders = sorted({p.parent.relative_to(paths.root).as_posix() for p in result.outputs if p.is_relative_to(paths.root)})
         where = ", ".join(folders[:4]) + (" …" if len(folders) > 4 else "")
-        lines.append(f"{result.name:<14} {result.status:<8} {len(result.outputs):>5}  {where}")
+        lines.append(f"{result.name:<14} {result.status:<8} {len(result.outputs):>5} {result.seconds:>8.1f}  {where}")
     return "\n".join(lines)
