@@ -49,6 +49,8 @@ def interventions_for(registry: pd.DataFrame | None, rows: pd.DataFrame) -> list
     if registry is None or registry.empty or "break_ids" not in rows.columns:
         return []
     marked = {part.strip() for cell in rows["break_ids"].dropna().astype(str) for part in cell.split(";") if part.strip()}
+    if not marked:
+        return []
     chosen = registry.loc[(registry["kind"] == INTERVENTION_KIND) & registry["break_id"].isin(marked) & (registry["date"].astype(str) != "")]
     return [Intervention(str(r.break_id), str(r.date), intervention_label(r.what_changed)) for r in chosen.sort_values(["date", "break_id"]).itertuples()]
 
