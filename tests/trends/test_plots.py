@@ -82,3 +82,16 @@ def test_figure_cache_reuses_unchanged_figures_and_redraws_changed_ones(small_co
     (tmp_path / "KR_KNPA_DEEPFAKE_CASES.svg").write_text("edited")
     save_trend_figures(analyse_counts(changed), tmp_path, cache_file=cache)
     assert drawn[4:] == ["KR_KNPA_DEEPFAKE_CASES"]
+
+
+def test_an_intervention_shared_by_segments_is_marked_once():
+    from test_interventions import REGISTRY, crackdown_counts
+
+    from research.plots.trends import trend_figure
+
+    counts = crackdown_counts()
+    later = counts.iloc[[7, 8]].assign(segment=1, period_start=["2025-01-01", "2026-01-01"], period_end=["2025-12-31", "2026-12-31"], value=[300, 310])
+    results = analyse_counts(pd.concat([counts, later], ignore_index=True), interventions=REGISTRY)
+    assert all(r.known_breaks for r in results)
+    labels = [t.get_text() for t in trend_figure(results).axes[0].get_legend().get_texts()]
+    assert labels.count("Special crackdown on test crimes") == 1

@@ -20,6 +20,8 @@ from research.i18n import LOCALES_DIR
 from research.lineage import sha256_file
 
 _CODE_FILES = ("trends.py", "style.py", "trend_cache.py")
+#: Analysis code the drawing calls directly (design matrix, decimal years).
+_ANALYSIS_FILES = ("models.py", "series.py")
 
 
 def _code_digest(lang: str) -> str:
@@ -27,6 +29,8 @@ def _code_digest(lang: str) -> str:
     here = Path(__file__).resolve().parent
     for name in _CODE_FILES:
         digest.update((here / name).read_bytes())
+    for name in _ANALYSIS_FILES:
+        digest.update((here.parent / "trends" / name).read_bytes())
     for catalogue in sorted({LOCALES_DIR / "en" / "trends.yml", LOCALES_DIR / lang / "trends.yml"}):
         if catalogue.exists():
             digest.update(catalogue.read_bytes())

@@ -80,6 +80,7 @@ def trend_figure(results: Sequence[SeriesTrend], lang: str = "en") -> Figure:
     first = results[0]
     colours = iter(PALETTE)
     all_rates = []
+    drawn_breaks: set[str] = set()
     for index, result in enumerate(results):
         colour = next(colours)
         rows = _observed(result)
@@ -106,6 +107,9 @@ def trend_figure(results: Sequence[SeriesTrend], lang: str = "en") -> Figure:
         if index > 0:
             ax.axvline(rows["start"].min(), color=OKABE_ITO["black"], linestyle=":", linewidth=1.2, label=message("trends", "figure_definition_break", lang) if index == 1 else None)
         for brk in result.known_breaks:
+            if brk.date in drawn_breaks:  # each segment carries the same intervention: mark it once
+                continue
+            drawn_breaks.add(brk.date)
             ax.axvline(pd.Timestamp(brk.date), color=OKABE_ITO["reddish_purple"], linestyle="-.", linewidth=1.2, label=drawable(brk.label))
     # Scale the axis to the observations: an interval from few points may run off the chart,
     # which is shown honestly by the band leaving the frame rather than by squashing the data.
