@@ -66,7 +66,7 @@ def build_network(log: pd.DataFrame, *, seed: int = SEED, source: str | None = N
     incidence = incidence_matrix(status)
     edges = co_hosting_edges(incidence)
     graph = co_hosting_graph(edges, incidence.domains)
-    membership = mirror_communities(graph, seed=seed)
+    membership = mirror_communities(graph, seed=seed, sorted_input=True)
 
     rates, priors = [], []
     for level in LEVELS:

@@ -13,7 +13,27 @@ import pandas as pd
 from research.config import SEED
 
 
-def mirror_communities(graph: nx.Graph, seed: int = SEED, resolution: float = 1.0) -> pd.DataFrame:
+def _canonical(graph: nx.Graph) -> nx.Graph:
+    """The same weighted graph with nodes and edges inserted in sorted order (Louvain's input order)."""
+    ordered = nx.Graph()
+    ordered.add_nodes_from(sorted(graph.nodes))
+    ordered.add_weighted_edges_from(sorted((min(a, b), max(a, b), d.get("weight", 1)) for a, b, d in graph.edges(data=True)))
+    return ordered
+
+
+def _is_canonical(graph: nx.Graph) -> bool:
+    """True if ``graph`` was built in sorted order already (as ``co_hosting_graph`` does), so the
+    copy can be skipped: on a large co-hosting graph the copy costs as much as a Louvain pass."""
+    nodes = list(graph.nodes)
+    if type(graph) is not nx.Graph or nodes != sorted(nodes):
+        return False
+    # Built from a sorted edge list, every node's neighbours appear in sorted order, and only then.
+    return all(list(neighbours) == sorted(neighbours) for neighbours in graph.adj.values()) and all(
+        "weight" in d for _, _, d in graph.edges(data=True)
+    )
+
+
+def mirror_communities(graph: nx.Graph, seed: int = SEED, resolution: float = 1.0, *, sorted_input: bool = False) -> pd.DataFrame:
     """Louvain communities of the co-hosting graph, weighted by shared content.
 
     Parameters
@@ -25,15 +45,16 @@ def mirror_communities(graph: nx.Graph, seed: int = SEED, resolution: float = 1.
         Random seed of the Louvain algorithm.
     resolution
         Louvain resolution; above 1 favours smaller communities.
+    sorted_input
+        The caller built ``graph`` from sorted nodes and a sorted edge list (as
+        ``co_hosting_graph`` does), so neither the check nor the sorted copy is needed.
 
     Returns
     -------
     DataFrame
         ``domain, community`` sorted by domain.
     """
-    ordered = nx.Graph()
-    ordered.add_nodes_from(sorted(graph.nodes))
-    ordered.add_weighted_edges_from(sorted((min(a, b), max(a, b), d.get("weight", 1)) for a, b, d in graph.edges(data=True)))
+    ordered = graph if sorted_input or _is_canonical(graph) else _canonical(graph)
     found = nx.community.louvain_communities(ordered, weight="weight", resolution=resolution, seed=seed)
     ranked = sorted((sorted(c) for c in found), key=lambda members: (-len(members), members[0]))
     rows = [(domain, number) for number, members in enumerate(ranked) for domain in members]

@@ -15,6 +15,7 @@ import pandas as pd
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
 from research.config import SEED
 
@@ -60,7 +61,9 @@ def cluster_domains(profile: pd.DataFrame, seed: int = SEED, k_range: range = ra
     candidates = [k for k in k_range if k < len(profile)]
     rows, labels_by_k = [], {}
     for k in candidates:
-        labels = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(scaled)
+        # One thread: on a small, busy machine OpenMP threads spin against each other (40 s vs 3 s).
+        with threadpool_limits(limits=1):
+            labels = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(scaled)
         if len(np.unique(labels)) < 2:
             continue
         labels_by_k[k] = labels

@@ -4,6 +4,10 @@
 :func:`write_network_outputs` is shared with ``research network build``. Every table passes the
 report's disclosure control (counts under 10 shown as ``"<10"``, rates resting on them blanked,
 synthetic tables watermarked) before it reaches the disk; nothing below domain level is written.
+
+The GEXF/GraphML co-hosting export keeps the ``EXPORT_MAX_EDGES`` strongest links (most shared
+files; every domain stays as a node) so Gephi can open it; the graph records ``edges_total`` and
+``edges_exported``, and the complete edge list is in ``co_hosting_edges.csv`` and ``edges.csv``.
 """
 
 from __future__ import annotations
@@ -17,13 +21,15 @@ from research.config import SEED, ProjectPaths
 from research.errors import InputError, ResearchError
 from research.i18n import message
 from research.networks.build import NetworkBuild, build_network
-from research.networks.export import graph_from_tables, write_gexf, write_graphml
+from research.networks.export import graph_from_tables, strongest_edges, write_gexf, write_graphml
 from research.outputs import write_table
 from research.pipeline import Stage
 from research.plots.networks import lorenz_figure, network_figure
 from research.report.disclosure import disclose, suppressed_label
 
 RATE_PARTS = {"non_removal_rate": ("non_removed", "decided"), "eb_rate": ("non_removed", "decided")}
+#: Co-hosting links written to GEXF/GraphML (strongest first); the CSV edge lists keep them all.
+EXPORT_MAX_EDGES = 10_000
 COUNT_COLUMNS = {"urls", "decided", "non_removed", "shared_content", "domains", "internal_shared_content", "non_removed_total", "train_urls", "test_urls", "test_domains"}
 
 
@@ -106,8 +112,9 @@ def write_network_outputs(
     for name, (nodes, edges, directed) in _graph_exports(tables, build.synthetic).items():
         written += write_table(nodes, reports_dir / f"{name}_nodes.csv", inputs=[log_path], parameters=parameters, root=root)
         written += write_table(edges, reports_dir / f"{name}_edges.csv", inputs=[log_path], parameters=parameters, root=root)
-        graph = graph_from_tables(nodes, edges, directed=directed)
-        graph.graph.update({"name": name, "synthetic": build.synthetic, "seed": seed})
+        exported = strongest_edges(edges, EXPORT_MAX_EDGES, weight="weight" if "weight" in edges.columns else "urls")
+        graph = graph_from_tables(nodes, exported, directed=directed)
+        graph.graph.update({"name": name, "synthetic": build.synthetic, "seed": seed, "edges_total": len(edges), "edges_exported": len(exported)})
         written += [write_gexf(graph, reports_dir / f"{name}.gexf"), write_graphml(graph, reports_dir / f"{name}.graphml")]
     top_rankings = tables["rankings"].groupby("level", sort=False).head(top)
     written += write_table(top_rankings, reports_dir / "rankings_top.csv", inputs=[log_path], parameters=parameters, root=root)
