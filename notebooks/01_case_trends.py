@@ -27,6 +27,7 @@
 
 # %% tags=["parameters"]
 counts_path = "../data/processed/counts.csv"
+breaks_path = "../data/raw/definition_breaks.csv"  # registry of breaks and interventions
 series = []  # series ids to analyse; empty = every series
 seed = 20241202
 small = False  # True: only the first few series (for tests and quick looks)
@@ -36,6 +37,7 @@ lang = "en"
 import numpy as np
 import pandas as pd
 
+from research.clean.breaks import read_breaks
 from research.plots.trends import trend_figure
 from research.trends.analysis import analyse_counts, trends_table
 
@@ -45,7 +47,7 @@ counts = pd.read_csv(counts_path)
 chosen = counts[counts["series_id"].isin(series)] if series else counts
 if small:
     chosen = chosen[chosen["series_id"].isin(sorted(chosen["series_id"].unique())[:4])]
-results = analyse_counts(chosen, file=counts_path, lang=lang)
+results = analyse_counts(chosen, file=counts_path, lang=lang, interventions=read_breaks(breaks_path))
 table = trends_table(results)
 table["status"].value_counts()
 

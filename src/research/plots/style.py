@@ -51,7 +51,9 @@ RC_PARAMS = {
     "legend.frameon": False,
     "svg.hashsalt": "research",
     "svg.fonttype": "path",
-    "pdf.fonttype": 42,
+    # Type 42 subsetting took ~1.4 s per figure (fontTools); Type 3 embeds the glyphs in ~0.1 s
+    # and the text stays searchable.
+    "pdf.fonttype": 3,
     "path.simplify": False,
 }
 

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -35,10 +34,6 @@ BAND_HEADROOM = 2.5
 #: A title keeps the indicator's words only if this many Latin words survive dropping the
 #: characters the font cannot draw; otherwise the series id is the title.
 MIN_TITLE_WORDS = 2
-#: PDF font embedding. Type 42 (the house default) subsets the TrueType font with fontTools, which
-#: took ~1.4 s per figure — most of the stage's time for 78 figures; Type 3 embeds the same glyphs
-#: as drawing procedures in ~0.1 s and keeps the text searchable (ToUnicode map).
-PDF_FONTTYPE = 3
 
 
 def _observed(result: SeriesTrend) -> pd.DataFrame:
@@ -196,8 +191,7 @@ def save_trend_figures(
         files = reusable(cache.get(series_id), key, folder)
         if files is None:
             figure = trend_figure(group, lang)
-            with plt.rc_context({"pdf.fonttype": PDF_FONTTYPE}):
-                files = save_figure(figure, folder / series_id)
+            files = save_figure(figure, folder / series_id)
         updated[series_id] = {"key": key, "files": files}
         written.extend(files)
     if cache_file is not None:
