@@ -41,7 +41,9 @@ class NetworkBuild:
     profiles: ProfileClusters
 
 
-def build_network(log: pd.DataFrame, *, seed: int = SEED, source: str | None = None, bootstrap_replicates: int = 200) -> NetworkBuild:
+def build_network(
+    log: pd.DataFrame, *, seed: int = SEED, source: str | None = None, bootstrap_replicates: int = 200, status: pd.DataFrame | None = None
+) -> NetworkBuild:
     """Build the co-hosting graph, layers, rates, rankings, communities, concentration and model.
 
     Parameters
@@ -54,6 +56,9 @@ def build_network(log: pd.DataFrame, *, seed: int = SEED, source: str | None = N
         The log's file name, for error messages.
     bootstrap_replicates
         Replicates of the AUC's cluster bootstrap.
+    status
+        The log's one-row-per-URL status if already computed (the Dask engine computes it per
+        partition); by default :func:`latest_url_status` of ``log``.
 
     Returns
     -------
@@ -62,7 +67,7 @@ def build_network(log: pd.DataFrame, *, seed: int = SEED, source: str | None = N
         counts, rates and intervals; domains also carry their mirror community, response cluster
         and co-hosting degree.
     """
-    status = latest_url_status(log, source)
+    status = latest_url_status(log, source) if status is None else status
     incidence = incidence_matrix(status)
     edges = co_hosting_edges(incidence)
     graph = co_hosting_graph(edges, incidence.domains)

@@ -1,0 +1,1 @@
+"""Scale: the Dask engine for logs larger than memory (see ``docs/scale.md``)."""
