@@ -98,7 +98,7 @@ def build_network(
 
     concentration, lorenz = concentration_tables(status, LEVELS)
     return NetworkBuild(
-        synthetic=is_synthetic(log),
+        synthetic=is_synthetic(log) or is_synthetic(status),
         status=status,
         nodes=nodes,
         priors=pd.DataFrame(priors),

@@ -100,10 +100,14 @@ def write_network_outputs(
     seed: int = SEED,
     lang: str = "en",
     root: Path | None = None,
+    status: pd.DataFrame | None = None,
 ) -> tuple[NetworkBuild, list[Path]]:
-    """Build the network of ``log_path`` and write tables, graph exports and figures."""
-    log = read_log(log_path)
-    build = build_network(log, seed=seed, source=log_path.name)
+    """Build the network of ``log_path`` and write tables, graph exports and figures.
+
+    ``status`` (one row per URL) may be given when already computed, e.g. by the Dask engine.
+    """
+    log = read_log(log_path) if status is None else status.iloc[:0]
+    build = build_network(log, seed=seed, source=log_path.name, status=status)
     parameters = {"seed": seed, "top": top, "lang": lang}
     written: list[Path] = []
     tables = _tables(build)
