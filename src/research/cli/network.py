@@ -27,6 +27,8 @@ def build(
     seed: Annotated[int, typer.Option(help="Seed of Louvain, k-means, folds and bootstrap.")] = SEED,
     lang: Annotated[str, typer.Option(help="Language of figure texts.")] = "en",
     root: Annotated[Path | None, typer.Option(help="Project root (default: this repository).")] = None,
+    engine: Annotated[str, typer.Option("--engine", help="default (pandas) or dask (URL status computed per partition).")] = "default",
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address (default: a local cluster with a memory limit).")] = None,
 ) -> None:
     """Build the co-hosting network, layers, rankings, communities, concentration and model; export for Gephi."""
     paths = project_paths(root)
@@ -34,7 +36,12 @@ def build(
     reports = out_reports or paths.reports / "networks"
     figures = out_figures or paths.figures / "networks"
     try:
-        result, _ = write_network_outputs(takedowns, processed, reports, figures, top=top, seed=seed, lang=lang, root=paths.root)
+        status = None
+        if engine == "dask":
+            from research.scale.files import status_with_dask
+
+            status = status_with_dask(takedowns, scheduler)
+        result, _ = write_network_outputs(takedowns, processed, reports, figures, top=top, seed=seed, lang=lang, root=paths.root, status=status)
     except ResearchError as error:
         typer.secho(f"error: {error}", err=True, fg="red")
         raise typer.Exit(1) from error
