@@ -26,12 +26,19 @@ def clean(
     public_sample: Annotated[bool, typer.Option("--public-sample", help="The log is already public in full (e.g. Lumen's sample): use the published demo key.")] = False,
     key_file: Annotated[Path | None, typer.Option("--key-file", help="HMAC key file for real data (default: $RESEARCH_HMAC_KEY or ~/.config/research/hmac.key).")] = None,
     lang: Annotated[str, typer.Option("--lang", help="Language of the summary.")] = "en",
+    engine: Annotated[str, typer.Option("--engine", help="default (pandas, in memory) or dask (partitioned Parquet; UTF-8 CSV in the documented format).")] = "default",
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address (default: a local cluster with a memory limit).")] = None,
 ) -> None:
     """Clean LOG: normalise URLs into pseudonyms and domains, map outcome words, quarantine the rest."""
     from research.clean.takedown_files import clean_log_file, write_cleaned
 
     try:
-        result = clean_log_file(log, log_format, mapping, synthetic=synthetic, public_sample=public_sample, key_file=key_file)
+        if engine == "dask":
+            from research.scale.files import clean_with_dask
+
+            result = clean_with_dask(log, out, synthetic=synthetic, public_sample=public_sample, key_file=key_file, scheduler=scheduler)
+        else:
+            result = clean_log_file(log, log_format, mapping, synthetic=synthetic, public_sample=public_sample, key_file=key_file)
         parameters = {"format": log_format, "mapping": mapping.name if mapping else None, "synthetic": synthetic, "public_sample": public_sample}
         write_cleaned(result, out, inputs=[log] + ([mapping] if mapping else []), parameters=parameters)
     except ResearchError as error:
