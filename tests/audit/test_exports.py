@@ -24,7 +24,7 @@ def tree(tmp_path):
     """A project with one cited source URL and no exports yet."""
     raw = tmp_path / "data" / "raw"
     raw.mkdir(parents=True)
-    (raw / "figures.csv").write_text(f"figure_id,value,source_url\nF1,245416,{SOURCE_URL}\n", encoding="utf-8")
+    (raw / "figures.csv").write_text(f"figure_id,value,source_url,source_date\nF1,245416,{SOURCE_URL},2025-04-10\n", encoding="utf-8")
     (raw / "datapackage.json").write_text(json.dumps({"sources": [{"path": "https://lumendatabase.org/about"}]}))
     (tmp_path / "data" / "processed").mkdir()
     (tmp_path / "reports").mkdir()

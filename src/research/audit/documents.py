@@ -70,12 +70,18 @@ def _blank(match: re.Match[str]) -> str:
 
 
 def _line_starts(text: str) -> list[int]:
-    return [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    return [0] + [m.end() for m in re.finditer("\n", text)]
 
 
 def _line_locator(text: str, column: str | None = None) -> Callable[[int], Location]:
-    starts = _line_starts(text)
-    return lambda offset: Location(line=bisect.bisect_right(starts, offset), column=column)
+    starts: list[int] = []
+
+    def locate(offset: int) -> Location:
+        if not starts:  # computed only when there is something to locate
+            starts.extend(_line_starts(text))
+        return Location(line=bisect.bisect_right(starts, offset), column=column)
+
+    return locate
 
 
 def _csv_field_index(line: str, offset: int, delimiter: str) -> int:
@@ -90,11 +96,12 @@ def _csv_field_index(line: str, offset: int, delimiter: str) -> int:
 
 
 def _table_locator(text: str, delimiter: str) -> Callable[[int], Location]:
-    starts = _line_starts(text)
-    header_line = text[: starts[1] - 1] if len(starts) > 1 else text
-    header = next(csv.reader([header_line], delimiter=delimiter), [])
+    header = next(csv.reader([text.split("\n", 1)[0]], delimiter=delimiter), [])
+    starts: list[int] = []
 
     def locate(offset: int) -> Location:
+        if not starts:
+            starts.extend(_line_starts(text))
         line = bisect.bisect_right(starts, offset)
         start = starts[line - 1]
         end = starts[line] - 1 if line < len(starts) else len(text)
@@ -122,11 +129,17 @@ def _parquet_scans(data: bytes) -> list[ScanText]:
     table = pq.read_table(io.BytesIO(data))
     scans = []
     for name in table.column_names:
-        values = ["" if v is None else str(v).replace("\n", " ") for v in table.column(name).to_pylist()]
-        joined = "\n".join(values)
+        # Distinct values only (categorical columns repeat); a match names the first row holding it.
+        column = table.column(name).to_pandas().astype("string").fillna("").str.replace("\n", " ", regex=False)
+        distinct = column.drop_duplicates()
+        first_rows = (distinct.index.to_numpy() + 1).tolist()
+        joined = "\n".join(distinct.tolist())
         starts = _line_starts(joined)
         scans.append(
-            ScanText(joined, joined, lambda offset, s=starts, c=name: Location(row=bisect.bisect_right(s, offset), column=c))
+            ScanText(
+                joined, joined,
+                lambda offset, s=starts, r=first_rows, c=name: Location(row=r[bisect.bisect_right(s, offset) - 1], column=c),
+            )
         )
     return scans
 

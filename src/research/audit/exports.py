@@ -40,6 +40,7 @@ holding a number in ``[0, threshold)`` is a finding; ``"<10"`` is what it should
 
 from __future__ import annotations
 
+import csv
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,13 +151,22 @@ def is_synthetic_raw_log(path: Path, relative: str) -> bool:
 
 def allowed_source_urls(paths: ProjectPaths) -> frozenset[str]:
     """Normalised URL-like strings of the public source registry (see the module docstring)."""
-    allowed: set[str] = set()
-    texts = [p.read_text(encoding="utf-8") for p in sorted(paths.raw.glob("*.csv"))]
+    texts: list[str] = []
+    for csv_path in sorted(paths.raw.glob("*.csv")):
+        # Cell by cell: a URL in a CSV line would otherwise run on into the next cell.
+        with open(csv_path, encoding="utf-8", newline="") as handle:
+            texts.extend(cell for row in csv.reader(handle) for cell in row)
     if paths.datapackage.exists():
-        texts.append(paths.datapackage.read_text(encoding="utf-8"))
-    for text in texts:
-        allowed.update(patterns.normalise_url(m.text) for m in patterns.find_urls_with_path(text))
-    return frozenset(allowed)
+        stack = [json.loads(paths.datapackage.read_text(encoding="utf-8"))]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                stack.extend(item.values())
+            elif isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, str):
+                texts.append(item)
+    return frozenset(patterns.normalise_url(m.text) for text in texts for m in patterns.find_urls_with_path(text))
 
 
 def _is_allowed_url(url: str, allowed: frozenset[str]) -> bool:

@@ -98,7 +98,9 @@ def find_urls_with_path(text: str) -> list[Match]:
     """URLs (with a scheme, or bare ``host.tld/path``) that show something below the domain."""
     found: list[Match] = []
     covered: list[tuple[int, int]] = []
-    for match in URL_WITH_SCHEME.finditer(text):
+    if "/" not in text:  # neither shape can match: skip the slow scan of a large text
+        return found
+    for match in URL_WITH_SCHEME.finditer(text) if "://" in text else ():
         url = _trim_url(match.group())
         covered.append((match.start(), match.start() + len(match.group())))
         if _has_path(url):
@@ -114,6 +116,8 @@ def find_urls_with_path(text: str) -> list[Match]:
 
 def find_emails(text: str) -> list[Match]:
     """E-mail addresses."""
+    if "@" not in text:
+        return []
     return [Match(m.start(), "email", m.group()) for m in EMAIL.finditer(text)]
 
 
