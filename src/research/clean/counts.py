@@ -25,7 +25,7 @@ from research.clean.figures_schema import (
     QUARANTINE_SCHEMA, check_figure_columns,
 )
 from research.clean.numbers import parse_number
-from research.clean.periods import classify_period, exposure_days, parse_date
+from research.clean.periods import check_plausible_date, classify_period, exposure_days, parse_date
 from research.clean.places import normalise_country
 from research.clean.read_table import read_text_table
 from research.clean.reconcile import reconcile
@@ -75,7 +75,7 @@ def _parse_row(row: pd.Series, seen: dict[str, int], lang: str) -> dict:
     dates = {}
     for column in ("period_start", "period_end"):
         try:
-            dates[column] = parse_date(row[column])
+            dates[column] = check_plausible_date(parse_date(row[column]))
         except ParseError as error:
             fail(column, "bad_date", error=error.message)
     if dates["period_end"] < dates["period_start"]:
@@ -100,6 +100,8 @@ def _parse_row(row: pd.Series, seen: dict[str, int], lang: str) -> dict:
     qualifier = number.qualifier if number.qualifier != "exact" else unit.qualifier
     unit_name = "ratio" if number.ratio else unit.unit
     value = number.value
+    if unit_name == "count" and qualifier == "exact" and value is not None and value == value and not float(value).is_integer():
+        fail("value", "count_not_whole", unit=row["unit"])
     low, high = number.low, number.high
     if qualifier == "lower_bound":
         low = value

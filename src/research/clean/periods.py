@@ -12,7 +12,7 @@ import calendar
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from research.errors import ParseError
 
@@ -20,6 +20,8 @@ PERIOD_KINDS = (
     "calendar_year", "fiscal_year_jp", "half_year", "quarter", "month",
     "year_to_date", "ytd_increment", "multi_year", "other",
 )
+#: No series on online sexual abuse or its takedown starts before this day; an earlier date is a typo.
+EARLIEST_PLAUSIBLE_DATE = date(1990, 1, 1)
 #: First year of each Japanese era (year 1 of the era).
 JAPANESE_ERAS = {"令和": 2019, "平成": 1989, "昭和": 1926, "R": 2019, "H": 1989, "S": 1926}
 
@@ -51,6 +53,22 @@ def parse_date(text: object) -> date:
         return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     except ValueError as error:
         raise ParseError(f"impossible date ({error})", value=raw) from error
+
+
+def check_plausible_date(day: date, today: date | None = None) -> date:
+    """Return ``day`` if it lies between 1990-01-01 and ``today`` (default: the UTC date now).
+
+    A published count or a takedown check cannot be dated in the future, and nothing in these
+    series predates 1990, so such a date is a typo to quarantine, never to correct. ``today`` is a
+    parameter so that tests and re-runs of old data can pin it; valid data give the same output
+    whenever they are cleaned.
+    """
+    latest = today or datetime.now(UTC).date()
+    if day < EARLIEST_PLAUSIBLE_DATE:
+        raise ParseError(f"date {day} is before {EARLIEST_PLAUSIBLE_DATE}: no series here starts that early", value=str(day))
+    if day > latest:
+        raise ParseError(f"date {day} is in the future (after {latest})", value=str(day))
+    return day
 
 
 def parse_loose_date(text: object) -> tuple[date, date]:
