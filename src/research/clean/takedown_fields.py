@@ -7,10 +7,12 @@ quarantine those rows with a reason instead of guessing. Work is done once per d
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime
 
 import pandas as pd
 import pycountry
 
+from research.clean.periods import EARLIEST_PLAUSIBLE_DATE
 from research.clean.takedown_schema import TIMESTAMP_DTYPE
 
 _AWARE = r"(?:[zZ]|[+-]\d{2}:?\d{2})$"
@@ -60,6 +62,16 @@ def parse_timestamps(values: pd.Series, timezone: str = "UTC") -> tuple[pd.Serie
     # take() on the datetime array keeps it vectorised; code -1 (blank) picks the trailing NaT.
     out = pd.Series(table.array.take(codes), index=values.index)
     return out, ~blank & out.isna()
+
+
+def implausible_dates(stamps: pd.Series, today: date | None = None) -> pd.Series:
+    """True where a timestamp lies before 1990 or after ``today`` (default: the UTC date now).
+
+    The same window as :func:`research.clean.periods.check_plausible_date`, vectorised.
+    """
+    latest = pd.Timestamp(today or datetime.now(UTC).date(), tz="UTC") + pd.Timedelta(days=1)
+    earliest = pd.Timestamp(EARLIEST_PLAUSIBLE_DATE, tz="UTC")
+    return stamps.notna() & ((stamps < earliest) | (stamps >= latest))
 
 
 def _country_code(text: str) -> str | None:

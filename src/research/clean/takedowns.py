@@ -19,7 +19,7 @@ import pandas as pd
 from research.clean.channels import map_channels
 from research.clean.outcomes import OUTCOMES, map_outcomes
 from research.clean.pseudonyms import pseudonymise
-from research.clean.takedown_fields import parse_asns, parse_countries, parse_timestamps
+from research.clean.takedown_fields import implausible_dates, parse_asns, parse_countries, parse_timestamps
 from research.clean.takedown_schema import (
     CLEAN_COLUMNS,
     CLEAN_TAKEDOWNS_SCHEMA,
@@ -123,6 +123,7 @@ def clean_takedown_log(
     for column in ("requested_at", "checked_at", "resolved_at"):
         stamps[column], bad = parse_timestamps(text[column], timezone)
         flag(bad, column, "unreadable timestamp")
+        flag(implausible_dates(stamps[column]), column, "date before 1990 or in the future")
         if column != "resolved_at":
             flag(text[column].isna() | (text[column] == ""), column, "missing value")
     flag(stamps["checked_at"] < stamps["requested_at"], "checked_at", "checked before requested")
