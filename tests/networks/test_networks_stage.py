@@ -7,7 +7,7 @@ import pandas as pd
 
 from research.config import paths
 from research.pipeline.s40_networks import STAGE, synthetic_log
-from test_network_cli import _log
+from tests.networks.test_network_cli import _log
 
 
 def test_stage_labels_synthetic_outputs(tmp_path):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-import damage as d
+from tests.reliability import damage as d
 from research.clean.counts import clean_counts_file
 from research.clean.takedown_files import clean_log_file
 from research.errors import InputError, ResearchError, SchemaError

@@ -6,7 +6,7 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from research.cli import app
-from test_engines import HEADER, ROWS
+from tests.scale.test_engines import HEADER, ROWS
 
 
 def test_clean_and_network_with_both_engines_agree(tmp_path):

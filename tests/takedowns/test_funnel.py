@@ -7,7 +7,7 @@ import pandas as pd
 
 from research.takedowns.funnel import file_funnel_counts, file_status, funnel_tables, url_funnel_counts, with_intervals
 
-from takedown_logs import cleaned
+from tests.takedowns.takedown_logs import cleaned
 
 ROWS = [
     # F1: every URL removed → fully removed

@@ -6,7 +6,7 @@ import pytest
 
 from research.takedowns.reemergence import reemergence_events, reemergence_summary
 
-from takedown_logs import cleaned
+from tests.takedowns.takedown_logs import cleaned
 
 ROWS = [
     # A: removed from a.com on day 5, found on new b.com on day 10 → re-emerged after 5 days

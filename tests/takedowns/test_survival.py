@@ -7,7 +7,7 @@ import pytest
 
 from research.takedowns.survival import km_curves, km_on_grid, logrank_test, median_times, removal_times
 
-from takedown_logs import cleaned
+from tests.takedowns.takedown_logs import cleaned
 
 # Six URLs: removed after 1, 2, 3 and 5 days; still online at checks on days 2 and 4.
 ROWS = [

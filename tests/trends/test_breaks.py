@@ -9,7 +9,7 @@ from research.trends.breaks import fit_known_break, search_break
 from research.trends.models import fit_count_model
 from research.trends.series import prepare_series
 
-from trend_helpers import make_series
+from tests.trends.trend_helpers import make_series
 
 
 def test_known_level_change_is_recovered():

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from research.cli import app
 
-from conftest import FIXTURES
+from tests.trends.conftest import FIXTURES
 
 
 def test_trends_fit_writes_table_lineage_and_figures(tmp_path):

@@ -11,7 +11,7 @@ from research.trends.analysis import analyse_counts, trends_table
 from research.trends.compare import compare_growth, growth_table
 from research.trends.series import prepare_series
 
-from trend_helpers import make_series
+from tests.trends.trend_helpers import make_series
 
 
 def test_interaction_recovers_the_ratio_of_growth_factors():

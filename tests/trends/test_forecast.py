@@ -9,7 +9,7 @@ from research.trends.forecast import can_forecast, forecast, future_periods
 from research.trends.models import fit_count_model
 from research.trends.series import prepare_series
 
-from trend_helpers import make_series
+from tests.trends.trend_helpers import make_series
 
 
 def test_future_periods_are_years_from_the_day_after_the_last_period():

@@ -11,7 +11,7 @@ from research.trends.growth import annual_growth, evidence_note, mann_kendall, r
 from research.trends.models import fit_count_model
 from research.trends.series import prepare_series
 
-from trend_helpers import make_series
+from tests.trends.trend_helpers import make_series
 
 # KNPA deepfake sex crime cases: 156 in 2021 (F0143) and 297 in January–July 2024 (F0157).
 CASES_2021, DAYS_2021 = 156, 365

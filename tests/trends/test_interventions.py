@@ -9,7 +9,7 @@ from research.trends.analysis import analyse_counts, trends_table
 from research.trends.breaks import intervention_label, interventions_for
 from research.trends.series import finest_periods
 
-from trend_helpers import make_series
+from tests.trends.trend_helpers import make_series
 
 REGISTRY = pd.DataFrame(
     {

@@ -9,7 +9,7 @@ import pandas as pd
 from research.i18n import available_languages, catalogue
 from research.trends.analysis import analyse_counts, trends_table
 
-from trend_helpers import make_series
+from tests.trends.trend_helpers import make_series
 
 
 def fields(template: str) -> set[str]:

@@ -85,7 +85,7 @@ def test_figure_cache_reuses_unchanged_figures_and_redraws_changed_ones(small_co
 
 
 def test_an_intervention_shared_by_segments_is_marked_once():
-    from test_interventions import REGISTRY, crackdown_counts
+    from tests.trends.test_interventions import REGISTRY, crackdown_counts
 
     from research.plots.trends import trend_figure
 

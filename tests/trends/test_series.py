@@ -9,7 +9,7 @@ from research.errors import InputError
 from research.trends.analysis import analyse_counts, trends_table
 from research.trends.series import prepare_series
 
-from trend_helpers import make_series
+from tests.trends.trend_helpers import make_series
 
 
 def test_prepared_series_has_exposure_in_years_and_mid_period_time():

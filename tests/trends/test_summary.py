@@ -8,7 +8,7 @@ from research.trends.analysis import analyse_counts, trends_table
 from research.trends.series import prepare_series
 from research.trends.summary import format_percent, growth_sentence, series_summary
 
-from trend_helpers import make_series
+from tests.trends.trend_helpers import make_series
 
 
 def growth(factor, low, high) -> AnnualGrowth:
