@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -180,39 +182,79 @@ _GUARD = textwrap.dedent(
 )
 
 
-@pytest.mark.slow
-def test_the_whole_pipeline_runs_without_network(tmp_path, monkeypatch):
-    """``run_pipeline`` on a copy of ``data/raw``: Python sockets may reach loopback only.
+@pytest.fixture(scope="module")
+def offline_build(tmp_path_factory):
+    """``run_pipeline`` once on a copy of ``data/raw`` with the network refused; shared by the tests below.
 
     In this process pytest-socket refuses any host but loopback (notebook kernels talk to their
     client over loopback). Child processes — notebook kernels — get the same rule from a
     ``sitecustomize`` on ``PYTHONPATH`` that logs and refuses any other connection or DNS lookup.
     """
+    tmp_path = tmp_path_factory.mktemp("offline")
     guard = tmp_path / "guard"
     guard.mkdir()
     (guard / "sitecustomize.py").write_text(_GUARD)
     log = tmp_path / "network.log"
     log.write_text("")
-    monkeypatch.setenv("PYTHONPATH", f"{guard}")
-    monkeypatch.setenv("RESEARCH_NETWORK_GUARD_LOG", str(log))
-    monkeypatch.delenv(HMAC_KEY_ENV, raising=False)
     root = tmp_path / "project"
     shutil.copytree(DEFAULT_ROOT / "data" / "raw", root / "data" / "raw", ignore=shutil.ignore_patterns("private"))
-    if (DEFAULT_ROOT / "notebooks").exists():
-        shutil.copytree(DEFAULT_ROOT / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copytree(DEFAULT_ROOT / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     import socket
 
-    true_connect = socket.socket.connect
-    socket_allow_hosts(LOOPBACK, allow_unix_socket=True)
-    try:
-        results = run_pipeline(project_paths(root), force=True, progress=False)
-    finally:
-        enable_socket()
-        socket.socket.connect = true_connect
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("PYTHONPATH", f"{guard}")
+        monkeypatch.setenv("RESEARCH_NETWORK_GUARD_LOG", str(log))
+        monkeypatch.delenv(HMAC_KEY_ENV, raising=False)
+
+        def run(**options):
+            true_connect = socket.socket.connect
+            socket_allow_hosts(LOOPBACK, allow_unix_socket=True)
+            try:
+                return run_pipeline(project_paths(root), progress=False, **options)
+            finally:
+                enable_socket()
+                socket.socket.connect = true_connect
+
+        results = run(force=True)
+        yield {"root": root, "log": log, "results": results, "run": run}
+
+
+def _digests(root) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for folder in ("data/processed", "reports")
+        for p in sorted((root / folder).rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.mark.slow
+def test_the_whole_pipeline_runs_without_network(offline_build):
+    root, log, results = offline_build["root"], offline_build["log"], offline_build["results"]
     assert [r.name for r in results][-1] == "audit"
     assert all(r.status == "built" for r in results)
     assert log.read_text() == ""
     assert (root / "reports" / "audit" / "export_findings.csv").read_text() == "file,line,row,column,kind,excerpt\n"
     # The guard itself works in a child process (so a silent log above means something).
-    probe = subprocess.run([sys.executable, "-c", "import socket; socket.getaddrinfo('example.org', 80)"], capture_output=True, text=True)
+    probe = subprocess.run([sys.executable, "-c", "import socket; socket.getaddrinfo('example.org', 80)"], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(log.parent / "guard"), "RESEARCH_NETWORK_GUARD_LOG": str(log)})
     assert probe.returncode != 0 and "resolve example.org" in log.read_text()
+
+
+@pytest.mark.slow
+def test_a_second_reproduce_is_a_no_op(offline_build):
+    before = _digests(offline_build["root"])
+    again = offline_build["run"]()
+    assert {r.name: r.status for r in again} == {r.name: "skipped" for r in again}
+    assert _digests(offline_build["root"]) == before
+
+
+@pytest.mark.slow
+def test_a_forced_rebuild_gives_byte_identical_files(offline_build):
+    root = offline_build["root"]
+    before = _digests(root)
+    assert any(name.startswith("data/processed/counts") for name in before)
+    rebuilt = offline_build["run"](force=True)
+    assert all(r.status == "built" for r in rebuilt)
+    after = _digests(root)
+    changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+    assert not changed, f"files that differ after a forced rebuild: {changed[:10]}"

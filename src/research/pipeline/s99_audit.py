@@ -56,6 +56,10 @@ def run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
         + [{"file": f, "status": "skipped", "reason": r} for f, r in exports.skipped.items()],
         columns=["file", "status", "reason"],
     ).sort_values("file", kind="stable")
+    # The listing leaves out this stage's own reports and the run stamps: they exist or differ
+    # depending on earlier runs, and the listing must be the same on every rebuild.
+    volatile = (_audit_dir(paths).relative_to(paths.root).as_posix() + "/", paths.stamps.relative_to(paths.root).as_posix() + "/")
+    scanned = scanned[~scanned["file"].str.startswith(volatile)]
     folder = _audit_dir(paths)
     written = [
         write_csv(exports.findings, folder / "export_findings.csv"),
