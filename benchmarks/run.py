@@ -1,7 +1,12 @@
 """Speed and peak memory of the takedown pipeline at 1M / 10M rows (``make bench ARGS="--rows 1000000"``).
 
-Each stage runs in its own subprocess, which reports its wall time and peak resident memory
-(``ru_maxrss``); results go to ``benchmarks/results.md``. Not a test: nothing here asserts a time.
+Logs are generated first, each in its own subprocess, so the measuring parent stays small. Each stage
+then runs in a fresh subprocess (``python run.py --child STAGE``) that reports its own wall time;
+the parent samples ``/proc/<pid>/status`` of that child and of every descendant (the Dask
+nanny and worker processes included) every 0.2 s and records the largest *sum* of ``VmRSS`` over the
+tree, plus the child's own ``VmHWM`` (kernel high-water mark, exact for the main process).
+``ru_maxrss`` is not used: it survives fork + exec, so a child would report its parent's peak.
+Results go to ``benchmarks/results.md``. Not a test: nothing here asserts a time.
 Stages: (a) floor — pyarrow reads the CSV; (b) default engine — clean + funnel + domain network
 (URL status, co-hosting projection, domain rates); (c) naive — row-wise tldextract and networkx's
 bipartite ``weighted_projected_graph`` on a sample, extrapolated linearly (labelled as such);
@@ -15,7 +20,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import time
@@ -37,7 +41,18 @@ def make_log(rows: int) -> Path:
         funnel = seed_funnel(paths().figures_csv)
         counts = scaled_counts(funnel, max(1, round(rows / 3.58)))  # ~3.58 rows per file in the seed log
         DATA.mkdir(parents=True, exist_ok=True)
-        synth_log(counts, seed=SEED).to_csv(path, index=False)
+        partial = path.with_suffix(".partial")  # an interrupted run must not leave a "finished" log
+        synth_log(counts, seed=SEED).to_csv(partial, index=False)
+        partial.rename(path)
+    return path
+
+
+def make_log_in_subprocess(rows: int) -> Path:
+    """Generate the log in its own process, so the measuring parent never holds it in memory."""
+    path = DATA / f"log_{rows}.csv"
+    if not path.exists():
+        code = f"import sys; sys.path.insert(0, {str(HERE)!r}); import run; run.make_log({rows})"
+        subprocess.run([sys.executable, "-c", code], check=True)
     return path
 
 
@@ -110,14 +125,53 @@ def stage(name: str, log: Path, sample: int) -> dict:
         edges.to_parquet(DATA / f"{name}.parquet")
         detail.update(bipartite_edges=len(pairs), projected_edges=len(edges))
     wall = time.perf_counter() - start
-    return {"stage": name, "wall_s": round(wall, 2), "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, **detail}
+    return {"stage": name, "wall_s": round(wall, 2), **detail}
 
 
-def run_child(name: str, log: Path, sample: int) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", name, "--log", str(log), "--sample", str(sample)], capture_output=True, text=True, check=False)
-    if out.returncode != 0:
-        return {"stage": name, "error": out.stderr.strip().splitlines()[-1] if out.stderr.strip() else f"exit {out.returncode}"}
-    return json.loads(out.stdout.strip().splitlines()[-1])
+def _status_kb(pid: int, field: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass  # the process ended between listing and reading
+    return 0
+
+
+def _descendants(root: int) -> list[int]:
+    """``root`` and every process below it, from the parent ids in ``/proc/*/stat``."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo.extend(children.get(pid, []))
+    return tree
+
+
+def run_child(name: str, log: Path, sample: int, interval: float = 0.2) -> dict:
+    """Run one stage in a fresh process; sample the RSS of its whole process tree meanwhile."""
+    cmd = [sys.executable, __file__, "--child", name, "--log", str(log), "--sample", str(sample)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak_tree = peak_main = processes = 0
+    while proc.poll() is None:
+        tree = _descendants(proc.pid)
+        processes = max(processes, len(tree))
+        peak_tree = max(peak_tree, sum(_status_kb(pid, "VmRSS") for pid in tree))
+        peak_main = max(peak_main, _status_kb(proc.pid, "VmHWM"))
+        time.sleep(interval)
+    stdout, stderr = proc.communicate()
+    if proc.returncode != 0:
+        return {"stage": name, "error": stderr.strip().splitlines()[-1] if stderr.strip() else f"exit {proc.returncode}"}
+    memory = {"peak_tree_rss_mb": peak_tree // 1024, "peak_main_hwm_mb": peak_main // 1024, "processes": processes}
+    return json.loads(stdout.strip().splitlines()[-1]) | memory
 
 
 def machine() -> str:
@@ -131,51 +185,79 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="*", default=[1_000_000])
     parser.add_argument("--sample", type=int, default=50_000, help="rows the naive path runs on (then extrapolated)")
     parser.add_argument("--stages", nargs="*", default=["floor", "default", "naive", "dask"])
+    parser.add_argument("--no-projection", dest="projection", action="store_false", help="skip the 1M-edge sparse vs networkx comparison")
+    parser.add_argument("--append", action="store_true", help="keep earlier rows of benchmarks/raw.jsonl (other log sizes)")
     parser.add_argument("--child")
     parser.add_argument("--log", type=Path)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(stage(args.child, args.log, args.sample)))
         return
+    logs = {rows: make_log_in_subprocess(rows) for rows in args.rows}
     results = []
-    for rows in args.rows:
-        log = make_log(rows)
+    for rows, log in logs.items():
         for name in args.stages:
             result = run_child(name, log, args.sample) | {"log_rows": rows}
             print(result, flush=True)
             results.append(result)
-    projection = [run_child(n, Path("."), 0) for n in ("projection_sparse", "projection_networkx")]
-    write_results(results, projection, sys.argv[1:])
+    if args.projection:
+        results += [run_child(n, Path("."), 0) for n in ("projection_sparse", "projection_networkx")]
+    raw = HERE / "raw.jsonl"  # every measurement, so runs of different sizes can be combined
+    if args.append and raw.exists():
+        fresh = {(r.get("log_rows"), r["stage"]) for r in results}
+        older = [json.loads(l) for l in raw.read_text().splitlines() if l.strip()]
+        results = [r for r in older if (r.get("log_rows"), r["stage"]) not in fresh] + results
+    raw.write_text("".join(json.dumps(r) + "\n" for r in results))
+    write_results(results, sys.argv[1:])
 
 
-def write_results(results: list[dict], projection: list[dict], argv: list[str]) -> None:
-    lines = ["# Benchmarks (generated by `benchmarks/run.py`)", "", f"Machine: {machine()}.", "The machine is shared with other work while measuring; wall times include that contention.", "", f"Rerun: `make bench ARGS=\"{' '.join(argv)}\"`", ""]
-    lines += ["| log rows | stage | wall s | peak RSS MB | × floor | × naive (extrapolated) | note |", "|---:|---|---:|---:|---:|---:|---|"]
-    for rows in sorted({r["log_rows"] for r in results}):
-        mine = {r["stage"]: r for r in results if r["log_rows"] == rows}
+def _mb(r: dict) -> str:
+    return f"{r['peak_tree_rss_mb']:,} | {r['peak_main_hwm_mb']:,} | {r['processes']}"
+
+
+def write_results(results: list[dict], argv: list[str]) -> None:
+    """``results.md``: generated tables, then the hand-written ``notes.md`` (analysis of the run)."""
+    lines = ["# Benchmarks (tables generated by `benchmarks/run.py`; raw numbers in `raw.jsonl`)", "", f"Machine: {machine()}.",
+             "The machine is shared with other work while measuring; wall times include that contention.", "",
+             f"Rerun: `make bench ARGS=\"{' '.join(argv)}\"`", "",
+             "Memory: each stage runs in a fresh `python benchmarks/run.py --child STAGE` process (logs are generated "
+             "beforehand in separate processes). The parent samples `/proc/<pid>/status` every 0.2 s: *tree RSS* is the "
+             "largest sum of `VmRSS` over the child and all its descendants (Dask nanny/worker processes included; a peak "
+             "shorter than 0.2 s can be missed, shared pages are counted once per process); *main HWM* is the child's own "
+             "`VmHWM` (kernel high-water mark). `ru_maxrss` is not used (it survives fork + exec).", "",
+             "| log rows | stage | wall s | peak tree RSS MB | main HWM MB | processes | × floor (wall) | × naive (wall) | note |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---|"]
+    logged = [r for r in results if "log_rows" in r]
+    for rows in sorted({r["log_rows"] for r in logged}):
+        mine = {r["stage"]: r for r in logged if r["log_rows"] == rows}
         floor = mine.get("floor", {}).get("wall_s")
         naive = mine.get("naive", {})
         naive_full = naive["wall_s"] * rows / naive["rows"] if naive.get("rows") else None
         for name, r in mine.items():
             if "error" in r:
-                lines.append(f"| {rows:,} | {name} | – | – | – | – | failed: {r['error']} |")
+                lines.append(f"| {rows:,} | {name} | – | – | – | – | – | – | failed: {r['error']} |")
                 continue
             wall = naive_full if name == "naive" else r["wall_s"]
-            note = f"measured on {naive['rows']:,} rows ({naive['wall_s']} s), extrapolated linearly" if name == "naive" else ""
-            lines.append(f"| {rows:,} | {name} | {wall:.1f} | {r['peak_rss_mb']} | {wall / floor:.1f} | {wall / naive_full:.3f} | {note} |" if floor and naive_full else f"| {rows:,} | {name} | {wall:.1f} | {r['peak_rss_mb']} | – | – | {note} |")
-    sparse, nxp = projection
-    same = "?"
-    if "error" not in sparse and "error" not in nxp:
-        import pandas as pd
+            note = f"**extrapolated** linearly from {naive['rows']:,} rows measured in {naive['wall_s']} s; memory is for the sample" if name == "naive" else f"{r.get('rows', 0):,} rows out" if r.get("rows") else ""
+            x_floor = f"{wall / floor:.1f}" if floor else "–"
+            x_naive = f"{wall / naive_full:.2f}" if naive_full else "–"
+            lines.append(f"| {rows:,} | {name} | {wall:.1f} | {_mb(r)} | {x_floor} | {x_naive} | {note} |")
+    projection = {r["stage"]: r for r in results if r["stage"].startswith("projection_")}
+    if projection:
+        lines += ["", "## Co-hosting projection on a 1M-edge bipartite graph (seeded random, Zipf domains)", "",
+                  "| method | wall s | peak tree RSS MB | main HWM MB | processes | projected edges |", "|---|---:|---:|---:|---:|---:|"]
+        for name, r in sorted(projection.items()):
+            lines.append(f"| {name} | {r['wall_s']} | {_mb(r)} | {r['projected_edges']:,} |" if "error" not in r else f"| {name} | – | – | – | – | failed: {r['error']} |")
+        sparse, nxp = projection.get("projection_sparse", {}), projection.get("projection_networkx", {})
+        if "wall_s" in sparse and "wall_s" in nxp:
+            import pandas as pd
 
-        same = "yes" if pd.read_parquet(DATA / "projection_sparse.parquet").astype(str).equals(pd.read_parquet(DATA / "projection_networkx.parquet").astype(str)) else "NO"
-    lines += ["", "## Co-hosting projection on a 1M-edge bipartite graph", "", "| method | wall s | peak RSS MB | projected edges |", "|---|---:|---:|---:|"]
-    for r in projection:
-        lines.append(f"| {r['stage']} | {r.get('wall_s', '–')} | {r.get('peak_rss_mb', '–')} | {r.get('projected_edges', r.get('error', ''))} |")
-    if "wall_s" in sparse and "wall_s" in nxp:
-        lines.append(f"\nSpeed-up {nxp['wall_s'] / sparse['wall_s']:.0f}× (including building the inputs); same weights: {same}.")
+            same = pd.read_parquet(DATA / "projection_sparse.parquet").astype(str).equals(pd.read_parquet(DATA / "projection_networkx.parquet").astype(str))
+            lines.append(f"\nSpeed-up {nxp['wall_s'] / sparse['wall_s']:.0f}× (each including building its inputs); same edges and weights: {'yes' if same else 'NO'}.")
+    notes = HERE / "notes.md"
+    if notes.exists():
+        lines += ["", notes.read_text().rstrip()]
     (HERE / "results.md").write_text("\n".join(lines) + "\n")
-
 
 if __name__ == "__main__":
     main()
