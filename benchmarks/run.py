@@ -156,8 +156,12 @@ def _descendants(root: int) -> list[int]:
     return tree
 
 
-def run_child(name: str, log: Path, sample: int, interval: float = 0.2) -> dict:
-    """Run one stage in a fresh process; sample the RSS of its whole process tree meanwhile."""
+def run_child(name: str, log: Path, sample: int, interval: float = 0.2, max_rss_gb: float = 16.0) -> dict:
+    """Run one stage in a fresh process; sample the RSS of its whole process tree meanwhile.
+
+    A stage whose tree grows beyond ``max_rss_gb`` is stopped (the machine is shared; better a
+    recorded "exceeded" than the kernel's OOM killer picking a process).
+    """
     cmd = [sys.executable, __file__, "--child", name, "--log", str(log), "--sample", str(sample)]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak_tree = peak_main = processes = 0
@@ -166,6 +170,14 @@ def run_child(name: str, log: Path, sample: int, interval: float = 0.2) -> dict:
         processes = max(processes, len(tree))
         peak_tree = max(peak_tree, sum(_status_kb(pid, "VmRSS") for pid in tree))
         peak_main = max(peak_main, _status_kb(proc.pid, "VmHWM"))
+        if peak_tree > max_rss_gb * 1024**2:
+            for pid in reversed(tree):  # only this stage's own processes, deepest first
+                try:
+                    os.kill(pid, 9)
+                except ProcessLookupError:
+                    pass
+            proc.wait()
+            return {"stage": name, "error": f"stopped: process tree RSS passed {max_rss_gb:g} GB"}
         time.sleep(interval)
     stdout, stderr = proc.communicate()
     if proc.returncode != 0:
@@ -187,6 +199,7 @@ def main() -> None:
     parser.add_argument("--stages", nargs="*", default=["floor", "default", "naive", "dask"])
     parser.add_argument("--no-projection", dest="projection", action="store_false", help="skip the 1M-edge sparse vs networkx comparison")
     parser.add_argument("--append", action="store_true", help="keep earlier rows of benchmarks/raw.jsonl (other log sizes)")
+    parser.add_argument("--max-rss-gb", type=float, default=16.0, help="stop a stage whose process tree exceeds this")
     parser.add_argument("--child")
     parser.add_argument("--log", type=Path)
     args = parser.parse_args()
@@ -197,7 +210,7 @@ def main() -> None:
     results = []
     for rows, log in logs.items():
         for name in args.stages:
-            result = run_child(name, log, args.sample) | {"log_rows": rows}
+            result = run_child(name, log, args.sample, max_rss_gb=args.max_rss_gb) | {"log_rows": rows}
             print(result, flush=True)
             results.append(result)
     if args.projection:
