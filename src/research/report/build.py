@@ -18,7 +18,8 @@ from research.i18n import message
 from research.report.bundles import write_bundle
 from research.report.citation import Citation, citation
 from research.report.figures import FigureEntry, collect_figures
-from research.report.findings import Finding, concentration_findings, funnel_finding, public_funnel_finding, trend_findings
+from research.report.featured import FEATURED, FeaturedRatio, featured_findings
+from research.report.findings import Finding, concentration_findings, funnel_finding, public_funnel_finding, retitle, trend_findings
 from research.report.render import RenderedTable, render_report, rendered_figure
 from research.report.sources import Source
 from research.report.tables import PaperTable, as_html, as_markdown, takedown_table, trends_table, write_paper_table
@@ -95,11 +96,19 @@ def _published_value(counts: pd.DataFrame, series_ids: tuple[str, ...]) -> pd.Se
     return None
 
 
-def gather_findings(inputs: ReportInputs, lang: str) -> list[Finding]:
-    """Findings from trends, the published funnel, the (synthetic) funnel and concentration."""
+def titled_trends(inputs: ReportInputs) -> pd.DataFrame | None:
+    """``trends.csv`` with one title per series (its most frequent indicator wording in counts)."""
+    return None if inputs.trends is None else retitle(inputs.trends, inputs.counts)
+
+
+def gather_findings(inputs: ReportInputs, lang: str, featured: tuple[FeaturedRatio, ...] = FEATURED) -> list[Finding]:
+    """Findings: the featured series first, then trends, the published funnel, the (synthetic) funnel and concentration."""
     findings: list[Finding] = []
-    if inputs.trends is not None and "status" in inputs.trends.columns:
-        findings += trend_findings(inputs.trends[inputs.trends["status"] == "fitted"], lang)
+    trends = titled_trends(inputs)
+    if inputs.counts is not None:
+        findings += featured_findings(inputs.counts, trends, lang, featured)
+    if trends is not None and "status" in trends.columns:
+        findings += trend_findings(trends[trends["status"] == "fitted"], lang)
     if inputs.counts is not None:
         requested, online = _published_value(inputs.counts, PUBLIC_FUNNEL_REQUESTED), _published_value(inputs.counts, PUBLIC_FUNNEL_ONLINE)
         if requested is not None and online is not None:
@@ -124,8 +133,9 @@ def gather_findings(inputs: ReportInputs, lang: str) -> list[Finding]:
 def paper_tables(inputs: ReportInputs) -> list[PaperTable]:
     """The tables for papers that the available inputs allow."""
     tables = []
-    if inputs.trends is not None and not inputs.trends.empty:
-        tables.append(trends_table(inputs.trends))
+    trends = titled_trends(inputs)
+    if trends is not None and not trends.empty:
+        tables.append(trends_table(trends))
     if inputs.funnel is not None and not inputs.funnel.empty:
         funnel = inputs.funnel
         if "group_kind" in funnel.columns:
@@ -149,7 +159,8 @@ def report_paths(paths: ProjectPaths, lang: str) -> tuple[Path, Path]:
 
 def split_figures(entries: list[FigureEntry], findings: list[Finding]) -> tuple[list[FigureEntry], list[FigureEntry]]:
     """Figures drawn in the report (trend figures of the key findings, all others) and figures only listed."""
-    key_series = [f.key.removeprefix("trend-") for f in findings if f.key.startswith("trend-")][:MAX_TREND_FIGURES]
+    featured = [f.key.removeprefix("featured-") for f in findings if f.key.startswith("featured-")]
+    key_series = featured + [f.key.removeprefix("trend-") for f in findings if f.key.startswith("trend-")][:MAX_TREND_FIGURES]
     shown = [e for e in entries if e.area != "trends" or e.stem in key_series]
     return shown, [e for e in entries if e not in shown]
 

@@ -19,6 +19,7 @@ from research.audit.exports import is_count_column
 from research.config import ProjectPaths
 from research.report.disclosure import DisclosedTable, Origin, disclose
 from research.report.sources import Source, datapackage_sources, figure_sources, split_ids, synthetic_source
+from research.report.findings import series_titles
 
 
 @dataclass(frozen=True)
@@ -71,12 +72,17 @@ def _humanise(stem: str) -> str:
 
 
 def _title_from(data: pd.DataFrame) -> str:
-    """``Indicator (country)`` from the first row of a public series, when the table has them."""
+    """``Title (country)`` of a public series, when the table has them.
+
+    The title is the series' most frequent indicator wording (:func:`series_titles`), not the
+    first row's, which may be a one-off label.
+    """
     if data.empty or "indicator" not in data.columns:
         return ""
     first = data.iloc[0]
+    title = series_titles(data).get(first["series_id"], first["indicator"]) if "series_id" in data.columns else first["indicator"]
     place = f" ({first['country']})" if "country" in data.columns and pd.notna(first["country"]) else ""
-    return f"{first['indicator']}{place}"
+    return f"{title}{place}"
 
 
 def _read_meta(image: Path) -> dict:

@@ -123,3 +123,34 @@ def concentration_findings(table: pd.DataFrame, lang: str = "en", synthetic: boo
             text = message(DOMAIN, "finding_concentration_no_interval", lang, **fields)
         findings.append(Finding(f"concentration-{level}", text, tuple(numbers), synthetic))
     return findings
+
+
+def series_titles(counts: pd.DataFrame) -> dict[str, str]:
+    """One title per series: its most frequent ``indicator`` wording in ``counts.csv``.
+
+    The indicator of an observation is the wording of its first source, so a long series can carry
+    a one-off label on some rows. Ties go to the wording with the best (lowest) source tier, then to
+    the alphabetically first, so the title does not depend on row order.
+    """
+    if not {"series_id", "indicator"} <= set(counts.columns):
+        return {}
+    rows = counts[counts["indicator"].notna()]
+    tier = rows["best_source_tier"] if "best_source_tier" in rows.columns else pd.Series(math.inf, index=rows.index)
+    tally = (
+        pd.DataFrame({"series_id": rows["series_id"], "indicator": rows["indicator"].astype(str), "tier": pd.to_numeric(tier, errors="coerce").fillna(math.inf)})
+        .groupby(["series_id", "indicator"], sort=False)
+        .agg(n=("tier", "size"), tier=("tier", "min"))
+        .reset_index()
+        .sort_values(["series_id", "n", "tier", "indicator"], ascending=[True, False, True, True], kind="stable")
+    )
+    return dict(tally.drop_duplicates("series_id")[["series_id", "indicator"]].itertuples(index=False, name=None))
+
+
+def retitle(trends: pd.DataFrame, counts: pd.DataFrame | None) -> pd.DataFrame:
+    """``trends`` with each series' ``indicator`` replaced by its title from :func:`series_titles`."""
+    if counts is None or "indicator" not in trends.columns:
+        return trends
+    titles = series_titles(counts)
+    out = trends.copy()
+    out["indicator"] = [titles.get(series, old) for series, old in zip(out["series_id"], out["indicator"])]
+    return out
