@@ -90,9 +90,8 @@ def _run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
             written += _publish(table, tables_dir / name / f"{table_name}.csv", synthetic=synthetic, origin="takedown_log", counts=counts, rates=rates, inputs=[path], parameters=params, root=root)
         if name == "synthetic":
             ids = ", ".join(funnel.figure_ids.values())
-            note = message("takedowns", "synthetic_note", lang, figure_ids=ids)
-            caption = [message("takedowns", "synthetic_label", lang)]
-            written += funnel_figure(analysis["funnel"][0], figures_dir / name / "funnel", sources=caption, synthetic=True, lang=lang, note=note)
+            caption = [message("takedowns", "synthetic_source", lang, figure_ids=ids)]
+            written += funnel_figure(analysis["funnel"][0], figures_dir / name / "funnel", sources=caption, synthetic=True, lang=lang, note=message("takedowns", "synthetic_note", lang))
             # Read the curves on a fine grid: the figure needs hundreds of steps, not every event.
             curves = km_on_grid(km_curves(removal_times(result.table), "channel"), tuple(np.linspace(0, KM_HORIZON_DAYS, 4 * KM_HORIZON_DAYS + 1)))
             written += km_figure(curves, figures_dir / name / "time_to_removal", sources=caption, synthetic=True, lang=lang)

@@ -39,13 +39,14 @@ def funnel_figure(
     ax.barh(positions, share, color=[PALETTE[2], PALETTE[1], PALETTE[3], "#999999"], xerr=errors, capsize=3)
     labels = [message("takedowns", f"funnel_status_{s}", lang) for s in FILE_STATUSES]
     ax.set_yticks(positions, labels)
-    for y, (n, total, value) in zip(positions, zip(rows["n"], rows["total"], share, strict=True), strict=True):
-        ax.text(min(value + 0.02, 0.9), y, f"{int(n):,} / {int(total):,}", va="center", fontsize=8.5)
+    for y, n, total, high in zip(positions, rows["n"], rows["total"], rows["share_high"], strict=True):
+        ax.text(min(high + 0.015, 0.85), y, f"{int(n):,} / {int(total):,}", va="center", fontsize=8.5)
     ax.set_xlim(0, 1)
     ax.set_xlabel(message("takedowns", "funnel_xlabel", lang))
     ax.set_title(message("takedowns", "funnel_title", lang))
     ax.grid(axis="y", visible=False)
     source_caption(fig, sources, note)
+    fig.subplots_adjust(left=0.2)  # room for the status labels
     if synthetic:
         watermark_synthetic(fig)
     return save_figure(fig, stem)
