@@ -70,6 +70,17 @@ def _periods(table: pd.DataFrame, path) -> tuple[pd.Series, pd.Series]:
     return start.dt.strftime("%Y-%m-%d"), end.dt.strftime("%Y-%m-%d")
 
 
+def _period_and_place(table: pd.DataFrame, path) -> dict[str, pd.Series]:
+    """The half-year and the country columns both Google files share."""
+    start, end = _periods(table, path)
+    return {
+        "period_start": start,
+        "period_end": end,
+        "country": table["CLDR Territory Code"].str.strip().str.upper(),
+        "country_name": table["Country/Region"].str.strip(),
+    }
+
+
 def read_google_removals(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Read the summary file into one row per period, country and requester.
 
@@ -82,13 +93,9 @@ def read_google_removals(path: str | os.PathLike[str]) -> pd.DataFrame:
         ``pct_online``, ``pct_unknown`` (mapped outcomes) and ``shares_sum_off`` (flag).
     """
     table = _read(path, ["Period Ending", "Country/Region", "CLDR Territory Code", "Requestor", "Number of Requests", "Items Requested To Be Removed", *SHARE_COLUMNS])
-    start, end = _periods(table, path)
     out = pd.DataFrame(
         {
-            "period_start": start,
-            "period_end": end,
-            "country": table["CLDR Territory Code"].str.strip().str.upper(),
-            "country_name": table["Country/Region"].str.strip(),
+            **_period_and_place(table, path),
             "requester": table["Requestor"].str.strip(),
             "requests": _integers(table, "Number of Requests", path),
             "items": _integers(table, "Items Requested To Be Removed", path),
@@ -112,13 +119,9 @@ def read_google_removals(path: str | os.PathLike[str]) -> pd.DataFrame:
 def read_google_detailed(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Read the detailed file: requests per period, country, product and reason (no outcomes)."""
     table = _read(path, ["Period Ending", "Country/Region", "CLDR Territory Code", "Product", "Reason", "Total"])
-    start, end = _periods(table, path)
     out = pd.DataFrame(
         {
-            "period_start": start,
-            "period_end": end,
-            "country": table["CLDR Territory Code"].str.strip().str.upper(),
-            "country_name": table["Country/Region"].str.strip(),
+            **_period_and_place(table, path),
             "product": table["Product"].str.strip(),
             "reason": table["Reason"].str.strip(),
             "requests": _integers(table, "Total", path),
