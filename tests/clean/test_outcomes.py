@@ -61,3 +61,16 @@ def test_unknown_channel_flagged_blank_channel_allowed():
     out = map_channels(pd.Series(["carrier pigeon", ""]))
     assert out["is_unknown"].tolist() == [True, False]
     assert out["is_blank"].tolist() == [False, True]
+
+
+def test_a_mapping_to_an_unknown_category_is_refused_by_name():
+    import pytest
+
+    from research.clean.channels import channel_lookup
+    from research.clean.outcomes import outcome_lookup
+
+    with pytest.raises(ValueError, match=r"unknown outcome\(s\) \['deleted-ish'\]"):
+        outcome_lookup({"gone": "deleted-ish"})
+    with pytest.raises(ValueError, match=r"unknown channel\(s\) \['fax'\]"):
+        channel_lookup({"by fax": "fax"})
+    assert outcome_lookup({"taken offline": "removed"})["taken offline"] == "removed"

@@ -58,11 +58,17 @@ def normalise_word(word: object) -> str:
     return _SEPARATORS.sub(" ", text).strip(" .!。")
 
 
-def build_lookup(words: Mapping[str, Mapping[str, Iterable[str]]], extra: Mapping[str, str] | None = None) -> dict[str, str]:
+def build_lookup(
+    words: Mapping[str, Mapping[str, Iterable[str]]], extra: Mapping[str, str] | None = None, kind: str = "category"
+) -> dict[str, str]:
     """Flatten ``{category: {language: words}}`` (plus ``{word: category}`` extras) to ``{key: category}``.
 
-    Each category also maps to itself, so an already-clean log needs no vocabulary.
+    Each category also maps to itself, so an already-clean log needs no vocabulary. Extras must
+    map to one of the categories (``kind`` names them in the error).
     """
+    bad = sorted({c for c in (extra or {}).values() if c not in words})
+    if bad:
+        raise ValueError(f"mapping sends words to unknown {kind}(s) {bad}; allowed: {', '.join(words)}")
     lookup: dict[str, str] = {}
     for category, by_language in words.items():
         lookup[normalise_word(category)] = category
@@ -97,10 +103,7 @@ def map_words(values: pd.Series, lookup: Mapping[str, str]) -> pd.DataFrame:
 
 def outcome_lookup(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The outcome vocabulary, optionally extended by an organisation's own words."""
-    bad = sorted({c for c in (extra or {}).values() if c not in OUTCOMES})
-    if bad:
-        raise ValueError(f"mapping sends words to unknown outcome(s) {bad}; allowed: {', '.join(OUTCOMES)}")
-    return build_lookup(OUTCOME_WORDS, extra)
+    return build_lookup(OUTCOME_WORDS, extra, kind="outcome")
 
 
 def map_outcomes(values: pd.Series, extra: Mapping[str, str] | None = None) -> pd.DataFrame:
