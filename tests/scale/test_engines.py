@@ -8,7 +8,8 @@ import pytest
 from research.clean.pseudonyms import load_key
 from research.clean.takedown_files import clean_log_file
 from research.networks.status import latest_url_status
-from research.scale.engine import clean_log_dask, clean_log_to_parquet, csv_to_parquet, dask_scheduler, url_status_dask
+from research.scale.engine import clean_log_dask, clean_log_to_parquet, csv_to_parquet, dask_scheduler
+from research.scale.network import url_status_dask
 
 HEADER = "request_id,content_id,url,requested_at,checked_at,resolved_at,outcome,channel,hosting_provider,asn,country\n"
 ROWS = [

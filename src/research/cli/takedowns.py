@@ -9,7 +9,7 @@ import typer
 
 from research.config import SEED
 from research.config import paths as project_paths
-from research.errors import ResearchError
+from research.errors import InputError, ResearchError
 from research.i18n import message
 
 NAME = "takedowns"
@@ -33,14 +33,17 @@ def clean(
     from research.clean.takedown_files import clean_log_file, write_cleaned
 
     try:
+        parameters = {"format": log_format, "mapping": mapping.name if mapping else None, "synthetic": synthetic, "public_sample": public_sample}
         if engine == "dask":
             from research.scale.files import clean_with_dask
 
-            result = clean_with_dask(log, out, synthetic=synthetic, public_sample=public_sample, key_file=key_file, scheduler=scheduler)
+            if log_format != "generic" or mapping is not None:
+                raise InputError("--engine dask reads CSV in the documented format only (no --format lumen, no --mapping)", file=str(log), value=log_format if log_format != "generic" else str(mapping))
+            # Writes the same files as write_cleaned, one block of rows at a time.
+            result = clean_with_dask(log, out, synthetic=synthetic, public_sample=public_sample, key_file=key_file, scheduler=scheduler, inputs=[log], parameters=parameters)
         else:
             result = clean_log_file(log, log_format, mapping, synthetic=synthetic, public_sample=public_sample, key_file=key_file)
-        parameters = {"format": log_format, "mapping": mapping.name if mapping else None, "synthetic": synthetic, "public_sample": public_sample}
-        write_cleaned(result, out, inputs=[log] + ([mapping] if mapping else []), parameters=parameters)
+            write_cleaned(result, out, inputs=[log] + ([mapping] if mapping else []), parameters=parameters)
     except ResearchError as error:
         typer.secho(f"error: {error}", err=True, fg="red")
         raise typer.Exit(1) from error

@@ -14,8 +14,10 @@ default engine gives on the same input (``tests/scale``); nothing here re-implem
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import dask
@@ -25,11 +27,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
+from dask.delayed import Delayed
 
 from research.clean.takedown_schema import QUARANTINE_COLUMNS, empty_clean_table
 from research.clean.takedowns import CleanedLog, clean_takedown_log, quality_table
 from research.errors import InputError
-from research.networks.status import latest_url_status
+from research.scale.reduce import quality_from_partitions, union_sorted
 
 #: Rows per Parquet partition written from a CSV: ~1M rows of a takedown log are ~0.5 GB in pandas.
 ROWS_PER_PARTITION = 1_000_000
@@ -97,31 +100,160 @@ def csv_to_parquet(csv_path: str | os.PathLike[str], out_dir: str | os.PathLike[
     return written
 
 
+def parquet_parts(folder: str | os.PathLike[str]) -> list[Path]:
+    """Every ``*.parquet`` under ``folder`` (pieces in sub-folders included), in sorted path order."""
+    return sorted(Path(folder).rglob("*.parquet"))
+
+
+def read_dask(files: list[Path], columns: list[str] | None = None) -> dd.DataFrame:
+    """Parquet parts as a Dask frame with one partition per row group (a part, or a block of a file)."""
+    return dd.read_parquet([str(f) for f in files], columns=columns, split_row_groups=True)
+
+
+def read_parts(folder: str | os.PathLike[str], columns: list[str] | None = None) -> pd.DataFrame | None:
+    """All parts of a folder in one DataFrame, in path order (small outputs and tests only); ``None`` if none."""
+    parts = [pd.read_parquet(p, columns=columns) for p in parquet_parts(folder)]
+    return pd.concat(parts, ignore_index=True) if parts else None
+
+
+def tree_reduce(values: list[Delayed], combine: Callable[[list], object], fan_in: int = 8) -> Delayed:
+    """Combine delayed values ``fan_in`` at a time, level by level, so no task holds them all.
+
+    ``combine`` takes a list (of values, or of earlier results) and is always applied at least once.
+    """
+    values = list(values)
+    while True:
+        values = [dask.delayed(combine)(values[i : i + fan_in]) for i in range(0, max(len(values), 1), fan_in)]
+        if len(values) == 1:
+            return values[0]
+
+
+def _item(value: tuple | None, index: int) -> object:
+    return None if value is None else value[index]
+
+
+def _write_pieces(frame: pd.DataFrame, folder: Path, number: int, row_block: int | None) -> None:
+    """Write one partition's rows: as ``part-NNNNN.parquet``, or split into ``rows-KKKKKK/from-NNNNN.parquet``.
+
+    The split puts rows ``K·row_block + 1 … (K + 1)·row_block`` in folder ``rows-K``, so a later
+    pass can write the whole table in row order one block at a time.
+    """
+    if not len(frame):
+        return
+    if row_block is None:
+        folder.mkdir(parents=True, exist_ok=True)
+        frame.to_parquet(folder / f"part-{number:05d}.parquet", index=False)
+        return
+    block = (frame["row_number"].to_numpy() - 1) // row_block
+    for k in np.unique(block):
+        target = folder / f"rows-{k:06d}"
+        target.mkdir(parents=True, exist_ok=True)
+        frame[block == k].to_parquet(target / f"from-{number:05d}.parquet", index=False)
+
+
 def _clean_partition(part: pd.DataFrame, options: Mapping[str, object]) -> CleanedLog:
     part = part.sort_values("row_number", kind="mergesort").reset_index(drop=True)
-    part = part.drop(columns=["synthetic"], errors="ignore").replace("", pd.NA)
+    part = part.drop(columns=["synthetic", "_request"], errors="ignore").replace("", pd.NA)
     return clean_takedown_log(part, **options)
 
 
-def _clean_partition_task(part: pd.DataFrame, options: Mapping[str, object], target: Path | None) -> tuple[pd.DataFrame | None, pd.DataFrame]:
-    """Clean one partition; write its table to ``target`` (and return none) or return it."""
+def _clean_task(part: pd.DataFrame, options: Mapping[str, object], number: int, out_dir: Path, row_block: int | None) -> tuple | None:
+    """Clean one partition, write its table and quarantine; return its quality, reasons and domains."""
+    if not len(part):
+        return None
     result = _clean_partition(part, options)
-    if target is None:
-        return result.table, result.quarantine
-    result.table.to_parquet(target, index=False)
-    return None, result.quarantine
+    _write_pieces(result.table, out_dir / "takedowns", number, row_block)
+    _write_pieces(result.quarantine, out_dir / "quarantine", number, row_block)
+    reasons = result.quarantine[["column", "reason"]].drop_duplicates()
+    return result.quality, reasons, union_sorted([result.table["domain"].to_numpy(dtype=object)])
 
 
-def _run_cleaning(parquet_dir: str | os.PathLike[str], options: Mapping[str, object], out_dir: Path | None) -> tuple[list[pd.DataFrame], pd.DataFrame]:
-    raw = dd.read_parquet(str(parquet_dir))
-    raw = raw.shuffle(on="request_id")  # every row of a request in one partition
-    tasks = [
-        dask.delayed(_clean_partition_task)(part, options, None if out_dir is None else out_dir / f"part-{number:05d}.parquet")
-        for number, part in enumerate(raw.to_delayed())
-    ]
-    results = dask.compute(*tasks)
-    tables = [table for table, _ in results if table is not None]
-    return tables, _quarantine([quarantine for _, quarantine in results])
+@dataclass(frozen=True)
+class CleanedParts:
+    """What :func:`clean_partitions` wrote (``out_dir/takedowns/``, ``out_dir/quarantine/``) and brought back.
+
+    Attributes
+    ----------
+    qualities
+        :func:`research.clean.takedowns.quality_table` of each non-empty partition.
+    reasons
+        Distinct ``column, reason`` of the whole quarantine.
+    domains
+        Sorted distinct domains of the cleaned table.
+    """
+
+    out_dir: Path
+    qualities: list[pd.DataFrame]
+    reasons: pd.DataFrame
+    domains: np.ndarray
+
+    @property
+    def table_files(self) -> list[Path]:
+        return parquet_parts(self.out_dir / "takedowns")
+
+    @property
+    def quarantine_files(self) -> list[Path]:
+        return parquet_parts(self.out_dir / "quarantine")
+
+    def quality(self, distinct: Mapping[str, int], synthetic: bool) -> pd.DataFrame:
+        """The whole log's quality table, given its distinct counts of files and URLs."""
+        return quality_from_partitions(self.qualities, self.reasons, {"domains": len(self.domains), **distinct}, synthetic)
+
+
+def clean_partitions(
+    raw_files: list[Path], out_dir: str | os.PathLike[str], options: Mapping[str, object], row_block: int | None = None
+) -> CleanedParts:
+    """Clean a partitioned raw log partition by partition, writing the table and the quarantine.
+
+    Rows are shuffled by their (stripped) ``request_id`` first: the cleaner's only rule across rows,
+    a repeated URL within one request, needs all rows of a request in one partition. Each partition
+    is sorted by ``row_number`` and cleaned by :func:`research.clean.takedowns.clean_takedown_log`;
+    its table and quarantine are written by the worker, and only the partition's quality counts,
+    quarantine reasons and distinct domains come back (domains combined in a tree). Memory: one
+    partition per worker; in the driver, the number of domains.
+
+    Parameters
+    ----------
+    raw_files
+        Parquet parts of text columns plus ``row_number`` (:func:`csv_to_parquet`,
+        :func:`research.scale.synth_parquet.write_synth_parquet`).
+    out_dir
+        Folder that receives ``takedowns/`` and ``quarantine/``.
+    options
+        Keyword arguments of ``clean_takedown_log`` (``key``, ``synthetic``, ``source`` …).
+    row_block
+        ``None``: one part per partition. A number: split each partition's rows into row-number
+        blocks of this size (``rows-K/from-N.parquet``), for writing the table in row order later.
+    """
+    out_dir = Path(out_dir)
+    raw = read_dask(raw_files)
+    raw = raw.assign(_request=raw["request_id"].str.strip()).shuffle(on="_request")
+    tasks = [dask.delayed(_clean_task)(part, dict(options), number, out_dir, row_block) for number, part in enumerate(raw.to_delayed())]
+    qualities = [dask.delayed(_item)(t, 0) for t in tasks]
+    reasons = [dask.delayed(_item)(t, 1) for t in tasks]
+    domains = tree_reduce([dask.delayed(_item)(t, 2) for t in tasks], union_sorted)
+    qualities, reasons, domains = dask.compute(qualities, reasons, domains)
+    reasons = [r for r in reasons if r is not None and len(r)]
+    reasons = pd.concat(reasons, ignore_index=True).drop_duplicates() if reasons else pd.DataFrame({"column": pd.Series(dtype="string"), "reason": pd.Series(dtype="string")})
+    return CleanedParts(out_dir, [q for q in qualities if q is not None], reasons.reset_index(drop=True), domains)
+
+
+def distinct_counts(files: list[Path], columns: Mapping[str, str]) -> dict[str, int]:
+    """Distinct non-missing values of each column over Parquet parts (Dask's shuffle-based ``nunique``).
+
+    ``columns`` maps a name (``"files"``) to a column (``"content_id"``).
+    """
+    if not files:
+        return {name: 0 for name in columns}
+    frame = read_dask(files, columns=sorted(set(columns.values())))
+    counts = dask.compute(*[frame[column].nunique() for column in columns.values()])
+    return {name: int(count) for name, count in zip(columns, counts)}
+
+
+def sorted_quarantine(files: list[Path]) -> pd.DataFrame:
+    """The quarantine parts in one table, sorted as the cleaner sorts it (row, column, reason)."""
+    parts = [pd.read_parquet(f) for f in files]
+    return _quarantine(parts)
 
 
 def _quarantine(parts: list[pd.DataFrame]) -> pd.DataFrame:
@@ -131,87 +263,40 @@ def _quarantine(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True).sort_values(["row_number", "column", "reason"], kind="mergesort").reset_index(drop=True)
 
 
-def clean_log_dask(
-    parquet_dir: str | os.PathLike[str], *, key: bytes, synthetic: bool = False, source: str = "log", **words: object
-) -> CleanedLog:
-    """Clean a partitioned raw log with Dask and collect the result (same as the default engine).
-
-    ``words`` passes ``outcome_words``, ``channel_words`` and ``timezone`` on to the cleaner.
-    Collecting needs the cleaned table in memory; :func:`clean_log_to_parquet` does not.
-    """
-    options = {"key": key, "synthetic": synthetic, "source": source, **words}
-    tables, quarantine = _run_cleaning(parquet_dir, options, None)
-    tables = [t for t in tables if len(t)] or [empty_clean_table()]
-    table = pd.concat(tables, ignore_index=True).sort_values("row_number", kind="mergesort").reset_index(drop=True)
-    return CleanedLog(table, quarantine, quality_table(_rows(parquet_dir), table, quarantine, synthetic))
-
-
-def _rows(parquet_dir: str | os.PathLike[str]) -> int:
-    return sum(pq.ParquetFile(p).metadata.num_rows for p in sorted(Path(parquet_dir).glob("*.parquet")))
-
-
 def clean_log_to_parquet(
     parquet_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, key: bytes, synthetic: bool = False, source: str = "log", **words: object
 ) -> CleanedLog:
     """Clean a partitioned raw log with Dask, writing the table as partitioned Parquet.
 
-    Only the quarantine (problem rows) and the quality counts come back into memory; the table is
-    written partition by partition to ``out_dir/takedowns/`` and the returned ``table`` is empty.
+    The table goes to ``out_dir/takedowns/`` and the quarantine to ``out_dir/quarantine/``, partition
+    by partition; the returned ``table`` is empty, ``quarantine`` is read back from its parts (it
+    holds the problem rows only) and the quality counts come from the partitions' counts plus
+    shuffle-based distinct counts of files and URLs.
     """
     options = {"key": key, "synthetic": synthetic, "source": source, **words}
-    target = Path(out_dir) / "takedowns"
-    target.mkdir(parents=True, exist_ok=True)
-    _, quarantine = _run_cleaning(parquet_dir, options, target)
-    written = dd.read_parquet(str(target))
-    quality = quality_table(_rows(parquet_dir), _LazyTable(written), quarantine, synthetic)
-    return CleanedLog(empty_clean_table(), quarantine, quality)
+    parts = clean_partitions(parquet_parts(parquet_dir), out_dir, options)
+    distinct = distinct_counts(parts.table_files, {"files": "content_id", "urls": "url_id"})
+    return CleanedLog(empty_clean_table(), sorted_quarantine(parts.quarantine_files), parts.quality(distinct, synthetic))
 
 
-class _LazyTable:
-    """Just enough of a DataFrame for :func:`quality_table`: every count is computed by Dask."""
+def clean_log_dask(
+    parquet_dir: str | os.PathLike[str], *, key: bytes, synthetic: bool = False, source: str = "log", work_dir: str | os.PathLike[str] | None = None, **words: object
+) -> CleanedLog:
+    """Clean a partitioned raw log with Dask and collect the result (same as the default engine).
 
-    def __init__(self, frame: dd.DataFrame) -> None:
-        self._frame = frame
-
-    def __len__(self) -> int:
-        return int(self._frame.shape[0].compute())
-
-    def __getitem__(self, column: str) -> "_LazyColumn":
-        return _LazyColumn(self._frame[column])
-
-
-class _LazyColumn:
-    def __init__(self, series: dd.Series) -> None:
-        self._series = series
-
-    def nunique(self) -> int:
-        return int(self._series.nunique().compute())
-
-    def sum(self) -> int:
-        return int(self._series.sum().compute())
-
-    def isna(self) -> "_LazyColumn":
-        return _LazyColumn(self._series.isna())
-
-    def notna(self) -> "_LazyColumn":
-        return _LazyColumn(~self._series.isna())
-
-    def __eq__(self, other: object) -> "_LazyColumn":  # type: ignore[override]
-        return _LazyColumn(self._series == other)
-
-    def __ne__(self, other: object) -> "_LazyColumn":  # type: ignore[override]
-        return _LazyColumn(self._series != other)
-
-    def __and__(self, other: "_LazyColumn") -> "_LazyColumn":
-        return _LazyColumn(self._series & other._series)
-
-
-def url_status_dask(cleaned: str | os.PathLike[str] | dd.DataFrame, source: str | None = None) -> pd.DataFrame:
-    """One row per URL with its latest check, computed per ``url_id`` partition by Dask.
-
-    The same table :func:`research.networks.status.latest_url_status` returns for the whole log.
+    ``words`` passes ``outcome_words``, ``channel_words`` and ``timezone`` on to the cleaner.
+    Partitions are written to ``work_dir`` (a temporary folder by default; with a remote scheduler
+    it must be a folder the workers can write) and read back: collecting needs the cleaned table
+    in memory, :func:`clean_log_to_parquet` does not.
     """
-    frame = cleaned if isinstance(cleaned, dd.DataFrame) else dd.read_parquet(str(cleaned))
-    meta = latest_url_status(frame._meta.assign(outcome=pd.Series(dtype="string")), source)
-    status = frame.shuffle(on="url_id").map_partitions(latest_url_status, source, meta=meta)
-    return status.compute().sort_values("url_id", kind="mergesort").reset_index(drop=True)
+    options = {"key": key, "synthetic": synthetic, "source": source, **words}
+    with tempfile.TemporaryDirectory(dir=work_dir) as work:
+        parts = clean_partitions(parquet_parts(parquet_dir), work, options)
+        table = read_parts(Path(work) / "takedowns")
+        quarantine = sorted_quarantine(parts.quarantine_files)
+    table = empty_clean_table() if table is None else table.sort_values("row_number", kind="mergesort").reset_index(drop=True)
+    return CleanedLog(table, quarantine, quality_table(_rows(parquet_dir), table, quarantine, synthetic))
+
+
+def _rows(parquet_dir: str | os.PathLike[str]) -> int:
+    return sum(pq.ParquetFile(p).metadata.num_rows for p in parquet_parts(parquet_dir))

@@ -1,16 +1,105 @@
-"""File-level entry points of the Dask engine, used by ``--engine dask`` of the CLI."""
+"""File-level entry points of the Dask engine, used by ``--engine dask`` of the CLI.
+
+``research takedowns clean --engine dask`` writes the same files as the default engine
+(``takedowns.parquet``/``.csv``, ``quarantine.csv``, ``quality.csv``, lineage sidecars) without
+holding the table: the cleaning partitions are written split into blocks of row numbers, and the
+blocks are then appended to the output files one at a time, each sorted by ``row_number``.
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from research.clean.pseudonyms import load_key
+from research.clean.takedown_files import TRUE_WORDS, csv_view
+from research.clean.takedown_schema import QUARANTINE_COLUMNS, empty_clean_table
 from research.clean.takedowns import CleanedLog
-from research.scale.engine import clean_log_dask, csv_to_parquet, dask_scheduler, url_status_dask
+from research.errors import InputError
+from research.lineage import write_sidecar
+from research.outputs import write_table
+from research.scale.engine import (
+    ROWS_PER_PARTITION,
+    _quarantine,
+    clean_partitions,
+    csv_to_parquet,
+    dask_scheduler,
+    distinct_counts,
+    parquet_parts,
+)
+from research.scale.network import url_status_dask
+
+
+def declared_synthetic_parts(files: list[Path], source: str) -> bool:
+    """True if the ``synthetic`` column of every row says so (as the default engine reads it).
+
+    Raises
+    ------
+    InputError
+        Some rows are synthetic and others not: names the first real row and its value.
+    """
+    first_real: tuple[int, str] | None = None
+    any_synthetic = False
+    for path in files:
+        if "synthetic" not in pq.ParquetFile(path).schema_arrow.names:
+            return False
+        part = pq.read_table(path, columns=["synthetic", "row_number"])
+        text = pc.utf8_lower(pc.utf8_trim_whitespace(part["synthetic"]))
+        flags = pc.fill_null(pc.is_in(text, pa.array(sorted(TRUE_WORDS))), False).to_numpy(zero_copy_only=False)
+        any_synthetic = any_synthetic or bool(flags.any())
+        if first_real is None and not flags.all():
+            at = int((~flags).nonzero()[0][0])
+            first_real = (int(part["row_number"][at].as_py()), part["synthetic"][at].as_py())
+    if any_synthetic and first_real is not None:
+        raise InputError("a log may not mix synthetic and real rows", file=source, row=first_real[0], column="synthetic", value=first_real[1])
+    return any_synthetic
+
+
+def _blocks(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("rows-*") if p.is_dir()) if folder.exists() else []
+
+
+def _block_frame(block: Path, sort: list[str]) -> pd.DataFrame:
+    frame = pd.concat([pd.read_parquet(p) for p in sorted(block.glob("*.parquet"))], ignore_index=True)
+    return frame.sort_values(sort, kind="mergesort").reset_index(drop=True)
+
+
+def write_table_in_row_order(pieces: Path, parquet: Path, csv: Path) -> int:
+    """Append the cleaned table's row blocks, each sorted by ``row_number``, to one Parquet and one CSV.
+
+    The CSV is byte for byte what writing the whole table at once gives (``csv_view``, ``\\n``
+    line ends); the Parquet holds one row group per block with the contract's schema.
+
+    Returns
+    -------
+    int
+        Rows written.
+    """
+    schema = pa.Schema.from_pandas(empty_clean_table(), preserve_index=False)
+    rows = 0
+    with pq.ParquetWriter(parquet, schema, compression="zstd") as writer, open(csv, "w", encoding="utf-8", newline="") as handle:
+        csv_view(empty_clean_table()).to_csv(handle, index=False, lineterminator="\n")
+        for block in _blocks(pieces):
+            frame = _block_frame(block, ["row_number"])
+            writer.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False))
+            csv_view(frame).to_csv(handle, index=False, header=False, lineterminator="\n")
+            rows += len(frame)
+    return rows
+
+
+def write_quarantine_in_row_order(pieces: Path, csv: Path) -> None:
+    """Append the quarantine's row blocks to one CSV, sorted as the cleaner sorts it."""
+    with open(csv, "w", encoding="utf-8", newline="") as handle:
+        pd.DataFrame(columns=list(QUARANTINE_COLUMNS)).to_csv(handle, index=False, lineterminator="\n")
+        for block in _blocks(pieces):
+            _quarantine([_block_frame(block, ["row_number"])]).to_csv(handle, index=False, header=False, lineterminator="\n")
 
 
 def clean_with_dask(
@@ -21,20 +110,47 @@ def clean_with_dask(
     public_sample: bool = False,
     key_file: str | os.PathLike[str] | None = None,
     scheduler: str | None = None,
+    inputs: list[Path] | None = None,
+    parameters: Mapping[str, object] | None = None,
+    root: str | os.PathLike[str] | None = None,
 ) -> CleanedLog:
-    """Stream ``log`` (UTF-8 CSV or a folder of Parquet parts) into partitions and clean them with Dask."""
-    log = Path(log)
-    key = load_key(synthetic=synthetic or public_sample, key_file=key_file)
-    with tempfile.TemporaryDirectory(dir=Path(out).parent if Path(out).parent.exists() else None) as work:
-        parts = log if log.is_dir() else csv_to_parquet(log, Path(work) / "raw")[0].parent
+    """Clean ``log`` (UTF-8 CSV, or a folder of Parquet parts) with Dask and write the default engine's files.
+
+    Writes ``out/takedowns.parquet``, ``takedowns.csv``, ``quarantine.csv`` and ``quality.csv`` with
+    their lineage sidecars, as :func:`research.clean.takedown_files.write_cleaned` does, in memory
+    bounded by one partition. Returns the quality table (``table`` and ``quarantine`` are empty:
+    they are on disk).
+    """
+    log, out = Path(log), Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    inputs = inputs if inputs is not None else [log]
+    with tempfile.TemporaryDirectory(dir=out, prefix=".dask-") as work:
+        raw_files = parquet_parts(log) if log.is_dir() else csv_to_parquet(log, Path(work) / "raw")
+        synthetic = synthetic or declared_synthetic_parts(raw_files, log.name)
+        key = load_key(synthetic=synthetic or public_sample, key_file=key_file)
+        row_block = max((pq.ParquetFile(p).metadata.num_rows for p in raw_files), default=ROWS_PER_PARTITION) or ROWS_PER_PARTITION
         with dask_scheduler(scheduler):
-            result = clean_log_dask(parts, key=key, synthetic=synthetic, source=log.name)
+            parts = clean_partitions(raw_files, Path(work) / "clean", {"key": key, "synthetic": synthetic, "source": log.name}, row_block=row_block)
+            distinct = distinct_counts(parts.table_files, {"files": "content_id", "urls": "url_id"})
+        write_table_in_row_order(Path(work) / "clean" / "takedowns", out / "takedowns.parquet", out / "takedowns.csv")
+        write_quarantine_in_row_order(Path(work) / "clean" / "quarantine", out / "quarantine.csv")
     kind = "demo (published, not secret)" if synthetic or public_sample else "secret"
     key_kind = pd.DataFrame({"metric": ["hmac_key"], "value": [kind]}, dtype="string")
-    return CleanedLog(result.table, result.quarantine, pd.concat([result.quality, key_kind], ignore_index=True))
+    quality = pd.concat([parts.quality(distinct, synthetic), key_kind], ignore_index=True)
+    for path in (out / "takedowns.csv", out / "takedowns.parquet", out / "quarantine.csv"):
+        write_sidecar(path, inputs, parameters, root)
+    write_table(quality, out / "quality.csv", inputs=inputs, parameters=parameters, root=root)
+    return CleanedLog(empty_clean_table(), _quarantine([]), quality)
 
 
 def status_with_dask(cleaned: str | os.PathLike[str], scheduler: str | None = None) -> pd.DataFrame:
-    """One row per URL of a cleaned log (Parquet file or folder), computed per URL partition."""
+    """One row per URL of a cleaned log (Parquet file or folder), computed per URL partition.
+
+    The reduction runs per ``url_id`` partition and writes parts (bounded); the parts are then
+    collected, because the network's analysis (Louvain, model) works on the whole status in memory.
+    """
+    cleaned = Path(cleaned)
+    if cleaned.suffix.lower() != ".parquet" and not cleaned.is_dir():
+        raise InputError("the Dask engine reads a cleaned log in Parquet (takedowns.parquet or a folder of parts)", file=str(cleaned), value=cleaned.suffix)
     with dask_scheduler(scheduler):
-        return url_status_dask(cleaned, Path(cleaned).name)
+        return url_status_dask(cleaned, cleaned.name, work_dir=cleaned.parent)

@@ -1,0 +1,339 @@
+"""Clean + funnel + domain network of a log larger than memory, partition by partition with Dask.
+
+Each step shuffles the rows it needs so that the key its rule depends on is whole within one
+partition, runs the default engine's own function on every partition, writes the large results
+from the workers and brings back only per-domain (or per-group) sums, combined in a tree:
+
+======================  ==================  ==========================================================
+step                    shuffled by         per partition → combined
+======================  ==================  ==========================================================
+cleaning                ``request_id``      ``clean_takedown_log`` → table, quarantine written; quality
+                                            counts summed (:mod:`research.scale.engine`)
+URL status              ``url_id``          ``latest_url_status`` → written; ``node_counts`` per
+                                            domain, provider, country summed → ``node_rates``' table
+funnel                  ``content_id``      ``funnel_tables`` counts → ``n``, ``total`` summed →
+                                            ``with_intervals``
+co-hosting projection   ``content_id``      ``B_pᵀB_p`` in global domain codes → triplets written in
+                                            blocks of domains → summed per block → edge parts
+======================  ==================  ==========================================================
+
+Why the sums are exact: :mod:`research.scale.reduce`. Memory: each worker holds one partition (plus
+Dask's shuffle buffers, which spill to disk); the driver holds the distinct domains, per-group
+counts and per-partition quality lines — never a row per URL. The co-hosting edge list is written
+in blocks of ``domain_a`` and never collected.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import dask
+import dask.dataframe as dd
+import numpy as np
+import pandas as pd
+
+from research.clean.takedown_schema import empty_clean_table
+from research.networks.rankings import LEVELS, node_counts
+from research.networks.status import latest_url_status
+from research.outputs import write_csv
+from research.scale.engine import CleanedParts, clean_partitions, parquet_parts, read_dask, read_parts, tree_reduce
+from research.scale.reduce import (
+    block_of,
+    co_hosting_triplets,
+    edges_from_triplets,
+    funnel_from_counts,
+    rates_from_counts,
+    sum_funnel_counts,
+    sum_node_counts,
+    union_sorted,
+)
+from research.takedowns.funnel import COUNT_COLUMNS, GROUPINGS, funnel_tables
+
+#: Columns of the cleaned table that ``latest_url_status`` reads.
+STATUS_INPUT = ["row_number", "content_id", "url_id", "domain", "outcome", "channel", "hosting_provider", "asn", "country", "requested_at", "checked_at", "resolved_at", "synthetic"]
+#: Columns of the cleaned table that ``funnel_tables`` reads.
+FUNNEL_INPUT = ["row_number", "content_id", "url_id", "outcome", "checked_at", "requested_at", *GROUPINGS]
+
+
+def _sorted_rows(part: pd.DataFrame) -> pd.DataFrame:
+    """A shuffled partition back in log order (ties in the default engine are broken by it)."""
+    return part.sort_values("row_number", kind="mergesort").reset_index(drop=True)
+
+
+# --- URL status ---------------------------------------------------------------------------------
+
+
+def _status_task(part: pd.DataFrame, number: int, folder: Path, source: str | None) -> tuple | None:
+    if not len(part):
+        return None
+    status = latest_url_status(_sorted_rows(part), source)
+    folder.mkdir(parents=True, exist_ok=True)
+    status.to_parquet(folder / f"part-{number:05d}.parquet", index=False)
+    counts = {level: node_counts(status, level) for level in LEVELS}
+    return len(status), counts, union_sorted([status["domain"].to_numpy(dtype=object)])
+
+
+@dataclass(frozen=True)
+class StatusParts:
+    """Per-URL status written to ``folder`` (``part-NNNNN.parquet``, each sorted by ``url_id``) and its sums."""
+
+    folder: Path
+    urls: int
+    node_counts: dict[str, pd.DataFrame]
+    domains: np.ndarray
+
+    @property
+    def files(self) -> list[Path]:
+        return parquet_parts(self.folder)
+
+
+def status_to_parquet(table_files: list[Path], folder: str | os.PathLike[str], source: str | None = None) -> StatusParts:
+    """One row per URL (:func:`research.networks.status.latest_url_status`) per ``url_id`` partition.
+
+    The status parts are written by the workers; URL counts, per-node counts
+    (:func:`research.networks.rankings.node_counts` for every level) and the status's distinct
+    domains come back, summed in a tree.
+    """
+    folder = Path(folder)
+    if not table_files:
+        return StatusParts(folder, 0, {level: None for level in LEVELS}, np.array([], dtype=object))
+    frame = read_dask(table_files, columns=STATUS_INPUT).shuffle(on="url_id")
+    tasks = [dask.delayed(_status_task)(part, number, folder, source) for number, part in enumerate(frame.to_delayed())]
+    urls = tree_reduce([dask.delayed(_first)(t) for t in tasks], _sum)
+    counts = {level: tree_reduce([dask.delayed(_counts_of)(t, level) for t in tasks], sum_node_counts) for level in LEVELS}
+    domains = tree_reduce([dask.delayed(_domains_of)(t) for t in tasks], union_sorted)
+    urls, counts, domains = dask.compute(urls, counts, domains)
+    return StatusParts(folder, int(urls), counts, domains)
+
+
+def _first(value: tuple | None) -> int:
+    return 0 if value is None else value[0]
+
+
+def _sum(values: list[int]) -> int:
+    return int(sum(values))
+
+
+def _counts_of(value: tuple | None, level: str) -> pd.DataFrame | None:
+    return None if value is None else value[1][level]
+
+
+def _domains_of(value: tuple | None) -> np.ndarray | None:
+    return None if value is None else value[2]
+
+
+def node_rates_dask(status: StatusParts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`research.networks.rankings.node_rates` of every level from the summed node counts.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        Rates of all levels (``level`` column), and the fitted priors (``level, alpha, beta,
+        prior_mean, prior_strength``), as ``research.networks.build`` lists them.
+    """
+    tables, priors = [], []
+    for level in LEVELS:
+        counts = status.node_counts[level]
+        if counts is None:
+            continue
+        table, prior = rates_from_counts(counts, level)
+        tables.append(table)
+        priors.append({"level": level, "alpha": prior.alpha, "beta": prior.beta, "prior_mean": prior.mean, "prior_strength": prior.strength})
+    rates = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+    return rates, pd.DataFrame(priors)
+
+
+# --- Funnel -------------------------------------------------------------------------------------
+
+
+def _funnel_task(part: pd.DataFrame) -> tuple | None:
+    if not len(part):
+        return None
+    return funnel_tables(_sorted_rows(part))[COUNT_COLUMNS], int(part["content_id"].nunique())
+
+
+def funnel_dask(table_files: list[Path]) -> tuple[pd.DataFrame, int]:
+    """:func:`research.takedowns.funnel.funnel_tables` of the whole log, from ``content_id`` partitions.
+
+    Returns
+    -------
+    (DataFrame, int)
+        The funnel tables (same rows, order and values as ``funnel_tables`` of the whole table)
+        and the number of distinct files.
+    """
+    if not table_files:
+        return funnel_from_counts(None), 0
+    frame = read_dask(table_files, columns=FUNNEL_INPUT).shuffle(on="content_id")
+    tasks = [dask.delayed(_funnel_task)(part) for part in frame.to_delayed()]
+    counts = tree_reduce([dask.delayed(_first_item)(t) for t in tasks], sum_funnel_counts)
+    files = tree_reduce([dask.delayed(_second_item)(t) for t in tasks], _sum)
+    counts, files = dask.compute(counts, files)
+    return funnel_from_counts(counts), int(files)
+
+
+def _first_item(value: tuple | None) -> object:
+    return None if value is None else value[0]
+
+
+def _second_item(value: tuple | None) -> int:
+    return 0 if value is None else value[1]
+
+
+# --- Co-hosting projection ----------------------------------------------------------------------
+
+
+def _triplets_task(part: pd.DataFrame, domains: np.ndarray, number: int, work: Path, blocks: int) -> int:
+    """Write ``B_pᵀB_p``'s upper triangle of one content partition, split into blocks of ``domain_a``."""
+    triplets = co_hosting_triplets(part.drop_duplicates(), domains)
+    if not len(triplets):
+        return 0
+    block = block_of(triplets["a"].to_numpy(), len(domains), blocks)
+    for k in np.unique(block):
+        target = work / f"block-{k:05d}"
+        target.mkdir(parents=True, exist_ok=True)
+        triplets[block == k].to_parquet(target / f"from-{number:05d}.parquet", index=False)
+    return len(triplets)
+
+
+def _edges_task(k: int, domains: np.ndarray, work: Path, folder: Path) -> int:
+    """Sum one block's partial products into edges and write them as ``part-KKKKK.parquet``."""
+    pieces = [pd.read_parquet(p) for p in sorted((work / f"block-{k:05d}").glob("*.parquet"))]
+    edges = edges_from_triplets(pieces, domains)
+    if len(edges):
+        edges.to_parquet(folder / f"part-{k:05d}.parquet", index=False)
+    return len(edges)
+
+
+def co_hosting_dask(status: StatusParts, folder: str | os.PathLike[str], blocks: int | None = None) -> int:
+    """The co-hosting edge list of the status parts, written to ``folder`` in blocks of ``domain_a``.
+
+    The distinct ``(content_id, domain)`` pairs of the status are shuffled by ``content_id``; each
+    partition's product ``B_pᵀB_p`` (:func:`research.networks.bipartite.co_hosting_matrix` of its
+    :func:`~research.networks.bipartite.incidence_matrix`, recoded to the global sorted domain list)
+    is written as ``a < b, n`` triplets split into ``blocks`` equal ranges of ``a``; each block is
+    then summed on its own. Reading ``part-*.parquet`` in name order gives exactly
+    ``co_hosting_edges(incidence_matrix(status))``. Memory per task: one partition's pairs, or one
+    block's partial triplets (about one partition's worth when ``blocks`` = partitions).
+
+    Returns
+    -------
+    int
+        Number of edges.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    if not status.files or not len(status.domains):
+        return 0
+    pairs = read_dask(status.files, columns=["content_id", "domain"])
+    pairs = pairs.map_partitions(lambda p: p.drop_duplicates()).shuffle(on="content_id")
+    blocks = blocks or pairs.npartitions
+    work = folder.parent / f"_{folder.name}_work"
+    shutil.rmtree(work, ignore_errors=True)
+    domains = dask.delayed(status.domains)  # one copy in the graph, shared by every task
+    dask.compute(*[dask.delayed(_triplets_task)(part, domains, number, work, blocks) for number, part in enumerate(pairs.to_delayed())])
+    present = sorted(int(p.name.split("-")[1]) for p in work.glob("block-*")) if work.exists() else []
+    counts = dask.compute(*[dask.delayed(_edges_task)(k, domains, work, folder) for k in present])
+    shutil.rmtree(work, ignore_errors=True)
+    return int(sum(counts))
+
+
+# --- The whole path -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DaskNetwork:
+    """What :func:`takedown_network_dask` computed; large tables stay on disk under ``folder``.
+
+    Attributes
+    ----------
+    folder
+        ``takedowns/``, ``quarantine/``, ``status/``, ``co_hosting_edges/`` (Parquet parts) and
+        ``quality.csv``, ``funnel.csv``, ``node_rates.csv``, ``eb_priors.csv``.
+    quality, funnel, rates, priors
+        The small tables, also written as CSV.
+    urls, edges
+        Rows of the status and of the co-hosting edge list.
+    """
+
+    folder: Path
+    quality: pd.DataFrame
+    funnel: pd.DataFrame
+    rates: pd.DataFrame
+    priors: pd.DataFrame
+    urls: int
+    edges: int
+
+
+def takedown_network_dask(
+    raw_files: list[Path],
+    out_dir: str | os.PathLike[str],
+    *,
+    key: bytes,
+    synthetic: bool = False,
+    source: str = "log",
+    blocks: int | None = None,
+    **words: object,
+) -> DaskNetwork:
+    """Clean + funnel + domain network of a partitioned raw log, in memory bounded by the partition.
+
+    Run it inside :func:`research.scale.engine.dask_scheduler`. Every output equals the default
+    engine's on the same input (``tests/scale``): the cleaned table and quarantine (as parts), the
+    quality counts, ``funnel_tables``, ``latest_url_status`` (as parts), ``node_rates`` of every
+    level and ``co_hosting_edges(incidence_matrix(status))`` (as parts, in order).
+
+    Parameters
+    ----------
+    raw_files
+        Parquet parts of the raw log (text columns plus ``row_number``).
+    out_dir
+        Output folder (see :class:`DaskNetwork`); earlier contents of its sub-folders are replaced.
+    key, synthetic, source, words
+        Passed on to :func:`research.clean.takedowns.clean_takedown_log`.
+    blocks
+        Blocks of domains for the co-hosting sums (default: as many as partitions).
+    """
+    out_dir = Path(out_dir)
+    for name in ("takedowns", "quarantine", "status", "co_hosting_edges"):
+        shutil.rmtree(out_dir / name, ignore_errors=True)
+    options = {"key": key, "synthetic": synthetic, "source": source, **words}
+    cleaned: CleanedParts = clean_partitions(raw_files, out_dir, options)
+    status = status_to_parquet(cleaned.table_files, out_dir / "status", source)
+    funnel, files = funnel_dask(cleaned.table_files)
+    rates, priors = node_rates_dask(status)
+    edges = co_hosting_dask(status, out_dir / "co_hosting_edges", blocks)
+    quality = cleaned.quality({"files": files, "urls": status.urls}, synthetic)
+    for name, table in {"quality": quality, "funnel": funnel, "node_rates": rates, "eb_priors": priors}.items():
+        write_csv(table, out_dir / f"{name}.csv")
+    return DaskNetwork(out_dir, quality, funnel, rates, priors, status.urls, edges)
+
+
+def read_status(folder: str | os.PathLike[str]) -> pd.DataFrame | None:
+    """Collect status parts into one table sorted by ``url_id`` (what ``latest_url_status`` returns)."""
+    status = read_parts(folder)
+    return None if status is None else status.sort_values("url_id", kind="mergesort").reset_index(drop=True)
+
+
+def url_status_dask(cleaned: str | os.PathLike[str] | list[Path], source: str | None = None, work_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """One row per URL, computed per ``url_id`` partition and then collected (small logs, the CLI's analysis).
+
+    ``cleaned`` is a cleaned ``takedowns.parquet``, a folder of parts, or a list of parts. The parts
+    are written to a temporary folder under ``work_dir`` first (see :func:`status_to_parquet`).
+    """
+    import tempfile
+
+    files = cleaned if isinstance(cleaned, list) else ([Path(cleaned)] if Path(cleaned).is_file() else parquet_parts(cleaned))
+    with tempfile.TemporaryDirectory(dir=work_dir) as work:
+        status = status_to_parquet(files, Path(work) / "status", source)
+        collected = read_status(status.folder)
+    return latest_url_status(empty_clean_table(), source) if collected is None else collected
+
+
+def run_summary(network: DaskNetwork, extra: Mapping[str, object] | None = None) -> dict[str, object]:
+    """Sizes of a run, for logs and benchmarks."""
+    quality = dict(zip(network.quality["metric"], network.quality["value"]))
+    return {"rows_in": int(quality["rows_in"]), "rows": int(quality["rows_out"]), "urls": network.urls, "edges": network.edges,
+            "domains": int(quality["domains"]), **(extra or {})}
