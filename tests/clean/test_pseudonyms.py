@@ -52,3 +52,21 @@ def test_short_or_demo_keys_are_refused(monkeypatch):
     monkeypatch.setenv(config.HMAC_KEY_ENV, DEMO_KEY.decode())
     with pytest.raises(PrivacyError, match="demo key"):
         load_key()
+
+
+@pytest.mark.parametrize("key", [b"k" * 16, b"x" * 64, b"y" * 65, DEMO_KEY, bytes(range(200))])
+def test_fast_hmac_equals_the_standard_library_for_any_key_length(key):
+    from research.clean.pseudonyms import hmac_sha256_prefixes
+
+    messages = [b"", b"http://example.com/a", "https://例え.jp/パス".encode(), b"x" * 200, b"y" * 55, b"z" * 56]
+    fast = hmac_sha256_prefixes(messages, key)
+    assert [row.tobytes() for row in fast] == [hmac.new(key, m, hashlib.sha256).digest()[:8] for m in messages]
+
+
+def test_many_pseudonyms_equal_hexdigests_and_repeat_for_repeated_values():
+    key = b"k" * 32
+    values = pd.Series([f"http://site{i % 700}.com/{i}" for i in range(3000)] + [None], dtype="string")
+    out = pseudonymise(values, key)
+    expected = [hmac.new(key, v.encode(), hashlib.sha256).hexdigest()[:16] for v in values[:-1]]
+    assert out[:-1].tolist() == expected
+    assert pd.isna(out.iloc[-1]) and str(out.dtype) == "string"

@@ -12,7 +12,10 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
+import numpy as np
 import pandas as pd
+
+from research.clean.arrow_text import distinct_trimmed
 
 OUTCOMES: tuple[str, ...] = ("removed", "online", "pending", "unknown")
 
@@ -89,12 +92,12 @@ def map_words(values: pd.Series, lookup: Mapping[str, str]) -> pd.DataFrame:
         Indexed like ``values`` with ``category`` (missing where blank or unknown), ``is_blank``
         and ``is_unknown`` (a non-blank word that the vocabulary does not know).
     """
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    codes, uniques = distinct_trimmed(values)
     keys = [normalise_word(u) for u in uniques]
     mapped = pd.array([lookup.get(k) for k in keys] + [None], dtype="string")
-    blank = pd.array([k == "" for k in keys] + [True], dtype="bool")
+    blank = np.array([k == "" for k in keys] + [True], dtype=bool)
     category = mapped.take(codes)  # -1 (missing) picks the trailing sentinel entry
-    is_blank = blank.take(codes)
+    is_blank = blank[codes]
     return pd.DataFrame(
         {"category": category, "is_blank": is_blank, "is_unknown": ~is_blank & pd.isna(category)},
         index=values.index,

@@ -15,10 +15,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from research.clean.arrow_text import as_bool, distinct_trimmed, join_text, to_arrow, to_series, trim_text, update_where
 from research.clean.channels import map_channels
 from research.clean.outcomes import OUTCOMES, map_outcomes
-from research.clean.pseudonyms import pseudonymise
+from research.clean.pseudonyms import pseudonym_array
 from research.clean.takedown_fields import implausible_dates, parse_asns, parse_countries, parse_timestamps
 from research.clean.takedown_schema import (
     CLEAN_COLUMNS,
@@ -27,7 +30,7 @@ from research.clean.takedown_schema import (
     QUARANTINE_COLUMNS,
     REQUIRED_COLUMNS,
 )
-from research.clean.urls import normalise_urls
+from research.clean.urls import normalise_url_array
 from research.errors import SchemaError
 
 
@@ -97,80 +100,105 @@ def clean_takedown_log(
         )
     n = len(raw)
     frame = raw.reset_index(drop=True)
-    row_number = frame["row_number"].astype("int64") if "row_number" in frame.columns else pd.Series(np.arange(1, n + 1), dtype="int64")
-    text = {c: (frame[c].astype("string").str.strip() if c in frame.columns else pd.Series(pd.NA, index=frame.index, dtype="string")) for c in LOG_COLUMNS}
+    row_number = frame["row_number"].to_numpy(dtype=np.int64) if "row_number" in frame.columns else np.arange(1, n + 1, dtype=np.int64)
+    absent = pd.Series(pd.array([None] * n, dtype="string"))
+    column = {c: frame[c] if c in frame.columns else absent for c in LOG_COLUMNS}
     problems: list[pd.DataFrame] = []
+    quarantined = np.zeros(n, dtype=bool)
 
-    def flag(mask, column: str, reason: str, shown: pd.Series | None = None) -> None:
+    def flag(mask, name: str, reason: str, shown: pa.Array | None = None) -> None:
         mask = _mask(mask)
         if mask.any():
-            values = (shown if shown is not None else text[column])[mask]
-            problems.append(pd.DataFrame({"row_number": row_number[mask].to_numpy(), "column": column, "value": values.astype("string").fillna("").to_numpy(), "reason": reason}))
+            rows = pa.array(mask)
+            values = shown.filter(rows) if shown is not None else trim_text(to_arrow(column[name]).filter(rows))
+            problems.append(pd.DataFrame({"row_number": row_number[mask], "column": name, "value": to_series(pc.fill_null(values, "")).to_numpy(), "reason": reason}))
+            quarantined[mask] = True
 
-    for column in ("request_id", "content_id"):
-        flag(text[column].isna() | (text[column] == ""), column, "missing value")
+    ids = {c: trim_text(to_arrow(column[c])) for c in ("request_id", "content_id")}
+    for name, values in ids.items():
+        flag(pc.equal(values, ""), name, "missing value")
 
-    urls = normalise_urls(text["url"])
-    url_id = pseudonymise(urls["url_normalised"], key)
+    urls = normalise_url_array(to_arrow(column["url"]))
+    url_id = pseudonym_array(urls["url_normalised"], key)
     # The quarantine may show a bad URL's pseudonym (of the raw text) but never the text itself.
-    bad_url = urls["reason"].notna()
-    raw_pseudonym = pd.Series("", index=frame.index, dtype="string")
-    raw_pseudonym[bad_url] = ("hmac:" + pseudonymise(text["url"][bad_url], key)).fillna("")
-    for reason in sorted(urls["reason"].dropna().unique()):
-        flag(urls["reason"] == reason, "url", f"url {reason}".replace("_", " "), shown=raw_pseudonym)
+    reasons = urls["reason"]
+    bad_url = as_bool(pc.is_valid(reasons))
+    if bad_url.any():
+        raw_url = trim_text(to_arrow(column["url"]))
+        hashed = bad_url & as_bool(pc.not_equal(raw_url, ""))
+        # Start from "" everywhere, then put a pseudonym where a non-blank URL was refused.
+        shown = update_where(pc.if_else(pa.array(hashed), raw_url, ""), hashed, lambda rows: join_text(["hmac:", pseudonym_array(rows, key)]))
+        for reason in sorted(set(pc.unique(reasons.filter(pa.array(bad_url))).to_pylist())):
+            flag(pc.equal(reasons, reason), "url", f"url {reason}".replace("_", " "), shown=shown)
 
     stamps = {}
-    for column in ("requested_at", "checked_at", "resolved_at"):
-        stamps[column], bad = parse_timestamps(text[column], timezone)
-        flag(bad, column, "unreadable timestamp")
-        flag(implausible_dates(stamps[column]), column, "date before 1990 or in the future")
-        if column != "resolved_at":
-            flag(text[column].isna() | (text[column] == ""), column, "missing value")
+    for name in ("requested_at", "checked_at", "resolved_at"):
+        stamps[name], bad = parse_timestamps(column[name], timezone)
+        flag(bad, name, "unreadable timestamp")
+        flag(implausible_dates(stamps[name]), name, "date before 1990 or in the future")
+        if name != "resolved_at":
+            flag(_blank(column[name]), name, "missing value")
     flag(stamps["checked_at"] < stamps["requested_at"], "checked_at", "checked before requested")
     flag(stamps["resolved_at"] < stamps["requested_at"], "resolved_at", "resolved before requested")
 
-    outcome = map_outcomes(text["outcome"], outcome_words)
+    outcome = map_outcomes(column["outcome"], outcome_words)
     flag(outcome["is_blank"], "outcome", "missing value")
     flag(outcome["is_unknown"], "outcome", "unknown outcome word")
-    channel = map_channels(text["channel"], channel_words)
+    channel = map_channels(column["channel"], channel_words)
     flag(channel["is_unknown"], "channel", "unknown channel word")
-    country, bad_country = parse_countries(text["country"])
+    country, bad_country = parse_countries(column["country"])
     flag(bad_country, "country", "unknown country")
-    asn, bad_asn = parse_asns(text["asn"])
+    asn, bad_asn = parse_asns(column["asn"])
     flag(bad_asn, "asn", "unreadable AS number")
 
     # One row per URL per request: later repeats of a (request, URL) pair are quarantined.
-    repeated = pd.DataFrame({"r": text["request_id"], "u": url_id}).duplicated(keep="first") & url_id.notna() & text["request_id"].notna()
-    flag(repeated, "url", "duplicate URL within request", shown=url_id)
+    flag(_repeated_pairs(ids["request_id"], url_id), "url", "duplicate URL within request", shown=url_id)
 
     quarantine = (
-        pd.concat(problems, ignore_index=True).astype({"row_number": "int64"})
+        pd.concat(problems, ignore_index=True).astype({"row_number": "int64", "column": "string", "value": "string", "reason": "string"})
         if problems
         else pd.DataFrame({c: pd.Series(dtype="int64" if c == "row_number" else "string") for c in QUARANTINE_COLUMNS})
     ).sort_values(["row_number", "column", "reason"], kind="mergesort").reset_index(drop=True)
-    bad_rows = row_number.isin(quarantine["row_number"]).to_numpy()
-    keep = ~bad_rows
+    keep = pa.array(~quarantined)
+    kept = np.flatnonzero(~quarantined)
 
-    hosting = text["hosting_provider"].mask(text["hosting_provider"] == "")
+    def text_column(values: pa.Array) -> pd.Series:
+        return to_series(values.filter(keep))
+
+    provider_codes, providers = distinct_trimmed(column["hosting_provider"])
+    hosting = pd.array([p or None for p in providers] + [None], dtype="string").take(provider_codes[kept])
     table = pd.DataFrame(
         {
-            "row_number": row_number,
-            "request_id": text["request_id"],
-            "content_id": text["content_id"],
-            "url_id": url_id,
-            "domain": urls["domain"].astype("string"),
-            "is_ip": urls["is_ip"].astype(bool),
-            **stamps,
-            "outcome": outcome["category"],
-            "channel": channel["category"],
+            "row_number": row_number[kept],
+            "request_id": text_column(ids["request_id"]),
+            "content_id": text_column(ids["content_id"]),
+            "url_id": text_column(url_id),
+            "domain": text_column(urls["domain"]),
+            "is_ip": as_bool(urls["is_ip"])[kept],
+            **{name: stamp.iloc[kept].reset_index(drop=True) for name, stamp in stamps.items()},
+            "outcome": outcome["category"].iloc[kept].reset_index(drop=True),
+            "channel": channel["category"].iloc[kept].reset_index(drop=True),
             "hosting_provider": hosting,
-            "asn": asn,
-            "country": country,
-            "synthetic": np.full(n, synthetic, dtype=bool),
+            "asn": asn.iloc[kept].reset_index(drop=True),
+            "country": country.iloc[kept].reset_index(drop=True),
+            "synthetic": np.full(len(kept), synthetic, dtype=bool),
         }
-    )[keep].reset_index(drop=True)[list(CLEAN_COLUMNS)]
+    )[list(CLEAN_COLUMNS)]
     table = CLEAN_TAKEDOWNS_SCHEMA.validate(table)
     return CleanedLog(table, quarantine, quality_table(n, table, quarantine, synthetic))
+
+
+def _blank(values: pd.Series) -> np.ndarray:
+    return as_bool(pc.equal(trim_text(to_arrow(values)), ""))
+
+
+def _repeated_pairs(request_id: pa.Array, url_id: pa.Array) -> np.ndarray:
+    """True for every repeat, after its first row, of a (request, URL) pair with both known."""
+    known = as_bool(pc.and_(pc.not_equal(request_id, ""), pc.is_valid(url_id)))
+    request_code = pc.dictionary_encode(request_id).indices.to_numpy().astype(np.int64)
+    url_code = pc.dictionary_encode(url_id).indices.fill_null(0).to_numpy().astype(np.int64)
+    pair = request_code * (int(url_code.max(initial=0)) + 1) + url_code
+    return known & pd.Series(np.where(known, pair, -1)).duplicated(keep="first").to_numpy()
 
 
 def quality_table(rows_in: int, table: pd.DataFrame, quarantine: pd.DataFrame, synthetic: bool) -> pd.DataFrame:
