@@ -44,7 +44,9 @@ from research.scale.engine import CleanedParts, clean_partitions, parquet_parts,
 from research.scale.reduce import (
     block_of,
     co_hosting_triplets,
+    compact_funnel,
     edges_from_triplets,
+    expand_funnel,
     funnel_from_counts,
     rates_from_counts,
     sum_funnel_counts,
@@ -153,7 +155,7 @@ def node_rates_dask(status: StatusParts) -> tuple[pd.DataFrame, pd.DataFrame]:
 def _funnel_task(part: pd.DataFrame) -> tuple | None:
     if not len(part):
         return None
-    return funnel_tables(_sorted_rows(part))[COUNT_COLUMNS], int(part["content_id"].nunique())
+    return compact_funnel(funnel_tables(_sorted_rows(part))[COUNT_COLUMNS]), int(part["content_id"].nunique())
 
 
 def funnel_dask(table_files: list[Path]) -> tuple[pd.DataFrame, int]:
@@ -169,10 +171,10 @@ def funnel_dask(table_files: list[Path]) -> tuple[pd.DataFrame, int]:
         return funnel_from_counts(None), 0
     frame = read_dask(table_files, columns=FUNNEL_INPUT).shuffle(on="content_id")
     tasks = [dask.delayed(_funnel_task)(part) for part in frame.to_delayed()]
-    counts = tree_reduce([dask.delayed(_first_item)(t) for t in tasks], sum_funnel_counts)
+    counts = tree_reduce([dask.delayed(_first_item)(t) for t in tasks], sum_funnel_counts, fan_in=4)
     files = tree_reduce([dask.delayed(_second_item)(t) for t in tasks], _sum)
     counts, files = dask.compute(counts, files)
-    return funnel_from_counts(counts), int(files)
+    return funnel_from_counts(expand_funnel(counts)), int(files)
 
 
 def _first_item(value: tuple | None) -> object:

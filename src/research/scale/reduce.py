@@ -21,6 +21,7 @@ partition results gives exactly the whole-log result:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -42,16 +43,50 @@ def _present(parts: Iterable[pd.DataFrame | None]) -> list[pd.DataFrame]:
     return [p for p in parts if p is not None and len(p)]
 
 
-def sum_funnel_counts(parts: Iterable[pd.DataFrame | None]) -> pd.DataFrame | None:
-    """Add long funnel counts of content-disjoint partitions (``n`` and ``total`` per key).
+@dataclass(frozen=True)
+class FunnelSums:
+    """Funnel counts in compact form: a row per ``(group_kind, unit, group)``, a column per status.
 
-    ``None`` or empty parts (empty partitions) are skipped; ``None`` if nothing is left.
+    ``statuses`` lists the statuses of each unit (files and URLs have different ones); ``total`` is
+    not stored, it is the sum of ``n`` over the unit's statuses.
     """
-    parts = _present(parts)
+
+    wide: pd.DataFrame
+    statuses: dict[str, tuple[str, ...]]
+
+
+def compact_funnel(counts: pd.DataFrame) -> FunnelSums:
+    """One partition's long funnel counts (``funnel_tables`` columns) as :class:`FunnelSums`."""
+    wide = counts.pivot(index=["group_kind", "unit", "group"], columns="status", values="n")
+    wide.columns.name = None
+    statuses = {unit: tuple(dict.fromkeys(counts.loc[counts["unit"] == unit, "status"])) for unit in dict.fromkeys(counts["unit"])}
+    return FunnelSums(wide.fillna(0).astype("int64"), statuses)
+
+
+def sum_funnel_counts(parts: Iterable[FunnelSums | None]) -> FunnelSums | None:
+    """Add the funnel counts of content-disjoint partitions; ``None`` parts (empty partitions) are skipped."""
+    parts = [p for p in parts if p is not None]
     if not parts:
         return None
-    joined = pd.concat([p[COUNT_COLUMNS] for p in parts], ignore_index=True)
-    return joined.groupby(_FUNNEL_KEYS, sort=False)[["n", "total"]].sum().reset_index()[COUNT_COLUMNS]
+    wide = pd.concat([p.wide for p in parts]).fillna(0).astype("int64").groupby(level=[0, 1, 2], sort=False).sum()
+    statuses: dict[str, tuple[str, ...]] = {}
+    for part in parts:
+        for unit, names in part.statuses.items():
+            statuses[unit] = tuple(dict.fromkeys(statuses.get(unit, ()) + names))
+    return FunnelSums(wide, statuses)
+
+
+def expand_funnel(sums: FunnelSums | None) -> pd.DataFrame | None:
+    """Back from :class:`FunnelSums` to long ``group_kind, group, unit, status, n, total`` counts."""
+    if sums is None:
+        return None
+    blocks = []
+    for unit, names in sums.statuses.items():
+        wide = sums.wide[sums.wide.index.get_level_values("unit") == unit].reindex(columns=list(names), fill_value=0)
+        long = wide.stack().rename("n").reset_index().rename(columns={f"level_{wide.index.nlevels}": "status"})
+        long["total"] = long.groupby(["group_kind", "unit", "group"], sort=False)["n"].transform("sum")
+        blocks.append(long)
+    return pd.concat(blocks, ignore_index=True)[COUNT_COLUMNS]
 
 
 def funnel_from_counts(counts: pd.DataFrame | None, groupings: Sequence[str] = GROUPINGS) -> pd.DataFrame:
