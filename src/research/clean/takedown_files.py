@@ -9,8 +9,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from research.clean.arrow_text import distinct_trimmed
 from research.clean.lumen import LUMEN_OUTCOME_WORDS, read_lumen
 from research.clean.pseudonyms import load_key
 from research.clean.takedown_mapping import ColumnMapping, load_mapping, read_generic_log
@@ -27,11 +29,12 @@ def declared_synthetic(raw: pd.DataFrame, source: str) -> bool:
     """True if the log's ``synthetic`` column says every row is synthetic; a mix is an error."""
     if "synthetic" not in raw.columns:
         return False
-    flags = raw["synthetic"].astype("string").str.strip().str.lower().isin(TRUE_WORDS)
+    codes, uniques = distinct_trimmed(raw["synthetic"])
+    flags = np.array([u.lower() in TRUE_WORDS for u in uniques] + [False], dtype=bool)[codes]
     if flags.all():
         return True
     if flags.any():
-        row = int((~flags).to_numpy().nonzero()[0][0]) + 1
+        row = int((~flags).nonzero()[0][0]) + 1
         raise InputError("a log may not mix synthetic and real rows", file=source, row=row, column="synthetic", value=raw["synthetic"].iloc[row - 1])
     return False
 

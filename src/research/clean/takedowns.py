@@ -155,7 +155,7 @@ def clean_takedown_log(
     flag(_repeated_pairs(ids["request_id"], url_id), "url", "duplicate URL within request", shown=url_id)
 
     quarantine = (
-        pd.concat(problems, ignore_index=True).astype({"row_number": "int64", "column": "string", "value": "string", "reason": "string"})
+        pd.concat(problems, ignore_index=True).astype({"row_number": "int64"})
         if problems
         else pd.DataFrame({c: pd.Series(dtype="int64" if c == "row_number" else "string") for c in QUARANTINE_COLUMNS})
     ).sort_values(["row_number", "column", "reason"], kind="mergesort").reset_index(drop=True)

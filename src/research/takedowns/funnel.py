@@ -29,9 +29,47 @@ COUNT_COLUMNS = ["group_kind", "group", "unit", "status", "n", "total"]
 
 
 def latest_per_url(table: pd.DataFrame) -> pd.DataFrame:
-    """One row per (file, URL): the most recent check wins (ties: later request, later row)."""
-    order = table.sort_values(["content_id", "url_id", "checked_at", "requested_at", "row_number"], kind="mergesort")
-    return order.drop_duplicates(["content_id", "url_id"], keep="last").reset_index(drop=True)
+    """One row per (file, URL): the most recent check wins (ties: later request, later row).
+
+    Rows come sorted by ``content_id`` and ``url_id``.
+    """
+    latest = table.iloc[latest_positions(table)]
+    order = latest.sort_values(["content_id", "url_id"], kind="mergesort").index
+    return table.loc[order].reset_index(drop=True)
+
+
+def latest_positions(table: pd.DataFrame, keys: tuple[str, ...] = ("content_id", "url_id")) -> np.ndarray:
+    """Positions (ascending) of the rows that hold each ``keys`` group's most recent check.
+
+    The same choice as a stable sort by ``keys, checked_at, requested_at, row_number`` keeping the
+    last row of each group, where a missing time sorts last; but only the groups with more than
+    one row are sorted (in a takedown log, most URLs are reported once), on integer codes.
+    """
+    group = _pair_codes([table[k] for k in keys])
+    repeated = pd.Series(group).duplicated(keep=False).to_numpy()
+    if not repeated.any():
+        return np.arange(len(table))
+    rows = np.flatnonzero(repeated)
+    tie_breaks = [_sortable_times(table[c].iloc[rows]) for c in ("checked_at", "requested_at")]
+    row_number = table["row_number"].to_numpy()[rows] if "row_number" in table.columns else rows
+    order = rows[np.lexsort((row_number, tie_breaks[1], tie_breaks[0], group[rows]))]
+    last = np.r_[group[order][1:] != group[order][:-1], True]
+    return np.sort(np.r_[np.flatnonzero(~repeated), order[last]])
+
+
+def _pair_codes(columns: list[pd.Series]) -> np.ndarray:
+    """One int64 code per distinct combination of the columns' values."""
+    combined = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        codes, uniques = pd.factorize(column, use_na_sentinel=False)
+        combined = combined * (len(uniques) + 1) + codes
+    return combined
+
+
+def _sortable_times(values: pd.Series) -> np.ndarray:
+    """Timestamps as int64 microseconds, a missing time as the largest value (it sorts last)."""
+    micros = pd.to_datetime(values, utc=True).dt.tz_localize(None).to_numpy(dtype="datetime64[us]").view(np.int64)
+    return np.where(micros == np.iinfo(np.int64).min, np.iinfo(np.int64).max, micros)
 
 
 def file_status(table: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
@@ -50,63 +88,121 @@ def file_status(table: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     DataFrame
         ``content_id`` (and ``by``), ``urls``, ``removed``, ``not_removed``, ``unknown``, ``status``.
     """
-    return _file_status(latest_per_url(table), by)
+    return _file_status(_latest(table), by, {})
 
 
-def _file_status(latest: pd.DataFrame, by: str | None) -> pd.DataFrame:
-    keys = ["content_id"] + ([by] if by else [])
+def _latest(table: pd.DataFrame) -> pd.DataFrame:
+    return table.iloc[latest_positions(table)].reset_index(drop=True)
+
+
+Coded = dict[str, tuple[np.ndarray, pd.Index]]
+
+
+def _coded(latest: pd.DataFrame, column: str, cache: Coded) -> tuple[np.ndarray, pd.Index]:
+    """Sorted integer codes of a column of ``latest`` (missing groups read as ``(not recorded)``), cached."""
+    if column not in cache:
+        # Files are many and their order never matters here; group names are few and come sorted.
+        grouping = column not in ("content_id", "outcome")
+        values = latest[column].astype("string").fillna(NOT_RECORDED) if grouping else latest[column]
+        codes, uniques = pd.factorize(values, sort=grouping, use_na_sentinel=False)
+        cache[column] = (codes.astype(np.int64), pd.Index(uniques))
+    return cache[column]
+
+
+def _outcome_flags(latest: pd.DataFrame, cache: Coded) -> dict[str, np.ndarray]:
+    codes, outcomes = _coded(latest, "outcome", cache)
+
+    def pick(*names: str) -> np.ndarray:
+        return np.isin(np.asarray(outcomes, dtype=object), names)[codes]
+
+    return {"removed": pick("removed"), "not_removed": pick("online", "pending"), "unknown": pick("unknown")}
+
+
+def _per_file(latest: pd.DataFrame, by: str | None, cache: Coded) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray]:
+    """Each file (or file × ``by`` group): its combined code, URL counts and status (index of FILE_STATUSES)."""
+    content, files = _coded(latest, "content_id", cache)
+    group = content
     if by:
-        latest = latest.assign(**{by: latest[by].astype("string").fillna(NOT_RECORDED)})
-    flags = pd.DataFrame(
-        {
-            "urls": 1,
-            "removed": (latest["outcome"] == "removed").astype("int64"),
-            "not_removed": latest["outcome"].isin(["online", "pending"]).astype("int64"),
-            "unknown": (latest["outcome"] == "unknown").astype("int64"),
-        }
-    )
-    counts = flags.groupby([latest[k] for k in keys], sort=True).sum().reset_index()
-    removed, online, unknown = (counts[c].to_numpy() > 0 for c in ("removed", "not_removed", "unknown"))
-    counts["status"] = np.select(
+        codes, values = _coded(latest, by, cache)
+        group = content * len(values) + codes
+    group_codes, groups = pd.factorize(group)
+    flags = {"urls": np.ones(len(latest), dtype=bool), **_outcome_flags(latest, cache)}
+    counts = {name: np.bincount(group_codes, weights=f, minlength=len(groups)).astype(np.int64) for name, f in flags.items()}
+    removed, online, unknown = (counts[c] > 0 for c in ("removed", "not_removed", "unknown"))
+    status = np.select(
         [removed & ~online & ~unknown, removed & online, ~removed & online],
-        ["fully_removed", "partly_removed", "still_online"],
-        "unknown",
+        [FILE_STATUSES.index(s) for s in ("fully_removed", "partly_removed", "still_online")],
+        FILE_STATUSES.index("unknown"),
     )
-    return counts
+    return np.asarray(groups, dtype=np.int64), counts, status
+
+
+def _file_status(latest: pd.DataFrame, by: str | None, cache: Coded | None = None) -> pd.DataFrame:
+    cache = {} if cache is None else cache
+    groups, counts, status = _per_file(latest, by, cache)
+    _, files = _coded(latest, "content_id", cache)
+    out = {}
+    if by:
+        _, values = _coded(latest, by, cache)
+        out["content_id"] = files.take(groups // len(values))
+        out[by] = values.take(groups % len(values))
+    else:
+        out["content_id"] = files.take(groups)
+    frame = pd.DataFrame({k: pd.Series(v, dtype="string") for k, v in out.items()})
+    for name, values in counts.items():
+        frame[name] = values
+    frame["status"] = np.asarray(FILE_STATUSES, dtype=object)[status].astype(str)
+    return frame.sort_values(list(out), kind="mergesort").reset_index(drop=True)
 
 
 def file_funnel_counts(table: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     """Files per status, overall (``group_kind = "all"``) or per ``by`` group, in the long count shape."""
-    return _file_counts(latest_per_url(table), by)
+    return _file_counts(_latest(table), by, {})
 
 
-def _file_counts(latest: pd.DataFrame, by: str | None) -> pd.DataFrame:
-    status = _file_status(latest, by)
-    group = status[by] if by else pd.Series("all", index=status.index)
-    return _long_counts(group, status["status"], FILE_STATUSES, by or "all", "file")
+def _file_counts(latest: pd.DataFrame, by: str | None, cache: Coded) -> pd.DataFrame:
+    groups, _, status = _per_file(latest, by, cache)
+    if by:
+        _, values = _coded(latest, by, cache)
+        group_codes, group_values = groups % len(values), values
+    else:
+        group_codes, group_values = np.zeros(len(groups), dtype=np.int64), pd.Index(["all"])
+    return _long_counts(group_codes, group_values, status, FILE_STATUSES, by or "all", "file")
 
 
 def url_funnel_counts(table: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     """URLs (latest outcome per file and URL) per outcome, overall or per ``by`` group."""
-    return _url_counts(latest_per_url(table), by)
+    return _url_counts(_latest(table), by, {})
 
 
-def _url_counts(latest: pd.DataFrame, by: str | None) -> pd.DataFrame:
-    group = latest[by].astype("string").fillna(NOT_RECORDED) if by else pd.Series("all", index=latest.index)
-    return _long_counts(group, latest["outcome"], URL_OUTCOMES, by or "all", "url")
+def _url_counts(latest: pd.DataFrame, by: str | None, cache: Coded) -> pd.DataFrame:
+    if by:
+        group_codes, group_values = _coded(latest, by, cache)
+    else:
+        group_codes, group_values = np.zeros(len(latest), dtype=np.int64), pd.Index(["all"])
+    codes, outcomes = _coded(latest, "outcome", cache)
+    position = np.array([URL_OUTCOMES.index(o) if o in URL_OUTCOMES else -1 for o in outcomes], dtype=np.int64)[codes]
+    return _long_counts(group_codes, group_values, position, URL_OUTCOMES, by or "all", "url")
 
 
-def _long_counts(group: pd.Series, status: pd.Series, categories: tuple[str, ...], kind: str, unit: str) -> pd.DataFrame:
-    status = pd.Categorical(status, categories=list(categories))
-    wide = pd.crosstab(group.to_numpy(), status, dropna=False).reindex(columns=list(categories), fill_value=0)
-    wide.index.name, wide.columns.name = "group", "status"
-    long = wide.stack().rename("n").reset_index()
-    long["total"] = long.groupby("group")["n"].transform("sum")
-    long.insert(0, "group_kind", kind)
-    long.insert(2, "unit", unit)
-    long["status"] = long["status"].astype(str)
-    long["group"] = long["group"].astype(str)
-    return long[COUNT_COLUMNS].astype({"n": "int64", "total": "int64"}).sort_values(["group_kind", "group", "status"], kind="mergesort").reset_index(drop=True)
+def _long_counts(group_codes: np.ndarray, groups: pd.Index, status: np.ndarray, categories: tuple[str, ...], kind: str, unit: str) -> pd.DataFrame:
+    """Counts per (group, status) in the long shape; only groups that occur, every status (zeros kept)."""
+    counted = status >= 0  # a status outside the categories is not counted
+    k = len(categories)
+    wide = np.bincount(group_codes[counted] * k + status[counted], minlength=len(groups) * k).reshape(len(groups), k)
+    present = np.bincount(group_codes, minlength=len(groups)) > 0
+    wide, names = wide[present], np.asarray(groups, dtype=object)[present]
+    long = pd.DataFrame(
+        {
+            "group_kind": kind,
+            "group": np.repeat(names, k).astype(str),
+            "unit": unit,
+            "status": np.tile(np.asarray(categories, dtype=object), len(names)).astype(str),
+            "n": wide.ravel().astype(np.int64),
+            "total": np.repeat(wide.sum(axis=1), k).astype(np.int64),
+        }
+    )
+    return long[COUNT_COLUMNS].sort_values(["group_kind", "group", "status"], kind="mergesort").reset_index(drop=True)
 
 
 def with_intervals(counts: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
@@ -125,9 +221,10 @@ def with_intervals(counts: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
 
 def funnel_tables(table: pd.DataFrame, groupings: tuple[str, ...] = GROUPINGS) -> pd.DataFrame:
     """Every funnel at once: per file and per URL, overall and by each grouping, with intervals."""
-    latest = latest_per_url(table)  # once: every funnel below reads the same latest outcomes
-    parts = [_file_counts(latest, None), _url_counts(latest, None)]
+    latest = _latest(table)  # once: every funnel below reads the same latest outcomes
+    cache: Coded = {}  # and each column is coded once
+    parts = [_file_counts(latest, None, cache), _url_counts(latest, None, cache)]
     for by in groupings:
         if by in table.columns:
-            parts += [_file_counts(latest, by), _url_counts(latest, by)]
+            parts += [_file_counts(latest, by, cache), _url_counts(latest, by, cache)]
     return with_intervals(pd.concat(parts, ignore_index=True))
