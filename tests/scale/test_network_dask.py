@@ -104,7 +104,7 @@ def test_co_hosting_edges_equal_in_order(both_engines):
     assert network.edges == len(expected) > 0
     if name == "synthetic":
         assert len(parquet_parts(network.folder / "co_hosting_edges")) >= 2
-        assert not (network.folder / "_co_hosting_edges_work").exists()
+        assert not (network.folder / "_work").exists()  # pieces of the hash splits removed
 
 
 def test_more_blocks_same_edges(tmp_path):

@@ -1,19 +1,22 @@
-"""The Dask engine: the same cleaning and URL-status functions, applied partition by partition.
+"""The Dask engine's base: scheduler, CSV → Parquet parts, and cleaning partition by partition.
 
 A log too large for memory is first streamed (pyarrow, a block at a time) into partitioned
-Parquet with every column kept as text and the 1-based ``row_number`` of the source file. Cleaning
-has one rule that looks across rows — a repeated URL within one request is quarantined, the first
-one kept — so the partitions are shuffled by ``request_id`` (all rows of a request meet in one
-partition) and sorted by ``row_number`` before :func:`research.clean.takedowns.clean_takedown_log`
-runs on each. The network's unit, the latest status of each URL, likewise needs all reports of a
-URL together: partitions are shuffled by ``url_id`` and
-:func:`research.networks.status.latest_url_status` runs on each. Both give exactly what the
-default engine gives on the same input (``tests/scale``); nothing here re-implements a rule.
+Parquet with every column kept as text and the 1-based ``row_number`` of the source file
+(:func:`csv_to_parquet`; :mod:`research.scale.synth_parquet` writes synthetic logs in the same
+layout). Cleaning has one rule that looks across rows — a repeated URL within one request is
+quarantined, the first one kept — so the partitions are shuffled by the stripped ``request_id``
+(all rows of a request meet in one partition) and sorted by ``row_number`` before
+:func:`research.clean.takedowns.clean_takedown_log` runs on each (:func:`clean_partitions`). Each
+worker writes its partition's table and quarantine; only quality counts, quarantine reasons and
+distinct domains travel back. The network steps that follow are in :mod:`research.scale.network`;
+the exact algebra of combining partitions in :mod:`research.scale.reduce`. Nothing here
+re-implements a rule: every result equals the default engine's on the same input (``tests/scale``).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -21,7 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import dask
-import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -33,6 +35,7 @@ from research.clean.takedown_schema import QUARANTINE_COLUMNS, empty_clean_table
 from research.clean.takedowns import CleanedLog, clean_takedown_log, quality_table
 from research.errors import InputError
 from research.scale.reduce import quality_from_partitions, union_sorted
+from research.scale.shuffle import bucket_of, present_buckets, read_bucket, row_groups, split_parquet, write_buckets
 
 #: Rows per Parquet partition written from a CSV: ~1M rows of a takedown log are ~0.5 GB in pandas.
 ROWS_PER_PARTITION = 1_000_000
@@ -105,11 +108,6 @@ def parquet_parts(folder: str | os.PathLike[str]) -> list[Path]:
     return sorted(Path(folder).rglob("*.parquet"))
 
 
-def read_dask(files: list[Path], columns: list[str] | None = None) -> dd.DataFrame:
-    """Parquet parts as a Dask frame with one partition per row group (a part, or a block of a file)."""
-    return dd.read_parquet([str(f) for f in files], columns=columns, split_row_groups=True)
-
-
 def read_parts(folder: str | os.PathLike[str], columns: list[str] | None = None) -> pd.DataFrame | None:
     """All parts of a folder in one DataFrame, in path order (small outputs and tests only); ``None`` if none."""
     parts = [pd.read_parquet(p, columns=columns) for p in parquet_parts(folder)]
@@ -153,27 +151,45 @@ def _write_pieces(frame: pd.DataFrame, folder: Path, number: int, row_block: int
 
 def _clean_partition(part: pd.DataFrame, options: Mapping[str, object]) -> CleanedLog:
     part = part.sort_values("row_number", kind="mergesort").reset_index(drop=True)
-    part = part.drop(columns=["synthetic", "_request"], errors="ignore").replace("", pd.NA)
+    part = part.drop(columns=["synthetic"], errors="ignore").replace("", pd.NA)
     return clean_takedown_log(part, **options)
 
 
-def _clean_task(part: pd.DataFrame, options: Mapping[str, object], number: int, out_dir: Path, row_block: int | None) -> tuple | None:
-    """Clean one partition, write its table and quarantine; return its quality, reasons and domains."""
+def request_keys(request_id: pd.Series) -> pd.Series:
+    """The key the cleaner groups requests by: the id without surrounding spaces."""
+    return request_id.astype("string").str.strip()
+
+
+#: A split of the cleaned table written by each cleaning task: ``name → (key column, columns kept)``.
+Splits = Mapping[str, tuple[str, list[str]]]
+
+
+def _clean_task(raw: Path, bucket: int, options: Mapping[str, object], out_dir: Path, row_block: int | None, splits: Splits, work: Path, buckets: int) -> tuple | None:
+    """Clean one request bucket; write its table, quarantine and splits; return quality, reasons, domains."""
+    part = read_bucket(raw, bucket)
     if not len(part):
         return None
     result = _clean_partition(part, options)
-    _write_pieces(result.table, out_dir / "takedowns", number, row_block)
-    _write_pieces(result.quarantine, out_dir / "quarantine", number, row_block)
+    _write_pieces(result.table, out_dir / "takedowns", bucket, row_block)
+    _write_pieces(result.quarantine, out_dir / "quarantine", bucket, row_block)
+    for name, (column, columns) in splits.items():
+        write_buckets(result.table, bucket_of(result.table[column], buckets), work / name, bucket, columns)
     reasons = result.quarantine[["column", "reason"]].drop_duplicates()
     return result.quality, reasons, union_sorted([result.table["domain"].to_numpy(dtype=object)])
 
 
 @dataclass(frozen=True)
 class CleanedParts:
-    """What :func:`clean_partitions` wrote (``out_dir/takedowns/``, ``out_dir/quarantine/``) and brought back.
+    """What :func:`clean_partitions` wrote and brought back.
 
     Attributes
     ----------
+    out_dir
+        Holds ``takedowns/`` and ``quarantine/`` (Parquet parts, or row-block pieces).
+    work
+        Holds each requested split of the cleaned table, ``work/<name>/bucket-K/…``.
+    buckets
+        Number of hash buckets of the splits (= partitions of the raw log).
     qualities
         :func:`research.clean.takedowns.quality_table` of each non-empty partition.
     reasons
@@ -183,6 +199,8 @@ class CleanedParts:
     """
 
     out_dir: Path
+    work: Path
+    buckets: int
     qualities: list[pd.DataFrame]
     reasons: pd.DataFrame
     domains: np.ndarray
@@ -201,16 +219,23 @@ class CleanedParts:
 
 
 def clean_partitions(
-    raw_files: list[Path], out_dir: str | os.PathLike[str], options: Mapping[str, object], row_block: int | None = None
+    raw_files: list[Path],
+    out_dir: str | os.PathLike[str],
+    options: Mapping[str, object],
+    *,
+    row_block: int | None = None,
+    splits: Splits | None = None,
+    work: str | os.PathLike[str] | None = None,
 ) -> CleanedParts:
     """Clean a partitioned raw log partition by partition, writing the table and the quarantine.
 
-    Rows are shuffled by their (stripped) ``request_id`` first: the cleaner's only rule across rows,
-    a repeated URL within one request, needs all rows of a request in one partition. Each partition
-    is sorted by ``row_number`` and cleaned by :func:`research.clean.takedowns.clean_takedown_log`;
-    its table and quarantine are written by the worker, and only the partition's quality counts,
-    quarantine reasons and distinct domains come back (domains combined in a tree). Memory: one
-    partition per worker; in the driver, the number of domains.
+    Each raw part (row group) is split by the hash of its stripped ``request_id`` into as many
+    buckets as there are row groups (:mod:`research.scale.shuffle`): the cleaner's only rule across rows, a repeated URL
+    within one request, needs all rows of a request in one partition. Each bucket is sorted by
+    ``row_number`` and cleaned by :func:`research.clean.takedowns.clean_takedown_log`; the task writes
+    its table and quarantine, and only the partition's quality counts, quarantine reasons and
+    distinct domains come back (domains combined in a tree). Memory: one partition per task; in
+    the driver, the number of domains.
 
     Parameters
     ----------
@@ -224,30 +249,46 @@ def clean_partitions(
     row_block
         ``None``: one part per partition. A number: split each partition's rows into row-number
         blocks of this size (``rows-K/from-N.parquet``), for writing the table in row order later.
+    splits
+        Hash splits of the cleaned table to write for later steps, e.g.
+        ``{"status": ("url_id", [...columns])}`` → ``work/status/bucket-K/from-N.parquet``.
+    work
+        Folder for the pieces (default ``out_dir/_work``); the caller removes it when done.
     """
     out_dir = Path(out_dir)
-    raw = read_dask(raw_files)
-    raw = raw.assign(_request=raw["request_id"].str.strip()).shuffle(on="_request")
-    tasks = [dask.delayed(_clean_task)(part, dict(options), number, out_dir, row_block) for number, part in enumerate(raw.to_delayed())]
+    work = Path(work) if work is not None else out_dir / "_work"
+    buckets = max(1, row_groups(raw_files))
+    for name in ("raw", *(splits or {})):
+        shutil.rmtree(work / name, ignore_errors=True)
+    split_parquet(raw_files, "request_id", work / "raw", buckets, key=request_keys)
+    tasks = [
+        dask.delayed(_clean_task)(work / "raw", bucket, dict(options), out_dir, row_block, dict(splits or {}), work, buckets)
+        for bucket in present_buckets(work / "raw")
+    ]
     qualities = [dask.delayed(_item)(t, 0) for t in tasks]
     reasons = [dask.delayed(_item)(t, 1) for t in tasks]
     domains = tree_reduce([dask.delayed(_item)(t, 2) for t in tasks], union_sorted)
     qualities, reasons, domains = dask.compute(qualities, reasons, domains)
+    shutil.rmtree(work / "raw", ignore_errors=True)
     reasons = [r for r in reasons if r is not None and len(r)]
     reasons = pd.concat(reasons, ignore_index=True).drop_duplicates() if reasons else pd.DataFrame({"column": pd.Series(dtype="string"), "reason": pd.Series(dtype="string")})
-    return CleanedParts(out_dir, [q for q in qualities if q is not None], reasons.reset_index(drop=True), domains)
+    return CleanedParts(out_dir, work, buckets, [q for q in qualities if q is not None], reasons.reset_index(drop=True), domains)
 
 
-def distinct_counts(files: list[Path], columns: Mapping[str, str]) -> dict[str, int]:
-    """Distinct non-missing values of each column over Parquet parts (Dask's shuffle-based ``nunique``).
+def _distinct_task(folder: Path, bucket: int, column: str) -> int:
+    return int(read_bucket(folder, bucket, [column])[column].nunique())
 
-    ``columns`` maps a name (``"files"``) to a column (``"content_id"``).
+
+def distinct_in_splits(parts: CleanedParts, columns: Mapping[str, str]) -> dict[str, int]:
+    """Distinct values of each split's key (``columns``: split name → key column, e.g. ``{"urls": "url_id"}``).
+
+    All rows of a key are in one bucket of its split, so the buckets' distinct counts add up.
     """
-    if not files:
-        return {name: 0 for name in columns}
-    frame = read_dask(files, columns=sorted(set(columns.values())))
-    counts = dask.compute(*[frame[column].nunique() for column in columns.values()])
-    return {name: int(count) for name, count in zip(columns, counts)}
+    counts = {}
+    for name, column in columns.items():
+        folder = parts.work / name
+        counts[name] = int(sum(dask.compute(*[dask.delayed(_distinct_task)(folder, bucket, column) for bucket in present_buckets(folder)])))
+    return counts
 
 
 def sorted_quarantine(files: list[Path]) -> pd.DataFrame:
@@ -271,11 +312,13 @@ def clean_log_to_parquet(
     The table goes to ``out_dir/takedowns/`` and the quarantine to ``out_dir/quarantine/``, partition
     by partition; the returned ``table`` is empty, ``quarantine`` is read back from its parts (it
     holds the problem rows only) and the quality counts come from the partitions' counts plus
-    shuffle-based distinct counts of files and URLs.
+    distinct counts of files and URLs over hash splits of those keys.
     """
     options = {"key": key, "synthetic": synthetic, "source": source, **words}
-    parts = clean_partitions(parquet_parts(parquet_dir), out_dir, options)
-    distinct = distinct_counts(parts.table_files, {"files": "content_id", "urls": "url_id"})
+    splits = {"files": ("content_id", ["content_id"]), "urls": ("url_id", ["url_id"])}
+    parts = clean_partitions(parquet_parts(parquet_dir), out_dir, options, splits=splits)
+    distinct = distinct_in_splits(parts, {"files": "content_id", "urls": "url_id"})
+    shutil.rmtree(parts.work, ignore_errors=True)
     return CleanedLog(empty_clean_table(), sorted_quarantine(parts.quarantine_files), parts.quality(distinct, synthetic))
 
 

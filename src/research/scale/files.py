@@ -31,7 +31,7 @@ from research.scale.engine import (
     clean_partitions,
     csv_to_parquet,
     dask_scheduler,
-    distinct_counts,
+    distinct_in_splits,
     parquet_parts,
 )
 from research.scale.network import url_status_dask
@@ -130,8 +130,10 @@ def clean_with_dask(
         key = load_key(synthetic=synthetic or public_sample, key_file=key_file)
         row_block = max((pq.ParquetFile(p).metadata.num_rows for p in raw_files), default=ROWS_PER_PARTITION) or ROWS_PER_PARTITION
         with dask_scheduler(scheduler):
-            parts = clean_partitions(raw_files, Path(work) / "clean", {"key": key, "synthetic": synthetic, "source": log.name}, row_block=row_block)
-            distinct = distinct_counts(parts.table_files, {"files": "content_id", "urls": "url_id"})
+            options = {"key": key, "synthetic": synthetic, "source": log.name}
+            splits = {"files": ("content_id", ["content_id"]), "urls": ("url_id", ["url_id"])}
+            parts = clean_partitions(raw_files, Path(work) / "clean", options, row_block=row_block, splits=splits, work=Path(work) / "split")
+            distinct = distinct_in_splits(parts, {"files": "content_id", "urls": "url_id"})
         write_table_in_row_order(Path(work) / "clean" / "takedowns", out / "takedowns.parquet", out / "takedowns.csv")
         write_quarantine_in_row_order(Path(work) / "clean" / "quarantine", out / "quarantine.csv")
     kind = "demo (published, not secret)" if synthetic or public_sample else "secret"

@@ -1,11 +1,13 @@
 """Clean + funnel + domain network of a log larger than memory, partition by partition with Dask.
 
-Each step shuffles the rows it needs so that the key its rule depends on is whole within one
-partition, runs the default engine's own function on every partition, writes the large results
-from the workers and brings back only per-domain (or per-group) sums, combined in a tree:
+Each step needs all rows of some key in one partition; the task that holds a partition splits it
+by the hash of that key into pieces on disk (:mod:`research.scale.shuffle`), and the next step's
+task reads one bucket of pieces. Every task runs the default engine's own function on its
+partition, writes the large results itself and sends back only per-domain (or per-group) sums,
+combined in a tree:
 
 ======================  ==================  ==========================================================
-step                    shuffled by         per partition → combined
+step                    rows grouped by     per partition → combined
 ======================  ==================  ==========================================================
 cleaning                ``request_id``      ``clean_takedown_log`` → table, quarantine written; quality
                                             counts summed (:mod:`research.scale.engine`)
@@ -17,10 +19,12 @@ co-hosting projection   ``content_id``      ``B_pᵀB_p`` in global domain codes
                                             blocks of domains → summed per block → edge parts
 ======================  ==================  ==========================================================
 
-Why the sums are exact: :mod:`research.scale.reduce`. Memory: each worker holds one partition (plus
-Dask's shuffle buffers, which spill to disk); the driver holds the distinct domains, per-group
-counts and per-partition quality lines — never a row per URL. The co-hosting edge list is written
-in blocks of ``domain_a`` and never collected.
+The cleaning task writes the splits the status and funnel steps read, and the status task the
+``(content_id, domain)`` pairs the projection reads, so the cleaned table is read from disk
+once per step. Why the sums are exact: :mod:`research.scale.reduce`. Memory: each task holds one
+partition (or one bucket, or one block of domain pairs); the driver holds the distinct domains,
+per-group counts and per-partition quality lines — never a row per URL. The co-hosting edge list
+is written in blocks of ``domain_a`` and never collected.
 """
 
 from __future__ import annotations
@@ -32,7 +36,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import dask
-import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 
@@ -40,7 +43,7 @@ from research.clean.takedown_schema import empty_clean_table
 from research.networks.rankings import LEVELS, node_counts
 from research.networks.status import latest_url_status
 from research.outputs import write_csv
-from research.scale.engine import CleanedParts, clean_partitions, parquet_parts, read_dask, read_parts, tree_reduce
+from research.scale.engine import CleanedParts, clean_partitions, parquet_parts, read_parts, tree_reduce
 from research.scale.reduce import (
     block_of,
     co_hosting_triplets,
@@ -53,6 +56,7 @@ from research.scale.reduce import (
     sum_node_counts,
     union_sorted,
 )
+from research.scale.shuffle import bucket_of, present_buckets, read_bucket, row_groups, split_parquet, write_buckets
 from research.takedowns.funnel import COUNT_COLUMNS, GROUPINGS, funnel_tables
 
 #: Columns of the cleaned table that ``latest_url_status`` reads.
@@ -69,47 +73,58 @@ def _sorted_rows(part: pd.DataFrame) -> pd.DataFrame:
 # --- URL status ---------------------------------------------------------------------------------
 
 
-def _status_task(part: pd.DataFrame, number: int, folder: Path, source: str | None) -> tuple | None:
+def _status_task(split: Path, bucket: int, folder: Path, source: str | None, pairs: Path | None, buckets: int) -> tuple | None:
+    part = read_bucket(split, bucket)
     if not len(part):
         return None
     status = latest_url_status(_sorted_rows(part), source)
     folder.mkdir(parents=True, exist_ok=True)
-    status.to_parquet(folder / f"part-{number:05d}.parquet", index=False)
+    status.to_parquet(folder / f"part-{bucket:05d}.parquet", index=False)
+    if pairs is not None:  # the incidence's (file, domain) pairs, split by file for the projection
+        unique = status[["content_id", "domain"]].drop_duplicates()
+        write_buckets(unique, bucket_of(unique["content_id"], buckets), pairs, bucket)
     counts = {level: node_counts(status, level) for level in LEVELS}
     return len(status), counts, union_sorted([status["domain"].to_numpy(dtype=object)])
 
 
 @dataclass(frozen=True)
 class StatusParts:
-    """Per-URL status written to ``folder`` (``part-NNNNN.parquet``, each sorted by ``url_id``) and its sums."""
+    """Per-URL status written to ``folder`` (``part-NNNNN.parquet``, each sorted by ``url_id``) and its sums.
+
+    ``pairs`` (if asked for) holds the distinct ``content_id, domain`` pairs split by file.
+    """
 
     folder: Path
     urls: int
-    node_counts: dict[str, pd.DataFrame]
+    node_counts: dict[str, pd.DataFrame | None]
     domains: np.ndarray
+    pairs: Path | None = None
 
     @property
     def files(self) -> list[Path]:
         return parquet_parts(self.folder)
 
 
-def status_to_parquet(table_files: list[Path], folder: str | os.PathLike[str], source: str | None = None) -> StatusParts:
-    """One row per URL (:func:`research.networks.status.latest_url_status`) per ``url_id`` partition.
+def status_to_parquet(split: str | os.PathLike[str], folder: str | os.PathLike[str], source: str | None = None, pairs: str | os.PathLike[str] | None = None) -> StatusParts:
+    """One row per URL (:func:`research.networks.status.latest_url_status`) per ``url_id`` bucket.
 
-    The status parts are written by the workers; URL counts, per-node counts
+    ``split`` holds the cleaned table split by ``url_id`` (:mod:`research.scale.shuffle`). The
+    status parts are written by the workers; URL counts, per-node counts
     (:func:`research.networks.rankings.node_counts` for every level) and the status's distinct
     domains come back, summed in a tree.
     """
     folder = Path(folder)
-    if not table_files:
-        return StatusParts(folder, 0, {level: None for level in LEVELS}, np.array([], dtype=object))
-    frame = read_dask(table_files, columns=STATUS_INPUT).shuffle(on="url_id")
-    tasks = [dask.delayed(_status_task)(part, number, folder, source) for number, part in enumerate(frame.to_delayed())]
+    shutil.rmtree(folder, ignore_errors=True)
+    buckets = present_buckets(split)
+    if pairs is not None:
+        shutil.rmtree(pairs, ignore_errors=True)
+    pieces = max(buckets, default=0) + 1  # the pairs are split into as many buckets as the status
+    tasks = [dask.delayed(_status_task)(Path(split), b, folder, source, None if pairs is None else Path(pairs), pieces) for b in buckets]
     urls = tree_reduce([dask.delayed(_first)(t) for t in tasks], _sum)
     counts = {level: tree_reduce([dask.delayed(_counts_of)(t, level) for t in tasks], sum_node_counts) for level in LEVELS}
     domains = tree_reduce([dask.delayed(_domains_of)(t) for t in tasks], union_sorted)
     urls, counts, domains = dask.compute(urls, counts, domains)
-    return StatusParts(folder, int(urls), counts, domains)
+    return StatusParts(folder, int(urls), counts, domains, None if pairs is None else Path(pairs))
 
 
 def _first(value: tuple | None) -> int:
@@ -152,25 +167,20 @@ def node_rates_dask(status: StatusParts) -> tuple[pd.DataFrame, pd.DataFrame]:
 # --- Funnel -------------------------------------------------------------------------------------
 
 
-def _funnel_task(part: pd.DataFrame) -> tuple | None:
+def _funnel_task(split: Path, bucket: int) -> tuple | None:
+    part = read_bucket(split, bucket)
     if not len(part):
         return None
     return compact_funnel(funnel_tables(_sorted_rows(part))[COUNT_COLUMNS]), int(part["content_id"].nunique())
 
 
-def funnel_dask(table_files: list[Path]) -> tuple[pd.DataFrame, int]:
-    """:func:`research.takedowns.funnel.funnel_tables` of the whole log, from ``content_id`` partitions.
+def funnel_dask(split: str | os.PathLike[str]) -> tuple[pd.DataFrame, int]:
+    """:func:`research.takedowns.funnel.funnel_tables` of the whole log, from ``content_id`` buckets.
 
-    Returns
-    -------
-    (DataFrame, int)
-        The funnel tables (same rows, order and values as ``funnel_tables`` of the whole table)
-        and the number of distinct files.
+    ``split`` holds the cleaned table split by ``content_id``. Returns the funnel tables (same
+    rows, order and values as ``funnel_tables`` of the whole table) and the number of files.
     """
-    if not table_files:
-        return funnel_from_counts(None), 0
-    frame = read_dask(table_files, columns=FUNNEL_INPUT).shuffle(on="content_id")
-    tasks = [dask.delayed(_funnel_task)(part) for part in frame.to_delayed()]
+    tasks = [dask.delayed(_funnel_task)(Path(split), bucket) for bucket in present_buckets(split)]
     counts = tree_reduce([dask.delayed(_first_item)(t) for t in tasks], sum_funnel_counts, fan_in=4)
     files = tree_reduce([dask.delayed(_second_item)(t) for t in tasks], _sum)
     counts, files = dask.compute(counts, files)
@@ -188,37 +198,33 @@ def _second_item(value: tuple | None) -> int:
 # --- Co-hosting projection ----------------------------------------------------------------------
 
 
-def _triplets_task(part: pd.DataFrame, domains: np.ndarray, number: int, work: Path, blocks: int) -> int:
-    """Write ``B_pᵀB_p``'s upper triangle of one content partition, split into blocks of ``domain_a``."""
-    triplets = co_hosting_triplets(part.drop_duplicates(), domains)
+def _triplets_task(pairs: Path, bucket: int, domains: np.ndarray, work: Path, blocks: int) -> int:
+    """Write ``B_pᵀB_p``'s upper triangle of one file bucket, split into blocks of ``domain_a``."""
+    triplets = co_hosting_triplets(read_bucket(pairs, bucket).drop_duplicates(), domains)
     if not len(triplets):
         return 0
     block = block_of(triplets["a"].to_numpy(), len(domains), blocks)
-    for k in np.unique(block):
-        target = work / f"block-{k:05d}"
-        target.mkdir(parents=True, exist_ok=True)
-        triplets[block == k].to_parquet(target / f"from-{number:05d}.parquet", index=False)
+    write_buckets(triplets, block, work, bucket)
     return len(triplets)
 
 
-def _edges_task(k: int, domains: np.ndarray, work: Path, folder: Path) -> int:
+def _edges_task(work: Path, block: int, domains: np.ndarray, folder: Path) -> int:
     """Sum one block's partial products into edges and write them as ``part-KKKKK.parquet``."""
-    pieces = [pd.read_parquet(p) for p in sorted((work / f"block-{k:05d}").glob("*.parquet"))]
-    edges = edges_from_triplets(pieces, domains)
+    edges = edges_from_triplets([read_bucket(work, block)], domains)
     if len(edges):
-        edges.to_parquet(folder / f"part-{k:05d}.parquet", index=False)
+        edges.to_parquet(folder / f"part-{block:05d}.parquet", index=False)
     return len(edges)
 
 
-def co_hosting_dask(status: StatusParts, folder: str | os.PathLike[str], blocks: int | None = None) -> int:
-    """The co-hosting edge list of the status parts, written to ``folder`` in blocks of ``domain_a``.
+def co_hosting_dask(status: StatusParts, folder: str | os.PathLike[str], blocks: int | None = None, work: str | os.PathLike[str] | None = None) -> int:
+    """The co-hosting edge list of the status, written to ``folder`` in blocks of ``domain_a``.
 
-    The distinct ``(content_id, domain)`` pairs of the status are shuffled by ``content_id``; each
-    partition's product ``B_pᵀB_p`` (:func:`research.networks.bipartite.co_hosting_matrix` of its
+    The status's distinct ``(content_id, domain)`` pairs are split by file (``status.pairs``); each
+    bucket's product ``B_pᵀB_p`` (:func:`research.networks.bipartite.co_hosting_matrix` of its
     :func:`~research.networks.bipartite.incidence_matrix`, recoded to the global sorted domain list)
     is written as ``a < b, n`` triplets split into ``blocks`` equal ranges of ``a``; each block is
     then summed on its own. Reading ``part-*.parquet`` in name order gives exactly
-    ``co_hosting_edges(incidence_matrix(status))``. Memory per task: one partition's pairs, or one
+    ``co_hosting_edges(incidence_matrix(status))``. Memory per task: one bucket's pairs, or one
     block's partial triplets (about one partition's worth when ``blocks`` = partitions).
 
     Returns
@@ -227,18 +233,19 @@ def co_hosting_dask(status: StatusParts, folder: str | os.PathLike[str], blocks:
         Number of edges.
     """
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    if not status.files or not len(status.domains):
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    if status.pairs is None:
+        raise ValueError("status_to_parquet was run without pairs=: nothing to project")
+    buckets = present_buckets(status.pairs)
+    if not buckets or not len(status.domains):
         return 0
-    pairs = read_dask(status.files, columns=["content_id", "domain"])
-    pairs = pairs.map_partitions(lambda p: p.drop_duplicates()).shuffle(on="content_id")
-    blocks = blocks or pairs.npartitions
-    work = folder.parent / f"_{folder.name}_work"
+    blocks = blocks or len(buckets)
+    work = Path(work) if work is not None else status.pairs.parent / "triplets"
     shutil.rmtree(work, ignore_errors=True)
     domains = dask.delayed(status.domains)  # one copy in the graph, shared by every task
-    dask.compute(*[dask.delayed(_triplets_task)(part, domains, number, work, blocks) for number, part in enumerate(pairs.to_delayed())])
-    present = sorted(int(p.name.split("-")[1]) for p in work.glob("block-*")) if work.exists() else []
-    counts = dask.compute(*[dask.delayed(_edges_task)(k, domains, work, folder) for k in present])
+    dask.compute(*[dask.delayed(_triplets_task)(status.pairs, bucket, domains, work, blocks) for bucket in buckets])
+    counts = dask.compute(*[dask.delayed(_edges_task)(work, block, domains, folder) for block in present_buckets(work)])
     shutil.rmtree(work, ignore_errors=True)
     return int(sum(counts))
 
@@ -299,14 +306,19 @@ def takedown_network_dask(
         Blocks of domains for the co-hosting sums (default: as many as partitions).
     """
     out_dir = Path(out_dir)
-    for name in ("takedowns", "quarantine", "status", "co_hosting_edges"):
+    work = out_dir / "_work"
+    for name in ("takedowns", "quarantine", "status", "co_hosting_edges", "_work"):
         shutil.rmtree(out_dir / name, ignore_errors=True)
     options = {"key": key, "synthetic": synthetic, "source": source, **words}
-    cleaned: CleanedParts = clean_partitions(raw_files, out_dir, options)
-    status = status_to_parquet(cleaned.table_files, out_dir / "status", source)
-    funnel, files = funnel_dask(cleaned.table_files)
+    splits = {"status": ("url_id", STATUS_INPUT), "funnel": ("content_id", FUNNEL_INPUT)}
+    cleaned: CleanedParts = clean_partitions(raw_files, out_dir, options, splits=splits, work=work)
+    status = status_to_parquet(work / "status", out_dir / "status", source, pairs=work / "pairs")
+    shutil.rmtree(work / "status", ignore_errors=True)
+    funnel, files = funnel_dask(work / "funnel")
+    shutil.rmtree(work / "funnel", ignore_errors=True)
     rates, priors = node_rates_dask(status)
-    edges = co_hosting_dask(status, out_dir / "co_hosting_edges", blocks)
+    edges = co_hosting_dask(status, out_dir / "co_hosting_edges", blocks, work=work / "triplets")
+    shutil.rmtree(work, ignore_errors=True)
     quality = cleaned.quality({"files": files, "urls": status.urls}, synthetic)
     for name, table in {"quality": quality, "funnel": funnel, "node_rates": rates, "eb_priors": priors}.items():
         write_csv(table, out_dir / f"{name}.csv")
@@ -320,16 +332,17 @@ def read_status(folder: str | os.PathLike[str]) -> pd.DataFrame | None:
 
 
 def url_status_dask(cleaned: str | os.PathLike[str] | list[Path], source: str | None = None, work_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
-    """One row per URL, computed per ``url_id`` partition and then collected (small logs, the CLI's analysis).
+    """One row per URL, computed per ``url_id`` bucket and then collected (small logs, the CLI's analysis).
 
-    ``cleaned`` is a cleaned ``takedowns.parquet``, a folder of parts, or a list of parts. The parts
-    are written to a temporary folder under ``work_dir`` first (see :func:`status_to_parquet`).
+    ``cleaned`` is a cleaned ``takedowns.parquet``, a folder of parts, or a list of parts; it is
+    split by ``url_id`` (one task per row group) under a temporary folder in ``work_dir``.
     """
     import tempfile
 
     files = cleaned if isinstance(cleaned, list) else ([Path(cleaned)] if Path(cleaned).is_file() else parquet_parts(cleaned))
     with tempfile.TemporaryDirectory(dir=work_dir) as work:
-        status = status_to_parquet(files, Path(work) / "status", source)
+        split_parquet(files, "url_id", Path(work) / "split", max(1, row_groups(files)), columns=STATUS_INPUT)
+        status = status_to_parquet(Path(work) / "split", Path(work) / "status", source)
         collected = read_status(status.folder)
     return latest_url_status(empty_clean_table(), source) if collected is None else collected
 
