@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -70,3 +71,15 @@ def test_many_pseudonyms_equal_hexdigests_and_repeat_for_repeated_values():
     expected = [hmac.new(key, v.encode(), hashlib.sha256).hexdigest()[:16] for v in values[:-1]]
     assert out[:-1].tolist() == expected
     assert pd.isna(out.iloc[-1]) and str(out.dtype) == "string"
+
+
+def test_hmac_split_over_worker_processes_equals_one_process():
+    from research.clean.hmac_batch import hmac_prefixes
+
+    messages = [f"https://site{i % 97}.example.com/v/{i}".encode() for i in range(5000)]
+    blob, offsets = b"".join(messages), np.cumsum([0, *map(len, messages)])
+    key = b"a-test-key-of-some-length"
+    serial = hmac_prefixes(blob, offsets, key, workers=1)
+    parallel = hmac_prefixes(blob, offsets, key, workers=3, parallel_min=0)
+    assert np.array_equal(serial, parallel)
+    assert serial[123].tobytes() == hmac.new(key, messages[123], hashlib.sha256).digest()[:8]

@@ -90,9 +90,16 @@ def trim_text(values: pa.Array) -> pa.Array:
     kernels agree (ASCII's white space is Unicode's).
     """
     values = pc.fill_null(values, "")
+    if not pc.any(pc.match_substring_regex(values, _EDGE_SPACE)).as_py():
+        return values  # nothing to trim: no copy of a column that may hold gigabytes
     if pc.all(pc.string_is_ascii(values)).as_py() is not False:
         return pc.ascii_trim_whitespace(values)
     return pc.utf8_trim_whitespace(values)
+
+
+# Unicode White_Space (what Arrow's utf8_trim_whitespace removes) at either end of a value.
+_WHITE_SPACE = r"\t\n\x0b\f\r \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
+_EDGE_SPACE = f"^[{_WHITE_SPACE}]|[{_WHITE_SPACE}]$"
 
 
 def split_first(values: pa.Array, separator: str) -> tuple[pa.Array, pa.Array]:
@@ -118,3 +125,11 @@ def update_where(values: pa.Array, mask: pa.Array | np.ndarray, func: Callable[[
     changed = func(values.filter(pa.array(flags)))
     positions = np.maximum(np.cumsum(flags) - 1, 0)
     return pc.if_else(pa.array(flags), changed.take(pa.array(positions)), values)
+
+
+def list_elements(lists: pa.ListArray | pa.LargeListArray, count: int) -> list[pa.Array]:
+    """The first ``count`` elements of every list, one array per position (null where a list is shorter)."""
+    offsets = lists.offsets.to_numpy()
+    starts, lengths = offsets[:-1], np.diff(offsets)
+    flat = lists.values
+    return [flat.take(pa.array(starts + k, mask=lengths <= k)) for k in range(count)]

@@ -64,7 +64,8 @@ def parse_timestamps(values: pd.Series, timezone: str = "UTC") -> tuple[pd.Serie
     usual = as_bool(pc.match_substring_regex(text, _USUAL))
     if usual.any():
         try:
-            micros[usual] = pc.cast(text.filter(pa.array(usual)), pa.timestamp("us", tz="UTC")).cast(pa.int64()).to_numpy()
+            chosen = text if usual.all() else text.filter(pa.array(usual))
+            micros[usual] = pc.cast(chosen, pa.timestamp("us", tz="UTC")).cast(pa.int64()).to_numpy()
         except pa.ArrowInvalid:
             usual[:] = False
     rest = ~usual & ~blank

@@ -10,6 +10,7 @@ domain. Rows in = rows out + rows quarantined, always.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -21,7 +22,7 @@ import pyarrow.compute as pc
 from research.clean.arrow_text import as_bool, distinct_trimmed, join_text, to_arrow, to_series, trim_text, update_where
 from research.clean.channels import map_channels
 from research.clean.outcomes import OUTCOMES, map_outcomes
-from research.clean.pseudonyms import pseudonym_array
+from research.clean.pseudonyms import hex_strings, pseudonym_array, pseudonym_digests
 from research.clean.takedown_fields import implausible_dates, parse_asns, parse_countries, parse_timestamps
 from research.clean.takedown_schema import (
     CLEAN_COLUMNS,
@@ -119,10 +120,11 @@ def clean_takedown_log(
         flag(pc.equal(values, ""), name, "missing value")
 
     urls = normalise_url_array(to_arrow(column["url"]))
-    url_id = pseudonym_array(urls["url_normalised"], key)
-    # The quarantine may show a bad URL's pseudonym (of the raw text) but never the text itself.
-    reasons = urls["reason"]
+    reasons = urls.pop("reason")
     bad_url = as_bool(pc.is_valid(reasons))
+    digests = pseudonym_digests(urls.pop("url_normalised"), key)
+    url_id = hex_strings(digests, valid=~bad_url)
+    # The quarantine may show a bad URL's pseudonym (of the raw text) but never the text itself.
     if bad_url.any():
         raw_url = trim_text(to_arrow(column["url"]))
         hashed = bad_url & as_bool(pc.not_equal(raw_url, ""))
@@ -152,7 +154,8 @@ def clean_takedown_log(
     flag(bad_asn, "asn", "unreadable AS number")
 
     # One row per URL per request: later repeats of a (request, URL) pair are quarantined.
-    flag(_repeated_pairs(ids["request_id"], url_id), "url", "duplicate URL within request", shown=url_id)
+    flag(_repeated_pairs(ids["request_id"], digests, bad_url), "url", "duplicate URL within request", shown=url_id)
+    del digests
 
     quarantine = (
         pd.concat(problems, ignore_index=True).astype({"row_number": "int64"})
@@ -184,21 +187,31 @@ def clean_takedown_log(
             "synthetic": np.full(len(kept), synthetic, dtype=bool),
         }
     )[list(CLEAN_COLUMNS)]
-    table = CLEAN_TAKEDOWNS_SCHEMA.validate(table)
+    # Uniqueness of (request_id, url_id) holds by construction (repeats were quarantined above,
+    # on integer codes); pandera's own check of it would hash ten million string pairs again.
+    table = _SCHEMA_WITHOUT_PAIR_CHECK.validate(table)
     return CleanedLog(table, quarantine, quality_table(n, table, quarantine, synthetic))
+
+
+_SCHEMA_WITHOUT_PAIR_CHECK = copy.copy(CLEAN_TAKEDOWNS_SCHEMA)
+_SCHEMA_WITHOUT_PAIR_CHECK.unique = None
 
 
 def _blank(values: pd.Series) -> np.ndarray:
     return as_bool(pc.equal(trim_text(to_arrow(values)), ""))
 
 
-def _repeated_pairs(request_id: pa.Array, url_id: pa.Array) -> np.ndarray:
-    """True for every repeat, after its first row, of a (request, URL) pair with both known."""
-    known = as_bool(pc.and_(pc.not_equal(request_id, ""), pc.is_valid(url_id)))
-    request_code = pc.dictionary_encode(request_id).indices.to_numpy().astype(np.int64)
-    url_code = pc.dictionary_encode(url_id).indices.fill_null(0).to_numpy().astype(np.int64)
-    pair = request_code * (int(url_code.max(initial=0)) + 1) + url_code
-    return known & pd.Series(np.where(known, pair, -1)).duplicated(keep="first").to_numpy()
+def _repeated_pairs(request_id: pa.Array, digests: np.ndarray, bad_url: np.ndarray) -> np.ndarray:
+    """True for every repeat, after its first row, of a (request, URL) pair with both known.
+
+    URLs are compared by their pseudonym's 64 bits, which is the contract's rule "one row per
+    ``request_id, url_id``" on integers instead of text.
+    """
+    known = ~bad_url & as_bool(pc.not_equal(request_id, ""))
+    pairs = pd.DataFrame({"request": pc.dictionary_encode(request_id).indices.to_numpy(), "url": digests.view(np.int64).ravel()})
+    repeated = np.zeros(len(known), dtype=bool)
+    repeated[known] = pairs[known].duplicated(keep="first").to_numpy()
+    return repeated
 
 
 def quality_table(rows_in: int, table: pd.DataFrame, quarantine: pd.DataFrame, synthetic: bool) -> pd.DataFrame:

@@ -22,6 +22,7 @@ queries that may hold tracking parameters, are also handled in Python once per d
 from __future__ import annotations
 
 import ipaddress
+from concurrent.futures import ThreadPoolExecutor
 import re
 from functools import lru_cache
 from urllib.parse import quote
@@ -33,7 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import tldextract
 
-from research.clean.arrow_text import as_bool, join_text, map_distinct, split_first, to_arrow, to_series, trim_text, update_where
+from research.clean.arrow_text import as_bool, join_text, list_elements, map_distinct, split_first, to_arrow, to_series, trim_text, update_where
 
 #: Query parameters that only track the click, never identify the content.
 TRACKING_PARAMS = re.compile(
@@ -152,15 +153,19 @@ _NO_TEXT = pa.scalar(None, pa.large_string())
 
 
 def _simple_pieces(text: pa.Array) -> dict[str, pa.Array]:
-    scheme, rest = split_first(text, "://")
-    host, path_query = split_first(rest, "/")
-    path, query = split_first(pc.fill_null(path_query, ""), "?")
+    # "https://host/path?query".split("/", 3) → ["https:", "", "host", "path?query"]
+    scheme, _, host, tail = list_elements(pc.split_pattern(text, "/", max_splits=3), 4)
+    has_query = pc.fill_null(pc.match_substring(tail, "?"), False)
+    path, query = tail, pc.if_else(has_query, "", "")
+    if pc.any(has_query).as_py():
+        before, after = split_first(pc.if_else(has_query, tail, ""), "?")
+        path, query = pc.if_else(has_query, before, tail), pc.if_else(has_query, after, "")
     return {
-        "scheme": pc.ascii_lower(scheme),
+        "scheme": pc.ascii_lower(pc.utf8_rtrim(scheme, ":")),
         "host": host,
         "port": pa.nulls(len(text), pa.large_string()),
-        "path": pc.if_else(pc.is_null(path_query), "", join_text(["/", path])),
-        "query": pc.fill_null(query, ""),
+        "path": pc.if_else(pc.is_null(tail), "", join_text(["/", pc.fill_null(path, "")])),
+        "query": query,
         "reason": pa.nulls(len(text), pa.large_string()),
     }
 
@@ -192,23 +197,39 @@ def _general_pieces(text: pa.Array) -> dict[str, pa.Array]:
 
 
 def _split_by_shape(text: pa.Array) -> dict[str, pa.Array]:
-    """Pieces of every URL: simple ones split with plain string kernels, the rest by regex."""
-    simple = as_bool(pc.match_substring_regex(text, _SIMPLE))
-    if simple.all():
-        return _simple_pieces(text)
-    if not simple.any():
+    """Pieces of every URL: the usual shape split with plain string kernels, the rest by regex.
+
+    The plain split runs on every row (cheaper than gathering the usual rows first); rows of
+    another shape then get the regex pieces instead.
+    """
+    other = ~as_bool(pc.match_substring_regex(text, _SIMPLE))
+    if other.all():
         return _general_pieces(text)
-    first = _simple_pieces(text.filter(pa.array(simple)))
-    second = _general_pieces(text.filter(pa.array(~simple)))
-    # Rows were split into [simple..., general...]; put each back in its place.
-    back = np.empty(len(text), dtype=np.int64)
-    back[np.r_[np.flatnonzero(simple), np.flatnonzero(~simple)]] = np.arange(len(text))
-    back = pa.array(back)
-    return {name: pa.concat_arrays([first[name].cast(pa.large_string()), second[name].cast(pa.large_string())]).take(back) for name in _PIECES}
+    pieces = _simple_pieces(text)
+    if other.any():
+        general = _general_pieces(text.filter(pa.array(other)))
+        positions = pa.array(np.maximum(np.cumsum(other) - 1, 0))
+        mask = pa.array(other)
+        pieces = {name: pc.if_else(mask, general[name].cast(pa.large_string()).take(positions), pieces[name].cast(pa.large_string())) for name in _PIECES}
+    return pieces
+
+
+#: URLs normalised per step: bounds the memory of the intermediate columns. Steps run on two
+#: threads (Arrow's kernels release the GIL; the per-host Python work is cached across steps).
+URL_CHUNK_ROWS = 500_000
 
 
 def normalise_url_array(urls: pa.Array) -> dict[str, pa.Array]:
     """:func:`normalise_urls` on an Arrow string array; returns Arrow columns of the same length."""
+    if len(urls) <= URL_CHUNK_ROWS:
+        return _normalise_chunk(urls)
+    chunks = [urls.slice(start, URL_CHUNK_ROWS) for start in range(0, len(urls), URL_CHUNK_ROWS)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        parts = list(pool.map(_normalise_chunk, chunks))
+    return {name: pa.concat_arrays([part[name] for part in parts]) for name in parts[0]}
+
+
+def _normalise_chunk(urls: pa.Array) -> dict[str, pa.Array]:
     pieces = _split_by_shape(trim_text(urls))
     reason = pieces["reason"]
     # Hosts: lower-cased here when plain ASCII (exact), by Python for the rest, then looked up once each.
@@ -241,6 +262,7 @@ def normalise_url_array(urls: pa.Array) -> dict[str, pa.Array]:
 _HOST_RECORD = pa.struct([("host", pa.large_string()), ("domain", pa.large_string()), ("is_ip", pa.bool_()), ("reason", pa.large_string())])
 
 
+@lru_cache(maxsize=1 << 20)
 def _host_record(host: str) -> dict[str, object]:
     ascii_host, domain, is_ip, reason = host_info(host.lower().rstrip("."))
     return {"host": ascii_host, "domain": domain, "is_ip": is_ip, "reason": reason}

@@ -13,7 +13,10 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from scipy import sparse
+
+from research.clean.arrow_text import to_series
 
 #: Prefix of content nodes in the bipartite graph, so a content id can never clash with a domain.
 CONTENT_PREFIX = "content:"
@@ -41,11 +44,12 @@ def incidence_matrix(pairs: pd.DataFrame) -> Incidence:
     Incidence
         Rows and columns in sorted order of content id and domain.
     """
-    unique = pairs[["content_id", "domain"]].astype(str).drop_duplicates()
-    rows, content_ids = pd.factorize(unique["content_id"], sort=True)
-    cols, domains = pd.factorize(unique["domain"], sort=True)
-    data = np.ones(len(unique), dtype=np.int64)
-    matrix = sparse.csr_array((data, (rows, cols)), shape=(len(content_ids), len(domains)))
+    rows, content_ids = pd.factorize(pairs["content_id"].astype(str), sort=True)
+    cols, domains = pd.factorize(pairs["domain"].astype(str), sort=True)
+    # Repeated (content, domain) pairs count once: keep the distinct integer pairs.
+    pair = np.unique(rows.astype(np.int64) * len(domains) + cols)
+    data = np.ones(len(pair), dtype=np.int64)
+    matrix = sparse.csr_array((data, (pair // len(domains), pair % len(domains))), shape=(len(content_ids), len(domains)))
     return Incidence(matrix, pd.Index(content_ids, name="content_id"), pd.Index(domains, name="domain"))
 
 
@@ -64,15 +68,18 @@ def co_hosting_matrix(incidence: Incidence) -> sparse.csr_array:
 
 def co_hosting_edges(incidence: Incidence) -> pd.DataFrame:
     """The projection as an edge list ``domain_a < domain_b, shared_content``, sorted by the pair."""
-    upper = sparse.triu(co_hosting_matrix(incidence), k=1, format="coo")
-    edges = pd.DataFrame(
+    product = sparse.csr_array(incidence.matrix.T @ incidence.matrix)
+    product.sort_indices()  # row-major with sorted columns: the pairs come out in sorted order
+    coo = product.tocoo()
+    upper = coo.row < coo.col  # each pair once, without the diagonal
+    domains = pa.array(np.asarray(incidence.domains, dtype=object), type=pa.large_string())
+    return pd.DataFrame(
         {
-            "domain_a": incidence.domains[upper.row].astype(str),
-            "domain_b": incidence.domains[upper.col].astype(str),
-            "shared_content": upper.data.astype(np.int64),
+            "domain_a": to_series(domains.take(pa.array(coo.row[upper]))).astype(str),
+            "domain_b": to_series(domains.take(pa.array(coo.col[upper]))).astype(str),
+            "shared_content": coo.data[upper].astype(np.int64),
         }
     )
-    return edges.sort_values(["domain_a", "domain_b"], kind="mergesort").reset_index(drop=True)
 
 
 def co_hosting_graph(edges: pd.DataFrame, domains: pd.Index | list[str] | None = None) -> nx.Graph:

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from research.clean.arrow_text import as_bool, distinct_trimmed, to_arrow, to_series, trim_text
 from research.errors import ParseError, SchemaError
+from research.takedowns.funnel import latest_positions
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("content_id", "url_id", "domain", "outcome")
 OPTIONAL_COLUMNS: tuple[str, ...] = (
@@ -53,7 +57,7 @@ def check_log(log: pd.DataFrame, source: str | None = None) -> None:
         raise SchemaError(f"missing column(s) {', '.join(missing)}", file=source, column=missing[0])
     row_numbers = log["row_number"].to_numpy() if "row_number" in log.columns else np.arange(1, len(log) + 1)
     for column in ("content_id", "url_id", "domain"):
-        empty = log[column].isna().to_numpy() | (log[column].astype("string").str.strip() == "").fillna(True).to_numpy()
+        empty = as_bool(pc.equal(trim_text(to_arrow(log[column])), ""))  # a missing value trims to ""
         if empty.any():
             first = int(np.flatnonzero(empty)[0])
             raise ParseError("empty value", file=source, row=int(row_numbers[first]), column=column, value=log[column].iloc[first])
@@ -100,27 +104,63 @@ def latest_url_status(log: pd.DataFrame, source: str | None = None) -> pd.DataFr
         (online at the last check). Empty provider/country/channel become ``"(not recorded)"``.
     """
     check_log(log, source)
-    frame = log.copy()
-    for column in OPTIONAL_COLUMNS:
-        if column not in frame.columns:
-            frame[column] = pd.NA
-    for column in ("requested_at", "checked_at", "resolved_at"):
-        frame[column] = pd.to_datetime(frame[column], utc=True, errors="coerce")
-    for column in CATEGORY_COLUMNS:
-        text = frame[column].astype("string").str.strip()
-        frame[column] = text.mask(text.isna() | (text == ""), NOT_RECORDED).astype(str)
-    frame["asn"] = frame["asn"].astype("string")
-    frame["content_id"] = frame["content_id"].astype(str)
-    frame["url_id"] = frame["url_id"].astype(str)
-    frame["domain"] = frame["domain"].astype(str).str.strip().str.lower()
-    frame["synthetic"] = synthetic_flags(frame["synthetic"])
-    requests = frame.groupby("url_id", sort=True).size().rename("requests")
+    url_codes = sorted_codes(log["url_id"])
     # The latest check wins; requested_at and the input order break ties so the choice is stable.
-    frame["_order"] = np.arange(len(frame))
-    frame = frame.sort_values(["url_id", "checked_at", "requested_at", "_order"], na_position="first", kind="mergesort")
-    latest = frame.drop_duplicates("url_id", keep="last").drop(columns="_order").set_index("url_id")
-    latest = latest.join(requests).reset_index()
-    latest["decided"] = latest["outcome"].isin(["removed", "online"])
-    latest["non_removed"] = latest["outcome"].eq("online")
-    columns = ["url_id", "content_id", "domain", "outcome", *CATEGORY_COLUMNS, "asn", "requested_at", "checked_at", "resolved_at", "synthetic", "requests", "decided", "non_removed"]
-    return latest[columns].sort_values("url_id", kind="mergesort").reset_index(drop=True)
+    positions = latest_positions(log, keys=("url_id",), order_by=("checked_at", "requested_at"), missing="first")
+    positions = positions[np.argsort(url_codes[positions], kind="stable")]  # sorted by url_id
+    requests = np.bincount(url_codes)[url_codes[positions]]
+    used = [c for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS) if c in log.columns]
+    latest = log[used].iloc[positions].reset_index(drop=True)
+    out = pd.DataFrame({"url_id": latest["url_id"].astype(str), "content_id": latest["content_id"].astype(str), "domain": _folded(latest["domain"]), "outcome": latest["outcome"]})
+    for column in CATEGORY_COLUMNS:
+        out[column] = _recorded(latest[column]) if column in latest.columns else pd.Series(NOT_RECORDED, index=latest.index, dtype=str)
+    out["asn"] = _as_text(latest["asn"]) if "asn" in latest.columns else pd.Series(pd.NA, index=latest.index, dtype="string")
+    for column in ("requested_at", "checked_at", "resolved_at"):
+        values = latest[column] if column in latest.columns else pd.Series(pd.NaT, index=latest.index)
+        out[column] = pd.to_datetime(values, utc=True, errors="coerce")
+    out["synthetic"] = synthetic_flags(latest["synthetic"]) if "synthetic" in latest.columns else False
+    out["requests"] = requests.astype(np.int64)
+    out["decided"] = out["outcome"].isin(["removed", "online"])
+    out["non_removed"] = out["outcome"].eq("online")
+    return out
+
+
+def _folded(values: pd.Series) -> pd.Series:
+    """Domains trimmed and lower-cased (Arrow's Unicode rules), once per distinct domain."""
+    encoded = pc.dictionary_encode(to_arrow(values))
+    folded = pc.utf8_lower(pc.utf8_trim_whitespace(encoded.dictionary)).take(encoded.indices)
+    return to_series(folded, values.index).astype(str)
+
+
+def _recorded(values: pd.Series) -> pd.Series:
+    """A provider, country or channel column with blanks as ``(not recorded)``, once per distinct value."""
+    codes, uniques = distinct_trimmed(values.astype("string"))
+    table = pa.array([u or NOT_RECORDED for u in uniques] + [NOT_RECORDED], type=pa.large_string())
+    return to_series(table.take(pa.array(np.where(codes < 0, len(uniques), codes))), values.index).astype(str)
+
+
+def sorted_codes(values: pd.Series) -> np.ndarray:
+    """Integer codes that sort as the text of ``values`` does (equal values, equal codes).
+
+    Pseudonyms (16 lower-case hex digits) are read as unsigned 64-bit numbers, whose order is
+    their text's order, which avoids sorting millions of strings; other text is factorised.
+    """
+    text = to_arrow(values)
+    if text.null_count == 0 and len(text) and pc.all(pc.match_substring_regex(text, r"^[0-9a-f]{16}$")).as_py():
+        offsets = np.frombuffer(text.buffers()[1], dtype=np.int64)[text.offset : text.offset + len(text) + 1]
+        digits = np.frombuffer(text.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]].reshape(len(text), 16)
+        nibbles = _HEX_VALUE[digits].astype(np.uint64)
+        numbers = np.bitwise_or.reduce(nibbles << _NIBBLE_SHIFTS, axis=1)
+        return np.unique(numbers, return_inverse=True)[1].astype(np.int64)
+    return pd.factorize(values.astype(str), sort=True)[0].astype(np.int64)
+
+
+_HEX_VALUE = np.zeros(256, dtype=np.uint8)
+_HEX_VALUE[np.frombuffer(b"0123456789abcdef", dtype=np.uint8)] = np.arange(16, dtype=np.uint8)
+_NIBBLE_SHIFTS = np.arange(60, -1, -4, dtype=np.uint64)
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    codes, uniques = pd.factorize(values)
+    table = pd.array([*pd.Series(uniques, dtype=values.dtype).astype("string"), None], dtype="string")
+    return pd.Series(table.take(codes), index=values.index, dtype="string")

@@ -38,21 +38,29 @@ def latest_per_url(table: pd.DataFrame) -> pd.DataFrame:
     return table.loc[order].reset_index(drop=True)
 
 
-def latest_positions(table: pd.DataFrame, keys: tuple[str, ...] = ("content_id", "url_id")) -> np.ndarray:
+def latest_positions(
+    table: pd.DataFrame,
+    keys: tuple[str, ...] = ("content_id", "url_id"),
+    order_by: tuple[str, ...] = ("checked_at", "requested_at", "row_number"),
+    missing: str = "last",
+) -> np.ndarray:
     """Positions (ascending) of the rows that hold each ``keys`` group's most recent check.
 
-    The same choice as a stable sort by ``keys, checked_at, requested_at, row_number`` keeping the
-    last row of each group, where a missing time sorts last; but only the groups with more than
-    one row are sorted (in a takedown log, most URLs are reported once), on integer codes.
+    The same choice as a stable sort by ``keys`` then ``order_by`` keeping the last row of each
+    group, a missing time sorting ``missing`` (``"last"`` or ``"first"``); but only the groups with
+    more than one row are sorted (in a takedown log most URLs are reported once), on integer codes.
+    Columns of ``order_by`` that the table lacks are skipped; the input order breaks the last ties.
     """
     group = _pair_codes([table[k] for k in keys])
     repeated = pd.Series(group).duplicated(keep=False).to_numpy()
     if not repeated.any():
         return np.arange(len(table))
     rows = np.flatnonzero(repeated)
-    tie_breaks = [_sortable_times(table[c].iloc[rows]) for c in ("checked_at", "requested_at")]
-    row_number = table["row_number"].to_numpy()[rows] if "row_number" in table.columns else rows
-    order = rows[np.lexsort((row_number, tie_breaks[1], tie_breaks[0], group[rows]))]
+    sort_keys = [rows]  # np.lexsort: the last key is the primary one
+    for column in reversed([c for c in order_by if c in table.columns]):
+        values = table[column].iloc[rows]
+        sort_keys.append(values.to_numpy(dtype=np.int64) if column == "row_number" else _sortable_times(values, missing))
+    order = rows[np.lexsort((*sort_keys, group[rows]))]
     last = np.r_[group[order][1:] != group[order][:-1], True]
     return np.sort(np.r_[np.flatnonzero(~repeated), order[last]])
 
@@ -66,10 +74,10 @@ def _pair_codes(columns: list[pd.Series]) -> np.ndarray:
     return combined
 
 
-def _sortable_times(values: pd.Series) -> np.ndarray:
-    """Timestamps as int64 microseconds, a missing time as the largest value (it sorts last)."""
-    micros = pd.to_datetime(values, utc=True).dt.tz_localize(None).to_numpy(dtype="datetime64[us]").view(np.int64)
-    return np.where(micros == np.iinfo(np.int64).min, np.iinfo(np.int64).max, micros)
+def _sortable_times(values: pd.Series, missing: str) -> np.ndarray:
+    """Timestamps as int64 microseconds; a missing or unreadable time sorts ``missing`` (first or last)."""
+    micros = pd.to_datetime(values, utc=True, errors="coerce").dt.tz_localize(None).to_numpy(dtype="datetime64[us]").view(np.int64)
+    return micros if missing == "first" else np.where(micros == np.iinfo(np.int64).min, np.iinfo(np.int64).max, micros)
 
 
 def file_status(table: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
@@ -92,7 +100,10 @@ def file_status(table: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
 
 
 def _latest(table: pd.DataFrame) -> pd.DataFrame:
-    return table.iloc[latest_positions(table)].reset_index(drop=True)
+    positions = latest_positions(table)
+    if len(positions) == len(table):  # every (file, URL) once: no copy of a table that may be large
+        return table.reset_index(drop=True)
+    return table.iloc[positions].reset_index(drop=True)
 
 
 Coded = dict[str, tuple[np.ndarray, pd.Index]]
