@@ -10,8 +10,11 @@ Results go to ``benchmarks/results.md``. Not a test: nothing here asserts a time
 Stages: (a) floor — pyarrow reads the CSV; (b) default engine — clean + funnel + domain network
 (URL status, co-hosting projection, domain rates); (c) naive — row-wise tldextract and networkx's
 bipartite ``weighted_projected_graph`` on a sample, extrapolated linearly (labelled as such);
-(d) Dask engine — CSV to partitioned Parquet, clean, URL status, projection; plus the co-hosting
-projection against networkx on a 1M-edge bipartite graph with the weights checked equal.
+(d) Dask engine — CSV to partitioned Parquet, then the bounded Dask path (clean + funnel + URL status +
+domain rates + co-hosting projection, :func:`research.scale.network.takedown_network_dask`);
+(e) ``dask_parquet`` — the same bounded path on a synthetic log generated straight to Parquet parts
+(``--parquet-rows``, :mod:`research.scale.synth_parquet`), for logs larger than memory; plus the
+co-hosting projection against networkx on a 1M-edge bipartite graph with the weights checked equal.
 """
 
 from __future__ import annotations
@@ -56,7 +59,40 @@ def make_log_in_subprocess(rows: int) -> Path:
     return path
 
 
-def stage(name: str, log: Path, sample: int) -> dict:
+def parquet_log_dir(rows: int, partition_rows: int) -> Path:
+    return DATA / f"synth_parquet_{rows}_{partition_rows}"
+
+
+def make_parquet_log(rows: int, partition_rows: int) -> Path:
+    """A seeded synthetic log of about ``rows`` rows written chunk by chunk to Parquet parts."""
+    from research.config import paths
+    from research.scale.synth_parquet import write_synth_parquet
+    from research.takedowns.seeds import seed_funnel
+
+    folder = parquet_log_dir(rows, partition_rows)
+    write_synth_parquet(folder, rows, seed_funnel(paths().figures_csv), seed=SEED, rows_per_chunk=partition_rows)
+    return folder
+
+
+def make_parquet_log_in_subprocess(rows: int, partition_rows: int) -> Path:
+    """Generate the Parquet log in its own process (skipped when the finished log is there)."""
+    code = f"import sys; sys.path.insert(0, {str(HERE)!r}); import run; run.make_parquet_log({rows}, {partition_rows})"
+    subprocess.run([sys.executable, "-c", code], check=True)
+    return parquet_log_dir(rows, partition_rows)
+
+
+def dask_network(raw_files: list, out: Path, workers: int, memory: str) -> dict:
+    """The bounded Dask path on Parquet parts, on a local cluster; sizes of what it wrote."""
+    from research.clean.pseudonyms import load_key
+    from research.scale.engine import dask_scheduler
+    from research.scale.network import run_summary, takedown_network_dask
+
+    with dask_scheduler(None, workers=workers, memory_limit=memory):
+        network = takedown_network_dask(raw_files, out, key=load_key(synthetic=True), synthetic=True, source=out.name)
+    return run_summary(network, {"partitions": len(raw_files), "workers": workers, "worker_memory": memory})
+
+
+def stage(name: str, log: Path, sample: int, workers: int = 2, memory: str = "4GB") -> dict:
     start = time.perf_counter()
     detail: dict = {}
     if name == "floor":
@@ -93,16 +129,15 @@ def stage(name: str, log: Path, sample: int) -> dict:
         projected = bipartite.weighted_projected_graph(graph, sorted(set(raw["domain"])))
         detail.update(rows=len(raw), edges=projected.number_of_edges(), sampled=True)
     elif name == "dask":
-        from research.clean.pseudonyms import load_key
-        from research.networks.bipartite import co_hosting_edges, incidence_matrix
-        from research.scale.engine import clean_log_to_parquet, csv_to_parquet, dask_scheduler, url_status_dask
+        from research.scale.engine import csv_to_parquet
 
         work = DATA / f"dask_{log.stem}"
         parts = csv_to_parquet(log, work / "raw")
-        with dask_scheduler(None):
-            clean_log_to_parquet(parts[0].parent, work / "clean", key=load_key(synthetic=True), synthetic=True)
-            status = url_status_dask(work / "clean" / "takedowns")
-        detail["edges"] = len(co_hosting_edges(incidence_matrix(status)))
+        detail.update(dask_network(parts, work / "out", workers, memory))
+    elif name == "dask_parquet":
+        from research.scale.engine import parquet_parts
+
+        detail.update(dask_network(parquet_parts(log), DATA / f"dask_out_{log.name}", workers, memory))
     elif name in ("projection_sparse", "projection_networkx"):
         import numpy as np
         import pandas as pd
@@ -158,14 +193,17 @@ def _descendants(root: int) -> list[int]:
     return tree
 
 
-def run_child(name: str, log: Path, sample: int, interval: float = 0.2, max_rss_gb: float = 16.0) -> dict:
+def run_child(name: str, log: Path, sample: int, interval: float = 0.2, max_rss_gb: float = 16.0, dask: tuple[int, str] = (2, "4GB")) -> dict:
     """Run one stage in a fresh process; sample the RSS of its whole process tree meanwhile.
 
     A stage whose tree grows beyond ``max_rss_gb`` is stopped (the machine is shared; better a
     recorded "exceeded" than the kernel's OOM killer picking a process).
     """
-    cmd = [sys.executable, __file__, "--child", name, "--log", str(log), "--sample", str(sample)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    cmd = [sys.executable, __file__, "--child", name, "--log", str(log), "--sample", str(sample), "--dask-workers", str(dask[0]), "--dask-memory", dask[1]]
+    # stderr to a file, not a pipe: Dask workers log there, and a full pipe nobody reads would stall them.
+    (DATA / "logs").mkdir(parents=True, exist_ok=True)
+    errors = open(DATA / "logs" / f"{name}_{log.stem or 'none'}.stderr", "w+")
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errors, text=True)
     peak_tree = peak_main = processes = 0
     while proc.poll() is None:
         tree = _descendants(proc.pid)
@@ -179,9 +217,13 @@ def run_child(name: str, log: Path, sample: int, interval: float = 0.2, max_rss_
                 except ProcessLookupError:
                     pass
             proc.wait()
+            errors.close()
             return {"stage": name, "error": f"stopped: process tree RSS passed {max_rss_gb:g} GB"}
         time.sleep(interval)
-    stdout, stderr = proc.communicate()
+    stdout, _ = proc.communicate()
+    errors.seek(0)
+    stderr = errors.read()
+    errors.close()
     if proc.returncode != 0:
         return {"stage": name, "error": stderr.strip().splitlines()[-1] if stderr.strip() else f"exit {proc.returncode}"}
     memory = {"peak_tree_rss_mb": peak_tree // 1024, "peak_main_hwm_mb": peak_main // 1024, "processes": processes}
@@ -202,17 +244,34 @@ def main() -> None:
     parser.add_argument("--no-projection", dest="projection", action="store_false", help="skip the 1M-edge sparse vs networkx comparison")
     parser.add_argument("--append", action="store_true", help="keep earlier rows of benchmarks/raw.jsonl (other log sizes)")
     parser.add_argument("--max-rss-gb", type=float, default=16.0, help="stop a stage whose process tree exceeds this")
+    parser.add_argument("--parquet-rows", type=int, nargs="*", default=[], help="sizes of synthetic Parquet logs for the dask_parquet stage")
+    parser.add_argument("--partition-rows", type=int, default=1_000_000, help="rows per Parquet part of those logs (= Dask partition)")
+    parser.add_argument("--dask-workers", type=int, default=2, help="worker processes of the local Dask cluster (1 thread each)")
+    parser.add_argument("--dask-memory", default="4GB", help="memory limit of each Dask worker")
     parser.add_argument("--child")
     parser.add_argument("--log", type=Path)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(stage(args.child, args.log, args.sample)))
+        print(json.dumps(stage(args.child, args.log, args.sample, args.dask_workers, args.dask_memory)))
         return
-    logs = {rows: make_log_in_subprocess(rows) for rows in args.rows}
+    dask = (args.dask_workers, args.dask_memory)
+    csv_stages = [name for name in args.stages if name != "dask_parquet"]
+    logs = {rows: make_log_in_subprocess(rows) for rows in args.rows} if csv_stages else {}
     results = []
     for rows, log in logs.items():
-        for name in args.stages:
-            result = run_child(name, log, args.sample, max_rss_gb=args.max_rss_gb) | {"log_rows": rows}
+        for name in csv_stages:
+            result = run_child(name, log, args.sample, max_rss_gb=args.max_rss_gb, dask=dask) | {"log_rows": rows}
+            print(result, flush=True)
+            results.append(result)
+    if "dask_parquet" in args.stages:
+        for rows in args.parquet_rows:
+            from research.scale.synth_parquet import DONE_FILE
+
+            existed = (parquet_log_dir(rows, args.partition_rows) / DONE_FILE).exists()
+            started = time.perf_counter()
+            folder = make_parquet_log_in_subprocess(rows, args.partition_rows)
+            generated = None if existed else round(time.perf_counter() - started, 1)
+            result = run_child("dask_parquet", folder, args.sample, max_rss_gb=args.max_rss_gb, dask=dask) | {"log_rows": rows, "generate_s": generated}
             print(result, flush=True)
             results.append(result)
     if args.projection:
@@ -256,8 +315,12 @@ def write_results(results: list[dict], argv: list[str]) -> None:
                 continue
             wall = naive_full if name == "naive" else r["wall_s"]
             note = f"**extrapolated** linearly from {naive['rows']:,} rows measured in {naive['wall_s']} s; memory is for the sample" if name == "naive" else f"{r.get('rows', 0):,} rows out" if r.get("rows") else ""
-            x_floor = f"{wall / floor:.1f}" if floor else "–"
-            x_naive = f"{wall / naive_full:.2f}" if naive_full else "–"
+            if name.startswith("dask") and r.get("partitions"):
+                note += f" of {r['rows_in']:,} in, {r['partitions']} partition{'s' if r['partitions'] != 1 else ''}, {r['urls']:,} URLs, {r['domains']:,} domains, {r['edges']:,} co-hosting links; {r['workers']} workers × {r['worker_memory']}"
+            if name == "dask_parquet":
+                note += "; **synthetic Parquet log** generated in 1 chunk per partition" + (f" ({r['generate_s']:,} s, not included)" if r.get("generate_s") else "")
+            x_floor = f"{wall / floor:.1f}" if floor and name != "dask_parquet" else "–"
+            x_naive = f"{wall / naive_full:.2f}" if naive_full and name != "dask_parquet" else "–"
             lines.append(f"| {rows:,} | {name} | {wall:.1f} | {_mb(r)} | {x_floor} | {x_naive} | {note} |")
     projection = {r["stage"]: r for r in results if r["stage"].startswith("projection_")}
     if projection:
@@ -269,9 +332,10 @@ def write_results(results: list[dict], argv: list[str]) -> None:
         if "wall_s" in sparse and "wall_s" in nxp:
             import pandas as pd
 
-            same = pd.read_parquet(DATA / "projection_sparse.parquet").astype(str).equals(pd.read_parquet(DATA / "projection_networkx.parquet").astype(str))
+            files = [DATA / "projection_sparse.parquet", DATA / "projection_networkx.parquet"]
+            same = pd.read_parquet(files[0]).astype(str).equals(pd.read_parquet(files[1]).astype(str)) if all(f.exists() for f in files) else None
             alone = f"; projection alone {nxp['project_s'] / sparse['project_s']:.0f}×" if sparse.get("project_s") and nxp.get("project_s") else ""
-            lines.append(f"\nSpeed-up {nxp['wall_s'] / sparse['wall_s']:.0f}× whole stage (each including drawing its inputs){alone}; same edges and weights: {'yes' if same else 'NO'}.")
+            lines.append(f"\nSpeed-up {nxp['wall_s'] / sparse['wall_s']:.0f}× whole stage (each including drawing its inputs){alone}; same edges and weights: {'yes' if same else 'NO' if same is False else 'not re-checked now (edge files of that run not in benchmarks/data)'}.")
     notes = HERE / "notes.md"
     if notes.exists():
         lines += ["", notes.read_text().rstrip()]
