@@ -230,8 +230,9 @@ def clean_partitions(
     """Clean a partitioned raw log partition by partition, writing the table and the quarantine.
 
     Each raw part (row group) is split by the hash of its stripped ``request_id`` into as many
-    buckets as there are row groups (:mod:`research.scale.shuffle`): the cleaner's only rule across rows, a repeated URL
-    within one request, needs all rows of a request in one partition. Each bucket is sorted by
+    buckets as there are row groups (:mod:`research.scale.shuffle`): the cleaner's only rule across
+    rows, a repeated URL within one request, needs all rows of a request in one partition. Earlier
+    contents of ``out_dir/takedowns`` and ``out_dir/quarantine`` are removed. Each bucket is sorted by
     ``row_number`` and cleaned by :func:`research.clean.takedowns.clean_takedown_log`; the task writes
     its table and quarantine, and only the partition's quality counts, quarantine reasons and
     distinct domains come back (domains combined in a tree). Memory: one partition per task; in
@@ -258,8 +259,8 @@ def clean_partitions(
     out_dir = Path(out_dir)
     work = Path(work) if work is not None else out_dir / "_work"
     buckets = max(1, row_groups(raw_files))
-    for name in ("raw", *(splits or {})):
-        shutil.rmtree(work / name, ignore_errors=True)
+    for folder in (out_dir / "takedowns", out_dir / "quarantine", *(work / name for name in ("raw", *(splits or {})))):
+        shutil.rmtree(folder, ignore_errors=True)  # parts of an earlier run would be read as this run's
     split_parquet(raw_files, "request_id", work / "raw", buckets, key=request_keys)
     tasks = [
         dask.delayed(_clean_task)(work / "raw", bucket, dict(options), out_dir, row_block, dict(splits or {}), work, buckets)
