@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -337,8 +338,6 @@ def url_status_dask(cleaned: str | os.PathLike[str] | list[Path], source: str | 
     ``cleaned`` is a cleaned ``takedowns.parquet``, a folder of parts, or a list of parts; it is
     split by ``url_id`` (one task per row group) under a temporary folder in ``work_dir``.
     """
-    import tempfile
-
     files = cleaned if isinstance(cleaned, list) else ([Path(cleaned)] if Path(cleaned).is_file() else parquet_parts(cleaned))
     with tempfile.TemporaryDirectory(dir=work_dir) as work:
         split_parquet(files, "url_id", Path(work) / "split", max(1, row_groups(files)), columns=STATUS_INPUT)
