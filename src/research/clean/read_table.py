@@ -225,7 +225,9 @@ def _read_utf8_with_arrow(path: Path, delimiter: str | None, source: str) -> Rea
     if any("\n" in name for name in header) or _odd_quotes(path):
         return None
     options = {
-        "read_options": pacsv.ReadOptions(column_names=header, skip_rows=1, use_threads=True),
+        # Large blocks: Arrow parses them in parallel, and joining 50 chunks a column is ten times
+        # cheaper than joining the 1,800 that its default 1 MB blocks make of a 2 GB log.
+        "read_options": pacsv.ReadOptions(column_names=header, skip_rows=1, use_threads=True, block_size=32 << 20),
         "parse_options": pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False),
         "convert_options": pacsv.ConvertOptions(
             column_types={name: pa.large_string() for name in header}, null_values=[""], strings_can_be_null=True,

@@ -27,8 +27,6 @@ _YMD = re.compile(r"^(\d{4})[/.年](\d{1,2})[/.月](\d{1,2})日?")
 USER_ASSIGNED = {"AA", "ZZ", *(f"Q{c}" for c in "MNOPQRSTUVWXYZ"), *(f"X{c}" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ")}
 _COUNTRY_ALIASES = {"UK": "GB", "EL": "GR"}
 _ASN = re.compile(r"^(?:[Aa][Ss])?\s*([0-9]{1,10})$")
-#: The usual machine-written timestamp, read in one pass by Arrow.
-_USUAL = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$"
 
 
 def _ymd_to_iso(text: str) -> str:
@@ -53,24 +51,30 @@ def parse_timestamps(values: pd.Series, timezone: str = "UTC") -> tuple[pd.Serie
 
     Notes
     -----
-    The usual machine-written form ``YYYY-MM-DDTHH:MM:SSZ`` is read by Arrow's strict ISO 8601
-    parser for the whole column at once; every other value goes through pandas once per distinct
-    value. Should Arrow refuse one of the usual-form values (say ``2023-02-29T00:00:00Z``), the
+    The usual machine-written form ``YYYY-MM-DDTHH:MM:SSZ`` (20 characters ending in ``Z``) is
+    read by Arrow's strict ISO 8601 parser for the whole column at once; every other value goes
+    through pandas once per distinct value. Should Arrow refuse one of the usual-form values (say ``2023-02-29T00:00:00Z``), the
     whole column takes the pandas path, which gives the same answers, only slower.
     """
-    text = trim_text(to_arrow(values))
-    blank = as_bool(pc.equal(text, ""))
+    text = to_arrow(values)
     micros = np.full(len(text), np.iinfo(np.int64).min, dtype=np.int64)  # NaT
-    usual = as_bool(pc.match_substring_regex(text, _USUAL))
+    # The usual form is 20 characters ending in "Z"; Arrow's parser then checks every digit.
+    usual = as_bool(pc.and_(pc.equal(pc.binary_length(text), 20), pc.ends_with(text, "Z")))
     if usual.any():
         try:
             chosen = text if usual.all() else text.filter(pa.array(usual))
             micros[usual] = pc.cast(chosen, pa.timestamp("us", tz="UTC")).cast(pa.int64()).to_numpy()
         except pa.ArrowInvalid:
             usual[:] = False
-    rest = ~usual & ~blank
-    if rest.any():
-        micros[rest] = _parse_distinct(to_series(text.filter(pa.array(rest))), timezone).dt.tz_localize(None).to_numpy().view(np.int64)
+    blank = np.zeros(len(text), dtype=bool)
+    if not usual.all():
+        rest_text = trim_text(text.filter(pa.array(~usual)))
+        rest_blank = as_bool(pc.equal(rest_text, ""))
+        blank[~usual] = rest_blank
+        rest = np.flatnonzero(~usual)[~rest_blank]
+        if len(rest):
+            parsed_rest = _parse_distinct(to_series(rest_text.filter(pa.array(~rest_blank))), timezone)
+            micros[rest] = parsed_rest.dt.tz_localize(None).to_numpy().view(np.int64)
     parsed = pd.Series(pd.to_datetime(micros.view("datetime64[us]"), utc=True), index=values.index).astype(TIMESTAMP_DTYPE)
     return parsed, pd.Series(~blank & parsed.isna().to_numpy(), index=values.index)
 

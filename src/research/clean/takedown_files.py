@@ -78,14 +78,17 @@ def clean_log_file(
         raw = read_generic_log(path, column_mapping)
     synthetic = synthetic or declared_synthetic(raw, source)
     key = load_key(synthetic=synthetic or public_sample, key_file=key_file)
+    if "synthetic" in raw.columns:
+        del raw["synthetic"]
     result = clean_takedown_log(
-        raw.drop(columns=["synthetic"], errors="ignore"),
+        raw,
         key=key,
         synthetic=synthetic,
         source=source,
         outcome_words=column_mapping.outcomes,
         channel_words=column_mapping.channels,
         timezone=column_mapping.timezone,
+        consume=True,  # the log was read here and is not needed afterwards
     )
     key_kind = pd.DataFrame({"metric": ["hmac_key"], "value": ["demo (published, not secret)" if synthetic or public_sample else "secret"]}, dtype="string")
     return CleanedLog(result.table, result.quarantine, pd.concat([result.quality, key_kind], ignore_index=True))

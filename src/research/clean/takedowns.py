@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 from research.clean.arrow_text import as_bool, distinct_trimmed, join_text, to_arrow, to_series, trim_text, update_where
 from research.clean.channels import map_channels
 from research.clean.outcomes import OUTCOMES, map_outcomes
-from research.clean.pseudonyms import hex_strings, pseudonym_array, pseudonym_digests
+from research.clean.pseudonyms import hex_strings, pseudonym_array, pseudonym_digests, pseudonym_numbers
 from research.clean.takedown_fields import implausible_dates, parse_asns, parse_countries, parse_timestamps
 from research.clean.takedown_schema import (
     CLEAN_COLUMNS,
@@ -67,6 +67,7 @@ def clean_takedown_log(
     outcome_words: Mapping[str, str] | None = None,
     channel_words: Mapping[str, str] | None = None,
     timezone: str = "UTC",
+    consume: bool = False,
 ) -> CleanedLog:
     """Clean a log whose columns already carry the documented names.
 
@@ -85,6 +86,10 @@ def clean_takedown_log(
         An organisation's own words, ``{word: category}``, added to the built-in vocabularies.
     timezone
         Zone of timestamps written without an offset.
+    consume
+        Take the text columns out of ``raw`` (which is left empty) and free each as soon as it
+        has been read: a caller that owns a large log gives it up and peak memory drops by the
+        size of the raw text.
 
     Raises
     ------
@@ -100,10 +105,15 @@ def clean_takedown_log(
             column=missing[0],
         )
     n = len(raw)
-    frame = raw.reset_index(drop=True)
-    row_number = frame["row_number"].to_numpy(dtype=np.int64) if "row_number" in frame.columns else np.arange(1, n + 1, dtype=np.int64)
-    absent = pd.Series(pd.array([None] * n, dtype="string"))
-    column = {c: frame[c] if c in frame.columns else absent for c in LOG_COLUMNS}
+    row_number = raw["row_number"].to_numpy(dtype=np.int64) if "row_number" in raw.columns else np.arange(1, n + 1, dtype=np.int64)
+    absent = to_series(pa.nulls(n, pa.large_string()))
+    column = {c: (raw.pop(c) if consume else raw[c]) if c in raw.columns else absent for c in LOG_COLUMNS}
+
+    def release(*names: str) -> None:
+        for name in names:  # once a column's flags are raised, its text is no longer needed
+            column[name] = absent
+        pa.default_memory_pool().release_unused()
+
     problems: list[pd.DataFrame] = []
     quarantined = np.zeros(n, dtype=bool)
 
@@ -132,16 +142,18 @@ def clean_takedown_log(
         shown = update_where(pc.if_else(pa.array(hashed), raw_url, ""), hashed, lambda rows: join_text(["hmac:", pseudonym_array(rows, key)]))
         for reason in sorted(set(pc.unique(reasons.filter(pa.array(bad_url))).to_pylist())):
             flag(pc.equal(reasons, reason), "url", f"url {reason}".replace("_", " "), shown=shown)
+    release("url")
 
     stamps = {}
     for name in ("requested_at", "checked_at", "resolved_at"):
         stamps[name], bad = parse_timestamps(column[name], timezone)
         flag(bad, name, "unreadable timestamp")
         flag(implausible_dates(stamps[name]), name, "date before 1990 or in the future")
-        if name != "resolved_at":
-            flag(_blank(column[name]), name, "missing value")
+        if name != "resolved_at":  # not read and not unreadable: blank
+            flag(stamps[name].isna().to_numpy() & ~_mask(bad), name, "missing value")
     flag(stamps["checked_at"] < stamps["requested_at"], "checked_at", "checked before requested")
     flag(stamps["resolved_at"] < stamps["requested_at"], "resolved_at", "resolved before requested")
+    release("requested_at", "checked_at", "resolved_at")
 
     outcome = map_outcomes(column["outcome"], outcome_words)
     flag(outcome["is_blank"], "outcome", "missing value")
@@ -152,6 +164,7 @@ def clean_takedown_log(
     flag(bad_country, "country", "unknown country")
     asn, bad_asn = parse_asns(column["asn"])
     flag(bad_asn, "asn", "unreadable AS number")
+    release("outcome", "channel", "country", "asn")
 
     # One row per URL per request: later repeats of a (request, URL) pair are quarantined.
     flag(_repeated_pairs(ids["request_id"], digests, bad_url), "url", "duplicate URL within request", shown=url_id)
@@ -197,20 +210,22 @@ _SCHEMA_WITHOUT_PAIR_CHECK = copy.copy(CLEAN_TAKEDOWNS_SCHEMA)
 _SCHEMA_WITHOUT_PAIR_CHECK.unique = None
 
 
-def _blank(values: pd.Series) -> np.ndarray:
-    return as_bool(pc.equal(trim_text(to_arrow(values)), ""))
-
-
 def _repeated_pairs(request_id: pa.Array, digests: np.ndarray, bad_url: np.ndarray) -> np.ndarray:
     """True for every repeat, after its first row, of a (request, URL) pair with both known.
 
     URLs are compared by their pseudonym's 64 bits, which is the contract's rule "one row per
-    ``request_id, url_id``" on integers instead of text.
+    ``request_id, url_id``" on integers. One hash of both codes finds the candidate repeats; the
+    exact pairs are then compared for those few rows only.
     """
     known = ~bad_url & as_bool(pc.not_equal(request_id, ""))
-    pairs = pd.DataFrame({"request": pc.dictionary_encode(request_id).indices.to_numpy(), "url": digests.view(np.int64).ravel()})
+    request = pd.factorize(to_series(request_id))[0].astype(np.uint64)
+    url = digests.view(np.uint64).ravel()
+    with np.errstate(over="ignore"):
+        mixed = url ^ (request * np.uint64(0x9E3779B97F4A7C15))
+    candidates = np.flatnonzero(known & pd.Series(mixed.view(np.int64)).duplicated(keep=False).to_numpy())
     repeated = np.zeros(len(known), dtype=bool)
-    repeated[known] = pairs[known].duplicated(keep="first").to_numpy()
+    pairs = pd.DataFrame({"request": request[candidates], "url": url[candidates]})
+    repeated[candidates] = pairs.duplicated(keep="first").to_numpy()
     return repeated
 
 
@@ -225,7 +240,7 @@ def quality_table(rows_in: int, table: pd.DataFrame, quarantine: pd.DataFrame, s
         ("synthetic", synthetic),
         ("files", table["content_id"].nunique()),
         ("requests", table["request_id"].nunique()),
-        ("urls", table["url_id"].nunique()),
+        ("urls", _distinct_urls(table["url_id"])),
         ("domains", table["domain"].nunique()),
         ("ip_hosts", int(table["is_ip"].sum())),
     ]
@@ -240,3 +255,9 @@ def quality_table(rows_in: int, table: pd.DataFrame, quarantine: pd.DataFrame, s
     reasons = quarantine.groupby(["column", "reason"], sort=True).size()
     metrics += [(f"quarantine: {column}: {reason}", int(count)) for (column, reason), count in reasons.items()]
     return pd.DataFrame(metrics, columns=["metric", "value"]).astype({"value": "string"})
+
+
+def _distinct_urls(url_id: pd.Series) -> int:
+    """Number of distinct URL pseudonyms, counted on their 64-bit numbers when they are pseudonyms."""
+    numbers = pseudonym_numbers(url_id) if isinstance(url_id, pd.Series) else None
+    return int(pd.Series(numbers).nunique()) if numbers is not None else int(url_id.nunique())

@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from research.clean.arrow_text import as_bool, distinct_trimmed, to_arrow, to_series, trim_text
+from research.clean.pseudonyms import pseudonym_numbers
 from research.errors import ParseError, SchemaError
 from research.takedowns.funnel import latest_positions
 
@@ -142,22 +143,13 @@ def _recorded(values: pd.Series) -> pd.Series:
 def sorted_codes(values: pd.Series) -> np.ndarray:
     """Integer codes that sort as the text of ``values`` does (equal values, equal codes).
 
-    Pseudonyms (16 lower-case hex digits) are read as unsigned 64-bit numbers, whose order is
-    their text's order, which avoids sorting millions of strings; other text is factorised.
+    Pseudonyms are read as the 64-bit numbers they spell, whose order is their text's order;
+    this avoids sorting millions of strings. Other text is factorised.
     """
-    text = to_arrow(values)
-    if text.null_count == 0 and len(text) and pc.all(pc.match_substring_regex(text, r"^[0-9a-f]{16}$")).as_py():
-        offsets = np.frombuffer(text.buffers()[1], dtype=np.int64)[text.offset : text.offset + len(text) + 1]
-        digits = np.frombuffer(text.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]].reshape(len(text), 16)
-        nibbles = _HEX_VALUE[digits].astype(np.uint64)
-        numbers = np.bitwise_or.reduce(nibbles << _NIBBLE_SHIFTS, axis=1)
+    numbers = pseudonym_numbers(values)
+    if numbers is not None:
         return np.unique(numbers, return_inverse=True)[1].astype(np.int64)
     return pd.factorize(values.astype(str), sort=True)[0].astype(np.int64)
-
-
-_HEX_VALUE = np.zeros(256, dtype=np.uint8)
-_HEX_VALUE[np.frombuffer(b"0123456789abcdef", dtype=np.uint8)] = np.arange(16, dtype=np.uint8)
-_NIBBLE_SHIFTS = np.arange(60, -1, -4, dtype=np.uint64)
 
 
 def _as_text(values: pd.Series) -> pd.Series:
