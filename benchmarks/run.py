@@ -101,11 +101,13 @@ def stage(name: str, log: Path, sample: int, workers: int = 2, memory: str = "4G
         detail["rows"] = pacsv.read_csv(log).num_rows
     elif name == "default":
         from research.clean.takedown_files import clean_log_file
+        from research.scale.memory import return_freed_memory
         from research.networks.bipartite import co_hosting_edges, incidence_matrix
         from research.networks.rankings import node_rates
         from research.networks.status import latest_url_status
         from research.takedowns.funnel import funnel_tables
 
+        return_freed_memory()  # as the `research` command does before any sub-command
         table = clean_log_file(log, synthetic=True).table
         funnel_tables(table)
         status = latest_url_status(table)

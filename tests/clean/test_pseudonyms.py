@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from research import config
-from research.clean.pseudonyms import DEMO_KEY, load_key, pseudonymise
+from research.clean.pseudonyms import DEMO_KEY, load_key, pseudonym_numbers, pseudonymise
 from research.errors import PrivacyError
 
 
@@ -83,3 +83,17 @@ def test_hmac_split_over_worker_processes_equals_one_process():
     parallel = hmac_prefixes(blob, offsets, key, workers=3, parallel_min=0)
     assert np.array_equal(serial, parallel)
     assert serial[123].tobytes() == hmac.new(key, messages[123], hashlib.sha256).digest()[:8]
+
+
+def test_pseudonym_numbers_are_the_hex_values_and_keep_order():
+    values = pseudonymise(pd.Series([f"https://site{i}.example/p" for i in range(500)] + ["https://site0.example/p"], dtype="string"), DEMO_KEY)
+    numbers = pseudonym_numbers(values)
+    assert numbers.dtype == np.uint64
+    assert [int(n) for n in numbers] == [int(v, 16) for v in values]
+    assert numbers[0] == numbers[-1]
+    assert list(np.argsort(numbers, kind="stable")) == list(np.argsort(values.to_numpy(dtype=object), kind="stable"))
+
+
+@pytest.mark.parametrize("values", [["ffffffffffffffff", "0123456789ABCDEF"], ["0123456789abcde"], ["0123456789abcdef", None], []])
+def test_pseudonym_numbers_refuse_text_that_is_not_sixteen_lower_case_hex_digits(values):
+    assert pseudonym_numbers(pd.Series(values, dtype="string")) is None

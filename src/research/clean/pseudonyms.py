@@ -130,9 +130,12 @@ def pseudonym_numbers(values: pd.Series | pa.Array) -> np.ndarray | None:
         return None
     offsets = np.frombuffer(text.buffers()[1], dtype=np.int64)[text.offset : text.offset + len(text) + 1]
     digits = np.frombuffer(text.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]].reshape(len(text), PSEUDONYM_LENGTH)
-    return np.bitwise_or.reduce(_HEX_VALUE[digits].astype(np.uint64) << _NIBBLE_SHIFTS, axis=1)
+    numbers = np.zeros(len(text), dtype=np.uint64)
+    for position in range(PSEUDONYM_LENGTH):  # one digit column at a time: 8 bytes a row, not 128
+        numbers <<= np.uint64(4)
+        numbers |= _HEX_VALUE[digits[:, position]]
+    return numbers
 
 
 _HEX_VALUE = np.zeros(256, dtype=np.uint8)
 _HEX_VALUE[_HEX_DIGITS] = np.arange(16, dtype=np.uint8)
-_NIBBLE_SHIFTS = np.arange(4 * (PSEUDONYM_LENGTH - 1), -1, -4, dtype=np.uint64)

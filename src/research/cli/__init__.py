@@ -11,6 +11,8 @@ import pkgutil
 
 import typer
 
+from research.scale.memory import return_freed_memory
+
 app = typer.Typer(
     name="research",
     help="Open research toolkit on digital sex crime trends and content removal.",
@@ -23,6 +25,7 @@ app = typer.Typer(
 @app.callback()
 def _root() -> None:
     """Open research toolkit on digital sex crime trends and content removal."""
+    return_freed_memory()  # large logs: freed buffers go back to the system (research.scale.memory)
 
 
 def _register_subcommands() -> None:

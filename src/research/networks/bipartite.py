@@ -71,15 +71,16 @@ def co_hosting_edges(incidence: Incidence) -> pd.DataFrame:
     product = sparse.csr_array(incidence.matrix.T @ incidence.matrix)
     product.sort_indices()  # row-major with sorted columns: the pairs come out in sorted order
     coo = product.tocoo()
+    del product  # the matrix, its COO copy and the text of the pairs never all coexist
     upper = coo.row < coo.col  # each pair once, without the diagonal
+    rows, cols, weights = coo.row[upper], coo.col[upper], coo.data[upper].astype(np.int64)
+    del coo, upper
     domains = pa.array(np.asarray(incidence.domains, dtype=object), type=pa.large_string())
-    return pd.DataFrame(
-        {
-            "domain_a": to_series(domains.take(pa.array(coo.row[upper]))).astype(str),
-            "domain_b": to_series(domains.take(pa.array(coo.col[upper]))).astype(str),
-            "shared_content": coo.data[upper].astype(np.int64),
-        }
-    )
+    edges = pd.DataFrame({"domain_a": to_series(domains.take(pa.array(rows))).astype(str)})
+    del rows
+    edges["domain_b"] = to_series(domains.take(pa.array(cols))).astype(str)
+    edges["shared_content"] = weights
+    return edges
 
 
 def co_hosting_graph(edges: pd.DataFrame, domains: pd.Index | list[str] | None = None) -> nx.Graph:

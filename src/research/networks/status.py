@@ -110,16 +110,19 @@ def latest_url_status(log: pd.DataFrame, source: str | None = None) -> pd.DataFr
     positions = latest_positions(log, keys=("url_id",), order_by=("checked_at", "requested_at"), missing="first")
     positions = positions[np.argsort(url_codes[positions], kind="stable")]  # sorted by url_id
     requests = np.bincount(url_codes)[url_codes[positions]]
-    used = [c for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS) if c in log.columns]
-    latest = log[used].iloc[positions].reset_index(drop=True)
-    out = pd.DataFrame({"url_id": latest["url_id"].astype(str), "content_id": latest["content_id"].astype(str), "domain": _folded(latest["domain"]), "outcome": latest["outcome"]})
+    index = pd.RangeIndex(len(positions))
+
+    def latest(column: str) -> pd.Series:  # one column at a time: no second copy of the whole log
+        return log[column].iloc[positions].reset_index(drop=True)
+
+    out = pd.DataFrame({"url_id": latest("url_id").astype(str), "content_id": latest("content_id").astype(str), "domain": _folded(latest("domain")), "outcome": latest("outcome")})
     for column in CATEGORY_COLUMNS:
-        out[column] = _recorded(latest[column]) if column in latest.columns else pd.Series(NOT_RECORDED, index=latest.index, dtype=str)
-    out["asn"] = _as_text(latest["asn"]) if "asn" in latest.columns else pd.Series(pd.NA, index=latest.index, dtype="string")
+        out[column] = _recorded(latest(column)) if column in log.columns else pd.Series(NOT_RECORDED, index=index, dtype=str)
+    out["asn"] = _as_text(latest("asn")) if "asn" in log.columns else pd.Series(pd.NA, index=index, dtype="string")
     for column in ("requested_at", "checked_at", "resolved_at"):
-        values = latest[column] if column in latest.columns else pd.Series(pd.NaT, index=latest.index)
+        values = latest(column) if column in log.columns else pd.Series(pd.NaT, index=index)
         out[column] = pd.to_datetime(values, utc=True, errors="coerce")
-    out["synthetic"] = synthetic_flags(latest["synthetic"]) if "synthetic" in latest.columns else False
+    out["synthetic"] = synthetic_flags(latest("synthetic")) if "synthetic" in log.columns else False
     out["requests"] = requests.astype(np.int64)
     out["decided"] = out["outcome"].isin(["removed", "online"])
     out["non_removed"] = out["outcome"].eq("online")

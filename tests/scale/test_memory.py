@@ -1,0 +1,36 @@
+"""Allocator settings for large logs: Arrow's pool and glibc's mmap threshold."""
+
+from __future__ import annotations
+
+import platform
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+
+from research.scale.memory import MMAP_THRESHOLD_BYTES, return_freed_memory
+
+
+@pytest.fixture
+def restore_pool():
+    before = pa.default_memory_pool()
+    yield
+    pa.set_memory_pool(before)
+
+
+def test_arrow_allocates_from_the_system_pool_afterwards(restore_pool):
+    settings = return_freed_memory()
+    assert settings["arrow_pool"] == "system"
+    assert pa.default_memory_pool().backend_name == "system"
+    if platform.system() == "Linux" and platform.libc_ver()[0] == "glibc":
+        assert settings["glibc_mmap_threshold"] == str(MMAP_THRESHOLD_BYTES)
+
+
+def test_calling_twice_is_harmless_and_results_do_not_change(restore_pool):
+    text = pa.array([f"https://site{i % 7}.example/{i}" for i in range(20_000)], type=pa.large_string())
+    before = pc.utf8_upper(text)
+    return_freed_memory()
+    return_freed_memory()
+    after = pc.utf8_upper(text)
+    assert after.equals(before)
+    assert pa.default_memory_pool().backend_name == "system"
