@@ -108,12 +108,23 @@ def stage(name: str, log: Path, sample: int, workers: int = 2, memory: str = "4G
         from research.takedowns.funnel import funnel_tables
 
         return_freed_memory()  # as the `research` command does before any sub-command
+        steps, lap = {}, time.perf_counter()
+
+        def step(name: str) -> None:
+            nonlocal lap
+            now = time.perf_counter()
+            steps[name], lap = round(now - lap, 1), now
+
         table = clean_log_file(log, synthetic=True).table
+        step("clean")
         funnel_tables(table)
+        step("funnel")
         status = latest_url_status(table)
+        step("status")
         detail["edges"] = len(co_hosting_edges(incidence_matrix(status)))
         node_rates(status, "domain")
-        detail["rows"] = len(table)
+        step("network")
+        detail.update(rows=len(table), steps_s=steps)
     elif name == "naive":
         import networkx as nx
         import pandas as pd
@@ -317,6 +328,8 @@ def write_results(results: list[dict], argv: list[str]) -> None:
                 continue
             wall = naive_full if name == "naive" else r["wall_s"]
             note = f"**extrapolated** linearly from {naive['rows']:,} rows measured in {naive['wall_s']} s; memory is for the sample" if name == "naive" else f"{r.get('rows', 0):,} rows out" if r.get("rows") else ""
+            if r.get("steps_s"):
+                note += " (" + ", ".join(f"{k} {v} s" for k, v in r["steps_s"].items()) + ")"
             if name.startswith("dask") and r.get("partitions"):
                 note += f" of {r['rows_in']:,} in, {r['partitions']} partition{'s' if r['partitions'] != 1 else ''}, {r['urls']:,} URLs, {r['domains']:,} domains, {r['edges']:,} co-hosting links; {r['workers']} workers × {r['worker_memory']}"
             if name == "dask_parquet":
