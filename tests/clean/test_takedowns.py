@@ -142,3 +142,16 @@ def test_cleaned_table_meets_the_full_contract_including_unique_request_url_pair
 
     # Cleaning skips pandera's slow uniqueness check because repeats are quarantined; prove it holds.
     CLEAN_TAKEDOWNS_SCHEMA.validate(clean_log_file(log_file, synthetic=True).table)
+
+
+def test_csv_view_writes_whole_seconds_in_utc_and_keeps_missing_times_missing():
+    from research.clean.takedown_files import csv_view
+
+    stamps = pd.Series(
+        pd.to_datetime(["1990-01-01T00:00:00.999999Z", None, "2024-02-29T23:59:59.5Z", "2030-12-31T01:02:03Z"], utc=True, format="ISO8601")
+    ).astype("datetime64[us, UTC]")
+    view = csv_view(pd.DataFrame({"requested_at": stamps, "checked_at": stamps, "resolved_at": stamps}))
+    expected = ["1990-01-01T00:00:00Z", None, "2024-02-29T23:59:59Z", "2030-12-31T01:02:03Z"]
+    for column in ("requested_at", "checked_at", "resolved_at"):
+        assert [None if pd.isna(v) else v for v in view[column]] == expected
+        assert view[column].dtype == "string"

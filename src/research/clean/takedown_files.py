@@ -11,8 +11,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from research.clean.arrow_text import distinct_trimmed
+from research.clean.arrow_text import distinct_trimmed, to_series
 from research.clean.lumen import LUMEN_OUTCOME_WORDS, read_lumen
 from research.clean.pseudonyms import load_key
 from research.clean.takedown_mapping import ColumnMapping, load_mapping, read_generic_log
@@ -98,7 +100,10 @@ def csv_view(table: pd.DataFrame) -> pd.DataFrame:
     """The cleaned table as written to CSV: timestamps as ``YYYY-MM-DDTHH:MM:SSZ`` text."""
     out = table.copy()
     for column in ("requested_at", "checked_at", "resolved_at"):
-        out[column] = out[column].dt.strftime("%Y-%m-%dT%H:%M:%SZ").astype("string")
+        # Arrow formats the whole column in C++ (pandas formats value by value); whole seconds first,
+        # because Arrow's %S would print the microseconds too. Missing stays missing.
+        seconds = pa.array(out[column]).cast(pa.timestamp("s", tz="UTC"), safe=False)
+        out[column] = to_series(pc.strftime(seconds, format="%Y-%m-%dT%H:%M:%SZ"), out.index)
     return out
 
 
