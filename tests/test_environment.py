@@ -11,7 +11,7 @@ from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
 #: PyPI name → conda-forge name, where they differ.
-CONDA_NAMES: dict[str, str] = {}
+CONDA_NAMES: dict[str, str] = {"igraph": "python-igraph"}
 
 
 def _canon(name: str) -> str:
@@ -66,7 +66,7 @@ def test_environment_yml_lists_the_same_packages_at_the_lock_versions():
         f"only in pyproject.toml: {sorted(expected - conda_packages)}"
     )
     for name in direct:
-        assert conda[CONDA_NAMES.get(name, name)] == lock[name], f"{name}: environment.yml {conda[name]} vs lock {lock[name]}"
+        assert conda[CONDA_NAMES.get(name, name)] == lock[name], f"{name}: environment.yml {conda[CONDA_NAMES.get(name, name)]} vs lock {lock[name]}"
 
 
 def test_environment_yml_python_matches_pyproject():

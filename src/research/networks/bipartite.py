@@ -83,6 +83,17 @@ def co_hosting_edges(incidence: Incidence) -> pd.DataFrame:
     return edges
 
 
+def co_hosting_degree(edges: pd.DataFrame, domains: pd.Index | list[str]) -> pd.Series:
+    """How many other domains each domain shares content with (its degree in the co-hosting graph).
+
+    Every domain of ``domains`` appears, isolates with 0; indexed by domain, in sorted order.
+    """
+    ends = pd.concat([edges["domain_a"], edges["domain_b"]], ignore_index=True).astype(str)
+    counts = ends.value_counts()
+    index = pd.Index(sorted(set(map(str, domains)) | set(counts.index)))
+    return counts.reindex(index, fill_value=0).astype("int64")
+
+
 def co_hosting_graph(edges: pd.DataFrame, domains: pd.Index | list[str] | None = None) -> nx.Graph:
     """Turn a co-hosting edge list into an undirected networkx graph with ``weight`` = shared content.
 

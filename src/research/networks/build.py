@@ -12,8 +12,8 @@ import networkx as nx
 import pandas as pd
 
 from research.config import SEED
-from research.networks.bipartite import co_hosting_edges, co_hosting_graph, incidence_matrix
-from research.networks.communities import community_summary, mirror_communities
+from research.networks.bipartite import co_hosting_degree, co_hosting_edges, co_hosting_graph, incidence_matrix
+from research.networks.communities import communities_from_edges, community_summary
 from research.networks.concentration import concentration_tables
 from research.networks.layers import layer_edges, node_id
 from research.networks.model import ModelResult, fit_non_removal_model
@@ -32,13 +32,22 @@ class NetworkBuild:
     priors: pd.DataFrame
     rankings: pd.DataFrame
     co_hosting_edges: pd.DataFrame
-    co_hosting: nx.Graph
     layer_edges: pd.DataFrame
     communities: pd.DataFrame
     concentration: pd.DataFrame
     lorenz: pd.DataFrame
     model: ModelResult
     profiles: ProfileClusters
+
+    @property
+    def co_hosting(self) -> nx.Graph:
+        """The co-hosting graph as networkx (``weight`` = shared files), built on request.
+
+        On a log of millions of URLs this graph takes gigabytes; the tables above hold the same
+        information (``co_hosting_edges``; domains in ``nodes``).
+        """
+        domains = self.nodes.loc[self.nodes["layer"] == "domain", "name"]
+        return co_hosting_graph(self.co_hosting_edges, list(domains))
 
 
 def build_network(
@@ -70,8 +79,7 @@ def build_network(
     status = latest_url_status(log, source) if status is None else status
     incidence = incidence_matrix(status)
     edges = co_hosting_edges(incidence)
-    graph = co_hosting_graph(edges, incidence.domains)
-    membership = mirror_communities(graph, seed=seed, sorted_input=True)
+    membership = communities_from_edges(edges, incidence.domains, seed=seed)
 
     rates, priors = [], []
     for level in LEVELS:
@@ -81,7 +89,7 @@ def build_network(
     all_rates = pd.concat(rates, ignore_index=True)
     rankings = pd.concat([ranking(t) for t in rates], ignore_index=True)
 
-    degree = pd.Series(dict(graph.degree()), dtype="int64")
+    degree = co_hosting_degree(edges, incidence.domains)
     domain_rates = rates[0]
     profile = domain_profiles(status, domain_rates, degree)
     clusters = cluster_domains(profile, seed=seed)
@@ -104,7 +112,6 @@ def build_network(
         priors=pd.DataFrame(priors),
         rankings=rankings,
         co_hosting_edges=edges,
-        co_hosting=graph,
         layer_edges=layer_edges(status),
         communities=community_summary(membership, status, edges),
         concentration=concentration,

@@ -124,7 +124,7 @@ def write_network_outputs(
     written += write_table(top_rankings, reports_dir / "rankings_top.csv", inputs=[log_path], parameters=parameters, root=root)
     source = message("networks", "source_synthetic" if build.synthetic else "source_log", lang, name=log_path.name)
     domains = build.nodes[build.nodes["layer"] == "domain"]
-    written += network_figure(build.co_hosting, domains, figures_dir / "co_hosting_network", top=top, sources=[source], synthetic=build.synthetic, lang=lang, seed=seed)
+    written += network_figure(build.co_hosting_edges, domains, figures_dir / "co_hosting_network", top=top, sources=[source], synthetic=build.synthetic, lang=lang, seed=seed)
     written += lorenz_figure(build.lorenz, build.concentration, figures_dir / "lorenz", sources=[source], synthetic=build.synthetic, lang=lang)
     return build, written
 

@@ -32,7 +32,7 @@ def _finish(fig, sources: Sequence[str], synthetic: bool, note: str | None, lang
 
 
 def network_figure(
-    graph: nx.Graph,
+    edges: pd.DataFrame,
     domains: pd.DataFrame,
     stem: str | os.PathLike[str],
     *,
@@ -46,8 +46,10 @@ def network_figure(
 
     Parameters
     ----------
-    graph
-        Co-hosting graph (``weight`` = shared files).
+    edges
+        Co-hosting edges ``domain_a, domain_b, shared_content``
+        (:func:`research.networks.bipartite.co_hosting_edges`); only those among the drawn
+        domains are used.
     domains
         One row per domain with ``name``, ``urls`` and ``eb_rate``.
     stem
@@ -57,7 +59,8 @@ def network_figure(
     names = sorted(chosen["name"])
     sub = nx.Graph()
     sub.add_nodes_from(names)
-    sub.add_weighted_edges_from(sorted((a, b, d["weight"]) for a, b, d in graph.subgraph(names).edges(data=True)))
+    among = edges[edges["domain_a"].isin(names) & edges["domain_b"].isin(names)]
+    sub.add_weighted_edges_from(sorted(zip(among["domain_a"].astype(str), among["domain_b"].astype(str), among["shared_content"].astype(int))))
     position = nx.spring_layout(sub, weight="weight", seed=seed, k=1.5 / np.sqrt(max(len(names), 1)))
     lookup = chosen.set_index("name")
     fig, ax = new_figure(figsize=(9, 7.5))
