@@ -8,7 +8,7 @@ tree, plus the child's own ``VmHWM`` (kernel high-water mark, exact for the main
 ``ru_maxrss`` is not used: it survives fork + exec, so a child would report its parent's peak.
 Results go to ``benchmarks/results.md``. Not a test: nothing here asserts a time.
 Stages: (a) floor — pyarrow reads the CSV; (b) default engine — clean + funnel + domain network
-(URL status, co-hosting projection, domain rates); (c) naive — row-wise tldextract and networkx's
+(URL status, co-hosting projection, domain rates, Louvain mirror communities); (c) naive — row-wise tldextract and networkx's
 bipartite ``weighted_projected_graph`` on a sample, extrapolated linearly (labelled as such);
 (d) Dask engine — CSV to partitioned Parquet, then the bounded Dask path (clean + funnel + URL status +
 domain rates + co-hosting projection, :func:`research.scale.network.takedown_network_dask`);
@@ -103,6 +103,7 @@ def stage(name: str, log: Path, sample: int, workers: int = 2, memory: str = "4G
         from research.clean.takedown_files import clean_log_file
         from research.scale.memory import return_freed_memory
         from research.networks.bipartite import co_hosting_edges, incidence_matrix
+        from research.networks.communities import communities_from_edges
         from research.networks.rankings import node_rates
         from research.networks.status import latest_url_status
         from research.takedowns.funnel import funnel_tables
@@ -121,9 +122,13 @@ def stage(name: str, log: Path, sample: int, workers: int = 2, memory: str = "4G
         step("funnel")
         status = latest_url_status(table)
         step("status")
-        detail["edges"] = len(co_hosting_edges(incidence_matrix(status)))
+        incidence = incidence_matrix(status)
+        edges = co_hosting_edges(incidence)
         node_rates(status, "domain")
         step("network")
+        detail["communities"] = int(communities_from_edges(edges, incidence.domains)["community"].nunique())
+        step("communities")
+        detail["edges"] = len(edges)
         detail.update(rows=len(table), steps_s=steps)
     elif name == "naive":
         import networkx as nx
