@@ -18,8 +18,15 @@ import igraph
 import networkx as nx
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from research.clean.arrow_text import to_arrow
 from research.config import SEED
+
+#: Links handed to igraph per call: its Python interface copies them through lists, which for the
+#: 14 million links of a 10-million-row log would briefly take more memory than the log itself.
+EDGE_BLOCK = 2_000_000
 
 
 def communities_from_edges(
@@ -45,16 +52,22 @@ def communities_from_edges(
     DataFrame
         ``domain, community`` sorted by domain.
     """
-    ends = [pd.Index(edges[column].astype(str).unique()) for column in ("domain_a", "domain_b")]
+    ends = [pd.Index(edges[column].unique()).astype(str) for column in ("domain_a", "domain_b")]
     names = pd.Index(sorted(set(map(str, domains)).union(*ends)))
-    a, b = (names.get_indexer(edges[column].astype(str)) for column in ("domain_a", "domain_b"))
-    low, high = np.minimum(a, b), np.maximum(a, b)
+    known = pa.array(names.to_numpy(dtype=object), type=pa.large_string())
+    # Arrow looks the names up in C++; pandas would first turn millions of names into Python strings.
+    a, b = (pc.index_in(to_arrow(edges[column].astype("string")), value_set=known).to_numpy(zero_copy_only=False) for column in ("domain_a", "domain_b"))
+    low, high = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
+    del a, b
     order = np.lexsort((high, low))  # the same edge order whatever order the table came in
-    graph = igraph.Graph(n=len(names), edges=np.column_stack([low[order], high[order]]), directed=False)
-    graph.es["weight"] = edges[weight].to_numpy(dtype=float)[order]
+    weights = edges[weight].to_numpy(dtype=float)[order]
+    graph = igraph.Graph(n=len(names), directed=False)
+    for start in range(0, len(order), EDGE_BLOCK):  # igraph copies edges through Python lists: in blocks
+        rows = order[start : start + EDGE_BLOCK]
+        graph.add_edges(np.column_stack([low[rows], high[rows]]))
     previous = igraph.set_random_number_generator(random.Random(seed))
     try:
-        found = graph.community_multilevel(weights="weight", resolution=resolution).membership
+        found = graph.community_multilevel(weights=weights, resolution=resolution).membership
     finally:
         igraph.set_random_number_generator(previous if previous is not None else random)
     members: dict[int, list[str]] = {}
