@@ -130,7 +130,16 @@ def node_rates(status: pd.DataFrame, level: str) -> tuple[pd.DataFrame, BetaPrio
         non_removal_rate_high, eb_rate, eb_rate_low, eb_rate_high, prior_mean, prior_strength``, sorted by node; and
         the fitted prior.
     """
-    counts = node_counts(status, level)
+    return rates_from_counts(node_counts(status, level), level)
+
+
+def rates_from_counts(counts: pd.DataFrame, level: str) -> tuple[pd.DataFrame, BetaPrior]:
+    """:func:`node_rates` from the per-node counts alone (``node, urls, decided, non_removed``).
+
+    The Dask engine sums these counts over partitions and calls this, so both engines share one
+    computation of the rates, intervals and prior.
+    """
+    counts = counts.reset_index(drop=True)
     k = counts["non_removed"].to_numpy()
     n = counts["decided"].to_numpy()
     prior = fit_beta_prior(k, n)

@@ -30,7 +30,7 @@ from scipy import sparse
 from research.clean.takedown_schema import empty_clean_table
 from research.clean.takedowns import quality_table
 from research.networks.bipartite import co_hosting_matrix, incidence_matrix
-from research.networks.rankings import fit_beta_prior, shrunken_rates, wilson_interval
+from research.networks.rankings import rates_from_counts as rankings_rates_from_counts
 from research.takedowns.funnel import COUNT_COLUMNS, GROUPINGS, with_intervals
 
 _FUNNEL_KEYS = ["group_kind", "group", "unit", "status"]
@@ -115,30 +115,12 @@ def sum_node_counts(parts: Iterable[pd.DataFrame | None]) -> pd.DataFrame | None
 
 
 def rates_from_counts(counts: pd.DataFrame, level: str) -> tuple[pd.DataFrame, object]:
-    """:func:`research.networks.rankings.node_rates` computed from its node counts alone.
+    """:func:`research.networks.rankings.rates_from_counts` on the counts' contract columns.
 
-    ``node_rates(status, level)`` reads ``status`` only through ``node_counts(status, level)``; this
-    is the rest of it, step for step, with the same public helpers (Wilson interval, beta prior,
-    shrunken rates), so that summed partition counts give the same table (tested equal).
-
-    Returns
-    -------
-    (DataFrame, BetaPrior)
-        The table and the fitted prior, as ``node_rates`` returns them.
+    ``node_rates(status, level)`` reads ``status`` only through ``node_counts(status, level)``, so
+    summed partition counts give the same table (tested equal).
     """
-    counts = counts[["node", *_NODE_COUNTS]].reset_index(drop=True)
-    k = counts["non_removed"].to_numpy()
-    n = counts["decided"].to_numpy()
-    prior = fit_beta_prior(k, n)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rate = np.where(n > 0, k / np.where(n > 0, n, 1), np.nan)
-    low, high = wilson_interval(k, n)
-    table = counts.assign(non_removal_rate=rate, non_removal_rate_low=low, non_removal_rate_high=high)
-    table = pd.concat([table, shrunken_rates(k, n, prior)], axis=1)
-    table.insert(0, "level", level)
-    table["prior_mean"] = prior.mean
-    table["prior_strength"] = prior.strength
-    return table, prior
+    return rankings_rates_from_counts(counts[["node", *_NODE_COUNTS]], level)
 
 
 def union_sorted(parts: Iterable[np.ndarray | None]) -> np.ndarray:
