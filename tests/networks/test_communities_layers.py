@@ -70,3 +70,10 @@ def test_layers_link_domains_providers_countries():
     assert graph["domain:a.com"]["provider:HostX"]["urls"] == 2
     assert graph["provider:HostY"]["country:NL"]["non_removed"] == 1
     assert graph.nodes["country:NL"]["layer"] == "country" and graph.in_degree("country:NL") == 2
+
+
+def test_a_graph_without_links_gives_one_community_per_domain():
+    graph = nx.Graph()
+    graph.add_nodes_from(["b.com", "a.com"])
+    assert mirror_communities(graph).to_dict("records") == [{"domain": "a.com", "community": 0}, {"domain": "b.com", "community": 1}]
+    assert mirror_communities(nx.Graph()).empty

@@ -55,8 +55,11 @@ def communities_from_edges(
     ends = [pd.Index(edges[column].unique()).astype(str) for column in ("domain_a", "domain_b")]
     names = pd.Index(sorted(set(map(str, domains)).union(*ends)))
     known = pa.array(names.to_numpy(dtype=object), type=pa.large_string())
-    # Arrow looks the names up in C++; pandas would first turn millions of names into Python strings.
-    a, b = (pc.index_in(to_arrow(edges[column].astype("string")), value_set=known).to_numpy(zero_copy_only=False) for column in ("domain_a", "domain_b"))
+
+    def codes(column: str) -> np.ndarray:  # looked up by Arrow in C++, not as millions of Python strings
+        return pc.index_in(to_arrow(edges[column].astype("string")), value_set=known).to_numpy(zero_copy_only=False)
+
+    a, b = codes("domain_a"), codes("domain_b")
     low, high = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
     del a, b
     order = np.lexsort((high, low))  # the same edge order whatever order the table came in
