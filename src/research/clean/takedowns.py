@@ -259,5 +259,5 @@ def quality_table(rows_in: int, table: pd.DataFrame, quarantine: pd.DataFrame, s
 
 def _distinct_urls(url_id: pd.Series) -> int:
     """Number of distinct URL pseudonyms, counted on their 64-bit numbers when they are pseudonyms."""
-    numbers = pseudonym_numbers(url_id) if isinstance(url_id, pd.Series) else None
-    return int(pd.Series(numbers).nunique()) if numbers is not None else int(url_id.nunique())
+    numbers = pseudonym_numbers(url_id)
+    return len(np.unique(numbers)) if numbers is not None else int(url_id.nunique())

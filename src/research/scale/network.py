@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from research.clean.takedown_schema import empty_clean_table
-from research.networks.rankings import LEVELS, node_counts
+from research.networks.rankings import LEVELS, node_counts, rates_from_counts
 from research.networks.status import latest_url_status
 from research.outputs import write_csv
 from research.scale.engine import CleanedParts, clean_partitions, parquet_parts, read_parts, tree_reduce
@@ -52,7 +52,6 @@ from research.scale.reduce import (
     edges_from_triplets,
     expand_funnel,
     funnel_from_counts,
-    rates_from_counts,
     sum_funnel_counts,
     sum_node_counts,
     union_sorted,

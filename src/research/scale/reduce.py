@@ -30,7 +30,6 @@ from scipy import sparse
 from research.clean.takedown_schema import empty_clean_table
 from research.clean.takedowns import quality_table
 from research.networks.bipartite import co_hosting_matrix, incidence_matrix
-from research.networks.rankings import rates_from_counts as rankings_rates_from_counts
 from research.takedowns.funnel import COUNT_COLUMNS, GROUPINGS, with_intervals
 
 _FUNNEL_KEYS = ["group_kind", "group", "unit", "status"]
@@ -112,15 +111,6 @@ def sum_node_counts(parts: Iterable[pd.DataFrame | None]) -> pd.DataFrame | None
         return None
     joined = pd.concat(parts, ignore_index=True)
     return joined.groupby("node", sort=True)[_NODE_COUNTS].sum().astype("int64").reset_index()
-
-
-def rates_from_counts(counts: pd.DataFrame, level: str) -> tuple[pd.DataFrame, object]:
-    """:func:`research.networks.rankings.rates_from_counts` on the counts' contract columns.
-
-    ``node_rates(status, level)`` reads ``status`` only through ``node_counts(status, level)``, so
-    summed partition counts give the same table (tested equal).
-    """
-    return rankings_rates_from_counts(counts[["node", *_NODE_COUNTS]], level)
 
 
 def union_sorted(parts: Iterable[np.ndarray | None]) -> np.ndarray:
