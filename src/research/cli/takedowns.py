@@ -13,7 +13,7 @@ from research.errors import InputError, ResearchError
 from research.i18n import message
 
 NAME = "takedowns"
-app = typer.Typer(help="Takedown logs: clean a log into the documented table, or make the synthetic example.", no_args_is_help=True)
+app = typer.Typer(help="Takedown logs: clean a log into the documented table, analyse it, or make the synthetic example.", no_args_is_help=True)
 
 
 @app.command("clean")
@@ -72,3 +72,56 @@ def synth(
         typer.secho(f"error: {error}", err=True, fg="red")
         raise typer.Exit(1) from error
     typer.echo(message("takedowns", "synth_summary", lang, files=sum(counts.values()), rows=len(log), out=out))
+
+
+@app.command("analyse")
+def analyse(
+    takedowns: Annotated[Path, typer.Argument(help="Cleaned takedown log (takedowns.parquet or .csv from `research takedowns clean`).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for funnel.csv, time_to_removal.csv, survival_curves.csv, group_tests.csv, reemergence.csv and figures/.")],
+    by: Annotated[str, typer.Option("--by", help="Groups compared: channel, domain, site, provider or country.")] = "channel",
+    interval: Annotated[str, typer.Option("--interval", help="Interval of shares: auto (Clopper–Pearson for small or extreme counts, Wilson otherwise), clopper_pearson or wilson.")] = "auto",
+    public: Annotated[bool, typer.Option("--public", help="The log is already public in full (e.g. a published audit): counts shown as published, every curve step kept.")] = False,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the parametric fits' subsample on very large logs.")] = SEED,
+    lang: Annotated[str, typer.Option("--lang", help="Language of figures and summary.")] = "en",
+) -> None:
+    """Analyse a cleaned log: funnel, time to removal (observed or censored), survival curves, group tests, re-emergence.
+
+    Example: research takedowns analyse out/takedowns.parquet --out out/analysis --by channel
+    """
+    from research.config import SUPPRESSION_THRESHOLD
+    from research.outputs import write_table
+    from research.pipeline.s40_networks import read_log
+    from research.plots.takedowns import funnel_figure, km_figure
+    from research.report.disclosure import disclose
+    from research.takedowns.analysis import BY_CHOICES, analyse_log
+    from research.takedowns.survival import km_curves, removal_times
+
+    try:
+        if by not in BY_CHOICES:
+            raise InputError(f"--by must be one of {', '.join(BY_CHOICES)}", value=by)
+        log = read_log(takedowns)
+        column = BY_CHOICES[by]
+        if column not in log.columns:
+            raise InputError(f"the log has no column {column!r} for --by {by}", file=str(takedowns), column=column)
+        synthetic = bool(len(log)) and "synthetic" in log.columns and bool(log["synthetic"].astype(bool).all())
+        tables = analyse_log(log, column, seed=seed, interval_method=interval, private_threshold=None if public else SUPPRESSION_THRESHOLD)
+        parameters = {"by": by, "interval": interval, "public": public, "seed": seed}
+        written = []
+        for stem, table in tables.items():
+            shown = disclose(table.frame, origin="public" if public else "takedown_log", synthetic=synthetic, count_columns=list(table.counts), rates=table.rates, name=f"{stem}.csv")
+            written += write_table(shown.frame, out / f"{stem}.csv", inputs=[takedowns], parameters=parameters)
+        source = [message("takedowns", "synthetic_label" if synthetic else "source_log", lang, name=takedowns.name)]
+        figures = funnel_figure(tables["funnel"].frame, out / "figures" / "funnel", sources=source, synthetic=synthetic, lang=lang)
+        curves = km_curves(removal_times(log), column)  # the figure draws every step; the table may be coarser
+        if len(curves):
+            figures += km_figure(curves, out / "figures" / "time_to_removal", sources=source, synthetic=synthetic, lang=lang)
+    except (ResearchError, ValueError) as error:
+        typer.secho(f"error: {error}", err=True, fg="red")
+        raise typer.Exit(1) from error
+    times = tables["time_to_removal"].frame
+    missing = sorted(set(times.loc[times["method"] == "not_estimable", "group"].astype(str)))
+    if missing:
+        typer.echo(message("takedowns", "analyse_not_estimable", lang, groups=", ".join(missing)))
+    urls = int(tables["funnel"].frame.query("group_kind == 'all' and unit == 'url'")["n"].sum())
+    files = int(tables["funnel"].frame.query("group_kind == 'all' and unit == 'file'")["n"].sum())
+    typer.echo(message("takedowns", "analyse_summary", lang, urls=urls, files=files, by=by, tables=len(tables), figures=len(figures), out=out))

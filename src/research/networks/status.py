@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 from research.clean.arrow_text import as_bool, distinct_trimmed, to_arrow, to_series, trim_text
 from research.clean.pseudonyms import pseudonym_numbers
 from research.errors import ParseError, SchemaError
-from research.takedowns.funnel import latest_positions
+from research.clean.latest import latest_positions
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("content_id", "url_id", "domain", "outcome")
 OPTIONAL_COLUMNS: tuple[str, ...] = (

@@ -3,8 +3,9 @@
 * builds the seeded synthetic log (a derived, raw-like file) and cleans it like any log;
 * cleans the Lumen notice sample (public: hashed with the published demo key);
 * reads the Google Transparency Report removal requests into an aggregated outcomes table;
-* writes funnels with Wilson intervals, Kaplan–Meier medians and curves, the log-rank test and
-  re-emergence tables to ``reports/tables/takedowns/<source>/`` (disclosure control applied:
+* writes the tables of ``research takedowns analyse`` by channel (funnels with intervals, time to
+  removal with its ``method``, survival curves, group tests, re-emergence) and the earlier
+  median, curve and log-rank tables to ``reports/tables/takedowns/<source>/`` (disclosure control applied:
   nothing below domain level, counts under 10 shown as "<10", synthetic tables watermarked) and
   the funnel and Kaplan–Meier figures to ``reports/figures/takedowns/<source>/``.
 """
@@ -25,9 +26,10 @@ from research.outputs import write_table
 from research.pipeline import Stage
 from research.plots.takedowns import KM_HORIZON_DAYS, funnel_figure, km_figure
 from research.report.disclosure import disclose
+from research.config import SUPPRESSION_THRESHOLD
 from research.takedowns.aggregates import google_country_rates, google_outcome_counts
-from research.takedowns.funnel import funnel_tables, with_intervals
-from research.takedowns.reemergence import reemergence_events, reemergence_summary
+from research.takedowns.analysis import analyse_log
+from research.takedowns.funnel import with_intervals
 from research.takedowns.seeds import scaled_counts, seed_funnel
 from research.takedowns.survival import km_curves, km_on_grid, logrank_test, median_times, removal_times
 from research.takedowns.synth import synth_log, write_synth_log
@@ -47,20 +49,23 @@ def _publish(table: pd.DataFrame, path: Path, *, synthetic: bool, origin: str, c
     return write_table(disclosed.frame, path, inputs=inputs, parameters=parameters, root=root)
 
 
-def log_tables(table: pd.DataFrame) -> dict[str, tuple[pd.DataFrame, list[str], dict]]:
-    """The analysis tables of one cleaned log: name → (table, count columns, rates)."""
-    share = {"share": ("n", "total")}
+def log_tables(table: pd.DataFrame, private: bool = True) -> dict[str, tuple[pd.DataFrame, list[str], dict]]:
+    """The analysis tables of one cleaned log: name → (table, count columns, rates).
+
+    The tables of ``research takedowns analyse`` (by channel), plus the earlier names kept for
+    readers of this stage: ``time_to_removal_medians`` (one nonparametric row per channel, with
+    ``method``), ``time_to_removal_curves`` (read on the export grid) and
+    ``time_to_removal_logrank``.
+    """
+    analysis = analyse_log(table, "channel", private_threshold=SUPPRESSION_THRESHOLD if private else None)
+    out = {name: (p.frame, list(p.counts), p.rates) for name, p in analysis.items()}
     times = removal_times(table)
-    events = reemergence_events(table)
-    out = {"funnel": (funnel_tables(table), ["n", "total"], share)}
-    if len(times) and times["removed"].sum() > 0:
-        out["time_to_removal_medians"] = (median_times(times, "channel"), ["urls", "removed", "censored"], {})
-        out["time_to_removal_curves"] = (km_on_grid(km_curves(times, "channel")), [], {})
-        if times["channel"].nunique() > 1:
-            out["time_to_removal_logrank"] = (logrank_test(times, "channel"), [], {})
-    if len(events):
-        reemergence = pd.concat([reemergence_summary(events), reemergence_summary(events, "domain")], ignore_index=True)
-        out["reemergence"] = (reemergence, ["removals", "reemerged"], {"share": ("reemerged", "removals")})
+    if len(times):
+        out["time_to_removal_medians"] = (median_times(times, "channel"), ["urls", "removed", "censored", "removed_dated"], {"share_removal_dated": ("removed_dated", "removed")})
+        out["time_to_removal_curves"] = (km_on_grid(km_curves(times, "channel")).drop(columns="at_risk"), [], {})
+        logrank = logrank_test(times, "channel")
+        if len(logrank):
+            out["time_to_removal_logrank"] = (logrank, [], {})
     return out
 
 
@@ -85,7 +90,7 @@ def _run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
     for name, (path, result, inputs) in sources.items():
         written += write_cleaned(result, processed / name, inputs=[path, *inputs], parameters=params, root=root)
         synthetic = bool(result.table["synthetic"].all()) and len(result.table) > 0
-        analysis = log_tables(result.table)
+        analysis = log_tables(result.table, private=name != "lumen")
         for table_name, (table, counts, rates) in analysis.items():
             written += _publish(table, tables_dir / name / f"{table_name}.csv", synthetic=synthetic, origin="takedown_log", counts=counts, rates=rates, inputs=[path], parameters=params, root=root)
         if name == "synthetic":
@@ -93,7 +98,7 @@ def _run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
             caption = [message("takedowns", "synthetic_source", lang, figure_ids=ids)]
             written += funnel_figure(analysis["funnel"][0], figures_dir / name / "funnel", sources=caption, synthetic=True, lang=lang, note=message("takedowns", "synthetic_note", lang))
             # Read the curves on a fine grid: the figure needs hundreds of steps, not every event.
-            curves = km_on_grid(km_curves(removal_times(result.table), "channel"), tuple(np.linspace(0, KM_HORIZON_DAYS, 4 * KM_HORIZON_DAYS + 1)))
+            curves = km_on_grid(km_curves(removal_times(result.table), "channel"), tuple(np.linspace(0, KM_HORIZON_DAYS, 4 * KM_HORIZON_DAYS + 1)), last=True)
             written += km_figure(curves, figures_dir / name / "time_to_removal", sources=caption, synthetic=True, lang=lang)
 
     google_inputs = [external / GOOGLE, external / GOOGLE_DETAILED]

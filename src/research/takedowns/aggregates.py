@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 
 from research.clean.google_transparency import OUTCOME_OF_SHARE
+from research.stats.ranking import conservative_ranking
+from research.stats.shrinkage import rate_summary
 from research.takedowns.funnel import COUNT_COLUMNS
 
 MAPPED_OUTCOMES: tuple[str, ...] = ("removed", "online", "unknown")
@@ -90,20 +92,10 @@ def google_node_counts(removals: pd.DataFrame, level: str = "country", *, period
 
 def google_country_rates(removals: pd.DataFrame, *, period_end: str | None = None, requester: str | None = None) -> pd.DataFrame:
     """Non-removal rate per country with Wilson and empirical-Bayes intervals, ranked (networks' code)."""
-    from research.networks.rankings import fit_beta_prior, ranking, shrunken_rates, wilson_interval
-
     counts = google_node_counts(removals, "country", period_end=period_end, requester=requester)
-    k = counts["non_removed"].to_numpy()
-    n = counts["decided"].to_numpy()
-    prior = fit_beta_prior(k, n)
-    low, high = wilson_interval(k, n)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rate = np.where(n > 0, k / np.where(n > 0, n, 1), np.nan)
-    table = counts.assign(non_removal_rate=rate, non_removal_rate_low=low, non_removal_rate_high=high)
-    table = pd.concat([table, shrunken_rates(k, n, prior)], axis=1)
+    rates, _ = rate_summary(counts["non_removed"], counts["decided"], "non_removal_rate")
+    table = pd.concat([counts, rates], axis=1)
     table.insert(0, "level", "country")
-    table["prior_mean"] = prior.mean
-    table["prior_strength"] = prior.strength
-    ranked = ranking(table)
+    ranked = conservative_ranking(table, "non_removal_rate_low", size="urls", trials="decided", name="node")
     ranked["approximate"] = True
     return ranked

@@ -8,7 +8,8 @@ A file's status is derived from the latest outcome of each of its URLs, as the N
 * *unknown* — nothing else can be said: every URL unknown, or removed URLs mixed only with
   unknown ones (those might be online, so "fully" would overstate).
 
-Shares come with Wilson score intervals (``statsmodels.stats.proportion.proportion_confint``).
+Shares come with binomial intervals named in ``interval_method``: Clopper–Pearson for small
+groups and at shares of 0 or 1, Wilson otherwise (:mod:`research.stats.proportions`).
 Every function returns counts in the same long shape (``group_kind, group, unit, status, n,
 total``) so that aggregated sources such as the Google Transparency Report fit the same
 :func:`with_intervals` and ranking code.
@@ -18,8 +19,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint
 
+from research.clean.latest import latest_positions
+from research.stats.proportions import proportion_intervals
 from research.takedowns.seeds import FILE_STATUSES
 
 URL_OUTCOMES: tuple[str, ...] = ("removed", "online", "pending", "unknown")
@@ -36,48 +38,6 @@ def latest_per_url(table: pd.DataFrame) -> pd.DataFrame:
     latest = table.iloc[latest_positions(table)]
     order = latest.sort_values(["content_id", "url_id"], kind="mergesort").index
     return table.loc[order].reset_index(drop=True)
-
-
-def latest_positions(
-    table: pd.DataFrame,
-    keys: tuple[str, ...] = ("content_id", "url_id"),
-    order_by: tuple[str, ...] = ("checked_at", "requested_at", "row_number"),
-    missing: str = "last",
-) -> np.ndarray:
-    """Positions (ascending) of the rows that hold each ``keys`` group's most recent check.
-
-    The same choice as a stable sort by ``keys`` then ``order_by`` keeping the last row of each
-    group, a missing time sorting ``missing`` (``"last"`` or ``"first"``); but only the groups with
-    more than one row are sorted (in a takedown log most URLs are reported once), on integer codes.
-    Columns of ``order_by`` that the table lacks are skipped; the input order breaks the last ties.
-    """
-    group = _pair_codes([table[k] for k in keys])
-    repeated = pd.Series(group).duplicated(keep=False).to_numpy()
-    if not repeated.any():
-        return np.arange(len(table))
-    rows = np.flatnonzero(repeated)
-    sort_keys = [rows]  # np.lexsort: the last key is the primary one
-    for column in reversed([c for c in order_by if c in table.columns]):
-        values = table[column].iloc[rows]
-        sort_keys.append(values.to_numpy(dtype=np.int64) if column == "row_number" else _sortable_times(values, missing))
-    order = rows[np.lexsort((*sort_keys, group[rows]))]
-    last = np.r_[group[order][1:] != group[order][:-1], True]
-    return np.sort(np.r_[np.flatnonzero(~repeated), order[last]])
-
-
-def _pair_codes(columns: list[pd.Series]) -> np.ndarray:
-    """One int64 code per distinct combination of the columns' values."""
-    combined = np.zeros(len(columns[0]), dtype=np.int64)
-    for column in columns:
-        codes, uniques = pd.factorize(column, use_na_sentinel=False)
-        combined = combined * (len(uniques) + 1) + codes
-    return combined
-
-
-def _sortable_times(values: pd.Series, missing: str) -> np.ndarray:
-    """Timestamps as int64 microseconds; a missing or unreadable time sorts ``missing`` (first or last)."""
-    micros = pd.to_datetime(values, utc=True, errors="coerce").dt.tz_localize(None).to_numpy(dtype="datetime64[us]").view(np.int64)
-    return micros if missing == "first" else np.where(micros == np.iinfo(np.int64).min, np.iinfo(np.int64).max, micros)
 
 
 def file_status(table: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
@@ -216,21 +176,22 @@ def _long_counts(group_codes: np.ndarray, groups: pd.Index, status: np.ndarray, 
     return long[COUNT_COLUMNS].sort_values(["group_kind", "group", "status"], kind="mergesort").reset_index(drop=True)
 
 
-def with_intervals(counts: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
-    """Add ``share`` and its Wilson interval (``share_low``, ``share_high``) to long counts."""
+def with_intervals(counts: pd.DataFrame, alpha: float = 0.05, method: str = "auto") -> pd.DataFrame:
+    """Add ``share``, its interval (``share_low``, ``share_high``) and ``interval_method`` to long counts.
+
+    ``method`` is ``"auto"`` (Clopper–Pearson for small or extreme counts, Wilson otherwise),
+    ``"clopper_pearson"`` or ``"wilson"``; a group with no total has no share.
+    """
     out = counts.copy()
-    n = out["n"].to_numpy(dtype=float)
-    total = out["total"].to_numpy(dtype=float)
-    safe = np.where(total > 0, total, 1.0)
-    low, high = proportion_confint(n, safe, alpha=alpha, method="wilson")
-    empty = total == 0
-    out["share"] = np.where(empty, np.nan, n / safe)
-    out["share_low"] = np.where(empty, np.nan, low)
-    out["share_high"] = np.where(empty, np.nan, high)
+    result = proportion_intervals(out["n"].to_numpy(dtype=float), out["total"].to_numpy(dtype=float), method=method, alpha=alpha)
+    out["share"] = result.share
+    out["share_low"] = result.low
+    out["share_high"] = result.high
+    out["interval_method"] = pd.Series(result.method, index=out.index, dtype="string")
     return out
 
 
-def funnel_tables(table: pd.DataFrame, groupings: tuple[str, ...] = GROUPINGS) -> pd.DataFrame:
+def funnel_tables(table: pd.DataFrame, groupings: tuple[str, ...] = GROUPINGS, interval_method: str = "auto") -> pd.DataFrame:
     """Every funnel at once: per file and per URL, overall and by each grouping, with intervals."""
     latest = _latest(table)  # once: every funnel below reads the same latest outcomes
     cache: Coded = {}  # and each column is coded once
@@ -238,4 +199,4 @@ def funnel_tables(table: pd.DataFrame, groupings: tuple[str, ...] = GROUPINGS) -
     for by in groupings:
         if by in table.columns:
             parts += [_file_counts(latest, by, cache), _url_counts(latest, by, cache)]
-    return with_intervals(pd.concat(parts, ignore_index=True))
+    return with_intervals(pd.concat(parts, ignore_index=True), method=interval_method)

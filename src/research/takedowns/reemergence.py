@@ -1,10 +1,15 @@
 """Re-emergence: a file removed from one site that turns up on a new site afterwards.
 
 For each file and domain the log gives when the file was first reported there (``first_seen``,
-the earliest request) and, if it was removed there, when (``removed_at``, the earliest removal;
-the last check when no removal date was recorded). A removal *re-emerges* when the same file is
-later reported on a domain where it had not been seen before. Counted per removal event, so a
-domain's rate reads "of the files removed from this site, the share that reappeared elsewhere".
+the earliest request) and, if it was removed there, when (``removed_at``, the earliest dated
+removal). A removal *re-emerges* when the same file is later reported on a domain where it had
+not been seen before. Counted per removal event, so a domain's rate reads "of the files removed
+from this site, the share that reappeared elsewhere".
+
+Re-emergence needs the removal's date: a removal without ``resolved_at`` is not an event here
+(whether a later sighting came *after* it is unknown), and the summary says how many such
+removals were left out (``removals_undated``) and gives ``method = "not_estimable"`` where no
+removal is dated. The share carries the interval of :mod:`research.stats.proportions`.
 
 Vectorised: the first sightings of each file are sorted once and every removal finds the next
 new domain with one ``searchsorted`` over a combined (file, time) key.
@@ -14,18 +19,23 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint
+
+from research.stats.proportions import proportion_intervals
 
 SECONDS_PER_DAY = 86_400.0
 
 
 def domain_sightings(table: pd.DataFrame) -> pd.DataFrame:
-    """One row per file and domain: ``first_seen`` and ``removed_at`` (missing if never removed there)."""
+    """One row per file and domain: ``first_seen``, ``removed_at`` (earliest dated removal) and
+    ``removed_undated`` (removed there, but no removal date recorded)."""
     frame = table[["content_id", "domain", "requested_at", "outcome"]].copy()
-    removal = table["resolved_at"].where(table["resolved_at"].notna(), table["checked_at"])
-    frame["removed_at"] = removal.where(table["outcome"] == "removed")
+    removed = table["outcome"] == "removed"
+    frame["removed_at"] = table["resolved_at"].where(removed)
+    frame["undated"] = removed & table["resolved_at"].isna()
     grouped = frame.groupby(["content_id", "domain"], sort=True)
-    return pd.DataFrame({"first_seen": grouped["requested_at"].min(), "removed_at": grouped["removed_at"].min()}).reset_index()
+    out = pd.DataFrame({"first_seen": grouped["requested_at"].min(), "removed_at": grouped["removed_at"].min(), "undated": grouped["undated"].any()}).reset_index()
+    out["removed_undated"] = out["undated"] & out["removed_at"].isna()
+    return out.drop(columns="undated")
 
 
 def reemergence_events(table: pd.DataFrame) -> pd.DataFrame:
@@ -46,7 +56,7 @@ def reemergence_events(table: pd.DataFrame) -> pd.DataFrame:
     seen_key = file_code * span + seen_days
     order = np.argsort(seen_key, kind="stable")
     sorted_key = seen_key[order]
-    events = sightings[sightings["removed_at"].notna()].copy()
+    events = sightings[sightings["removed_at"].notna()].drop(columns="removed_undated").copy()
     event_code = file_code[events.index.to_numpy()]
     removed_days = (events["removed_at"] - pd.Timestamp("1970-01-01", tz="UTC")).dt.total_seconds().to_numpy() / SECONDS_PER_DAY
     position = np.searchsorted(sorted_key, event_code * span + removed_days, side="right")
@@ -60,21 +70,37 @@ def reemergence_events(table: pd.DataFrame) -> pd.DataFrame:
     return events.drop(columns="first_seen").reset_index(drop=True)
 
 
-def reemergence_summary(events: pd.DataFrame, by: str | None = None, alpha: float = 0.05) -> pd.DataFrame:
-    """Share of removals followed by re-emergence (Wilson interval) and median days, overall or per ``by``."""
+SUMMARY_COLUMNS = ["group_kind", "group", "method", "removals", "removals_undated", "reemerged", "share", "share_low", "share_high", "interval_method", "median_days"]
+
+
+def reemergence_summary(events: pd.DataFrame, by: str | None = None, alpha: float = 0.05, undated: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Share of dated removals followed by re-emergence (with interval) and median days, overall or per ``by``.
+
+    ``undated`` (the rows of :func:`domain_sightings` with ``removed_undated``) adds how many
+    removals had no date per group; a group with none dated has ``method = "not_estimable"``.
+    """
+    undated = undated if undated is not None else pd.DataFrame(columns=["domain"])
     group = events[by].astype("string") if by else pd.Series("all", index=events.index)
     grouped = events.groupby(group.to_numpy(), sort=True)
-    out = pd.DataFrame(
-        {
-            "removals": grouped.size(),
-            "reemerged": grouped["reemerged"].sum().astype("int64"),
-            "median_days": grouped["days_to_reemergence"].median(),
-        }
-    )
+    out = pd.DataFrame({"removals": grouped.size(), "reemerged": grouped["reemerged"].sum(), "median_days": grouped["days_to_reemergence"].median()})
+    missing = (undated[by].astype("string") if by else pd.Series("all", index=undated.index)).value_counts()
+    out = out.reindex(out.index.union(missing.index)).fillna({"removals": 0, "reemerged": 0})
     out.index.name = "group"
-    low, high = proportion_confint(out["reemerged"].to_numpy(), out["removals"].to_numpy(), alpha=alpha, method="wilson")
-    out["share"] = out["reemerged"] / out["removals"]
-    out["share_low"], out["share_high"] = low, high
+    out["removals_undated"] = missing.reindex(out.index, fill_value=0).to_numpy()
+    out = out.astype({"removals": "int64", "reemerged": "int64", "removals_undated": "int64"})
+    intervals = proportion_intervals(out["reemerged"].to_numpy(), out["removals"].to_numpy(), alpha=alpha)
+    out["share"], out["share_low"], out["share_high"] = intervals.share, intervals.low, intervals.high
+    out["interval_method"] = intervals.method
+    out["method"] = np.where(out["removals"] > 0, "dated_removals", "not_estimable")
     out = out.reset_index()
     out.insert(0, "group_kind", by or "all")
-    return out[["group_kind", "group", "removals", "reemerged", "share", "share_low", "share_high", "median_days"]]
+    return out[SUMMARY_COLUMNS]
+
+
+def reemergence_table(table: pd.DataFrame, by: tuple[str, ...] = ("domain",), alpha: float = 0.05) -> pd.DataFrame:
+    """Re-emergence overall and per grouping of ``by`` (columns :data:`SUMMARY_COLUMNS`)."""
+    events = reemergence_events(table)
+    sightings = domain_sightings(table)
+    undated = sightings[sightings["removed_undated"]]
+    parts = [reemergence_summary(events, None, alpha, undated)] + [reemergence_summary(events, b, alpha, undated) for b in by if b in events.columns]
+    return pd.concat(parts, ignore_index=True)

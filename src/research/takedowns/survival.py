@@ -1,42 +1,65 @@
-"""Time to removal: Kaplan–Meier curves with still-online URLs censored at their last check.
+"""Time to removal from what the log observed: exact dates, or only "gone by the check".
 
-Each URL (latest row per file and URL) contributes a time from its request:
+Each URL (latest row per file and URL) gives a time window from its request, in days:
 
-* removed with a removal date → event at ``resolved_at − requested_at``;
-* removed without a removal date → event at ``checked_at − requested_at`` (an upper bound: it
-  was gone by then), counted in ``event_at_check``;
-* online or pending → censored at ``checked_at − requested_at`` (still there at the last look);
+* removed with a removal date → an exact time ``resolved_at − requested_at``;
+* removed without a removal date → only "gone by the check": the window ``(0, checked_at −
+  requested_at]`` (``event_at_check``); a check on the request day itself tells nothing;
+* online or pending → right-censored at ``checked_at − requested_at`` (still there at the last look);
 * unknown → left out (nothing was observed).
 
-Estimates use ``statsmodels.duration.survfunc.SurvfuncRight``; medians come with their
-confidence interval (``quantile_ci``); channels are compared with the log-rank test (``survdiff``).
+Each group gets a ``method`` from what its rows hold, and ``share_removal_dated``:
+
+* ``kaplan_meier`` — every removal dated (or none removed): Kaplan–Meier with Greenwood intervals;
+* ``current_status`` — no removal dated, but checks after the request: the nonparametric
+  maximum-likelihood estimate for current-status data (Groeneboom & Wellner 1992);
+* ``interval_censored`` — some removals dated, some not: Turnbull's NPMLE over exact and
+  bracketed times (a Kaplan–Meier curve on the dated ones alone would drop the undated removals
+  and overstate how long content stays up; one at the check time would invent the time);
+* ``not_estimable`` — no removal with a date or an informative check: no time is reported.
+
+A removal without a date is never given the check time as if it were the removal time. Beside the
+nonparametric row, lognormal, Weibull and log-logistic fits (AIC, median with interval, mean,
+restricted mean up to the last check) are given wherever five or more windows are closed.
+Estimators are in :mod:`research.stats.survival`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
-from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
+from research.stats.survival import current_status_npmle, interval_censored_npmle, kaplan_meier, logrank, parametric_fits
 from research.takedowns.funnel import NOT_RECORDED, latest_per_url
 
 SECONDS_PER_DAY = 86_400.0
+METHODS: tuple[str, ...] = ("kaplan_meier", "current_status", "interval_censored", "not_estimable")
+TIME_COLUMNS = [
+    "group_kind", "group", "method", "model", "urls", "removed", "removed_dated", "censored", "share_removal_dated",
+    "median_days", "median_low", "median_high", "mean_days", "restricted_mean_days", "horizon_days", "aic",
+]
 
 
 def removal_times(table: pd.DataFrame) -> pd.DataFrame:
-    """Per URL: ``days`` from request to removal (or to the last check) and ``removed`` (event flag).
+    """Per URL: its time window (``lower_days``, ``upper_days``), ``days`` and ``removed``.
 
-    Returns the latest row per file and URL without ``unknown`` outcomes, with ``days``,
-    ``removed`` (1 = removed, 0 = censored) and ``event_at_check`` (removal date not recorded).
+    Returns the latest row per file and URL without ``unknown`` outcomes, with ``days`` (to the
+    removal, or to the last check), ``removed`` (1 = removed), ``removal_dated``,
+    ``event_at_check`` (removed, date not recorded), ``lower_days`` and ``upper_days`` (the time
+    lies in that window; ``upper_days = inf`` when still online).
     """
     latest = latest_per_url(table)
     latest = latest[latest["outcome"] != "unknown"].copy()
     removed = latest["outcome"].eq("removed").to_numpy()
-    end = latest["resolved_at"].where(removed & latest["resolved_at"].notna(), latest["checked_at"])
-    latest["days"] = (end - latest["requested_at"]).dt.total_seconds().to_numpy() / SECONDS_PER_DAY
+    dated = removed & latest["resolved_at"].notna().to_numpy()
+    end = latest["resolved_at"].where(dated, latest["checked_at"])
+    days = (end - latest["requested_at"]).dt.total_seconds().to_numpy() / SECONDS_PER_DAY
+    latest["days"] = days
     latest["removed"] = removed.astype("int64")
-    latest["event_at_check"] = removed & latest["resolved_at"].isna().to_numpy()
+    latest["removal_dated"] = dated
+    latest["event_at_check"] = removed & ~dated
+    latest["lower_days"] = np.where(removed & ~dated, 0.0, days)
+    latest["upper_days"] = np.where(removed, days, np.inf)
     return latest.reset_index(drop=True)
 
 
@@ -46,101 +69,173 @@ def _groups(times: pd.DataFrame, by: str | None) -> pd.Series:
     return times[by].astype("string").fillna(NOT_RECORDED)
 
 
-def _loglog_interval(surv: np.ndarray, se: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
-    """Pointwise interval for S(t) via log(−log S): stays inside (0, 1), unlike S ± z·se."""
-    z = norm.ppf(1 - alpha / 2)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        spread = z * se / (surv * np.abs(np.log(surv)))
-        low = surv ** np.exp(spread)
-        high = surv ** np.exp(-spread)
-    inside = (surv > 0) & (surv < 1)
-    return np.where(inside, low, surv), np.where(inside, high, surv)
+def estimation_method(rows: pd.DataFrame) -> str:
+    """Which estimate the rows of one group allow (one of :data:`METHODS`)."""
+    if rows.empty:
+        return "not_estimable"
+    removed = rows["removed"].to_numpy() == 1
+    dated = rows["removal_dated"].to_numpy()
+    informative = removed & ~dated & (rows["upper_days"].to_numpy() > 0)
+    if removed.sum() == 0 or dated[removed].all():
+        return "kaplan_meier"
+    if dated.any() and informative.any():
+        return "interval_censored"
+    if informative.any() and not dated.any():
+        return "current_status"
+    return "not_estimable"
+
+
+def _counts(rows: pd.DataFrame, group_kind: str, group: str, method: str) -> dict:
+    removed = int(rows["removed"].sum())
+    dated = int(rows["removal_dated"].sum())
+    return {
+        "group_kind": group_kind, "group": group, "method": method, "urls": len(rows), "removed": removed,
+        "removed_dated": dated, "censored": int((rows["removed"] == 0).sum()),
+        "share_removal_dated": dated / removed if removed else np.nan,
+    }
+
+
+def _nonparametric(rows: pd.DataFrame, method: str, alpha: float) -> dict:
+    """The nonparametric median (and restricted mean up to the last observed time) of one group."""
+    empty = {"median_days": np.nan, "median_low": np.nan, "median_high": np.nan, "mean_days": np.nan, "restricted_mean_days": np.nan, "horizon_days": np.nan, "aic": np.nan}
+    if method == "kaplan_meier":
+        fit = kaplan_meier(rows["days"], rows["removed"], alpha)
+        median, low, high = fit.median()
+        curve = fit.tidy()
+        area = float((curve["survival"].to_numpy()[:-1] * np.diff(curve["days"].to_numpy())).sum())
+        return {**empty, "median_days": median, "median_low": low, "median_high": high, "restricted_mean_days": area, "horizon_days": fit.last_time}
+    if method == "current_status":
+        fit = current_status_npmle(rows["days"], rows["removed"])
+        return {**empty, "median_days": fit.median(), "horizon_days": fit.last_time}
+    if method == "interval_censored":
+        fit = interval_censored_npmle(rows["lower_days"], rows["upper_days"])
+        return {**empty, "median_days": fit.median(), "horizon_days": fit.last_time}
+    return empty
+
+
+def time_to_removal(times: pd.DataFrame, by: str | None = "channel", alpha: float = 0.05, seed: int = 0) -> pd.DataFrame:
+    """Per group: the method, a nonparametric row (``model = "nonparametric"``) and parametric fits.
+
+    Parametric rows (``lognormal``, ``weibull``, ``loglogistic``) use every window, exact or
+    censored, and are left out for ``not_estimable`` groups and groups with fewer than five
+    closed windows; ``horizon_days`` (the restricted mean's horizon) is the group's last check.
+    Columns :data:`TIME_COLUMNS`.
+    """
+    groups = _groups(times, by)
+    out = []
+    for group in sorted(groups.unique()):
+        rows = times[groups == group]
+        method = estimation_method(rows)
+        counts = _counts(rows, by or "all", str(group), method)
+        out.append({**counts, "model": "nonparametric", **_nonparametric(rows, method, alpha)})
+        if method == "not_estimable":
+            continue
+        usable = rows[rows["upper_days"].to_numpy() > 0] if method != "kaplan_meier" else rows
+        horizon = float(usable["days"].max()) if len(usable) else None
+        fits = parametric_fits(usable["lower_days"], usable["upper_days"], horizon=horizon, alpha=alpha, seed=seed)
+        for fit in fits.to_dict("records"):
+            out.append({**counts, **fit})
+    table = pd.DataFrame(out)
+    return table.reindex(columns=TIME_COLUMNS) if len(table) else pd.DataFrame(columns=TIME_COLUMNS)
+
+
+def median_times(times: pd.DataFrame, by: str | None = "channel", alpha: float = 0.05) -> pd.DataFrame:
+    """Median days to removal per group with its interval, ``method`` and ``share_removal_dated``.
+
+    The nonparametric rows of :func:`time_to_removal` in the columns ``group, urls, removed,
+    censored, median_days, median_low, median_high`` (missing where not reached or not estimable),
+    plus ``method``, ``removed_dated`` and ``share_removal_dated``.
+    """
+    groups = _groups(times, by)
+    rows_out = []
+    for group in sorted(groups.unique()):
+        rows = times[groups == group]
+        method = estimation_method(rows)
+        counts = _counts(rows, by or "all", str(group), method)
+        estimate = _nonparametric(rows, method, alpha)
+        rows_out.append({**{k: counts[k] for k in ("group", "urls", "removed", "censored")}, **{k: estimate[k] for k in ("median_days", "median_low", "median_high")},
+                         "method": method, "removed_dated": counts["removed_dated"], "share_removal_dated": counts["share_removal_dated"]})
+    return pd.DataFrame(rows_out, columns=["group", "urls", "removed", "censored", "median_days", "median_low", "median_high", "method", "removed_dated", "share_removal_dated"])
+
+
+CURVE_COLUMNS = ["group", "method", "days", "at_risk", "removed", "censored", "survival", "survival_low", "survival_high"]
 
 
 def km_curves(times: pd.DataFrame, by: str | None = "channel", alpha: float = 0.05) -> pd.DataFrame:
-    """Kaplan–Meier survival (share still online) at each event time, per group.
+    """Survival (share still online) per group, from day 0 to the group's last observed time.
 
-    Returns
-    -------
-    DataFrame
-        ``group, days, at_risk, removed, survival, survival_low, survival_high`` (pointwise
-        intervals on the log(−log) scale from statsmodels' Greenwood standard errors), sorted by
-        group and time.
+    Kaplan–Meier groups (groups without any removal included: flat at 1) give each event time
+    with ``at_risk`` (numbers at risk), ``removed``, ``censored`` and pointwise log(−log)
+    intervals; current-status and interval-censored groups give the NPMLE (no interval, no
+    numbers at risk); ``not_estimable`` groups give no curve. Curves are never extended past the last observation.
     """
     parts = []
     groups = _groups(times, by)
     for group in sorted(groups.unique()):
         rows = times[groups == group]
-        fit = SurvfuncRight(rows["days"].to_numpy(), rows["removed"].to_numpy())
-        low, high = _loglog_interval(fit.surv_prob, fit.surv_prob_se, alpha)
-        parts.append(
-            pd.DataFrame(
-                {
-                    "group": group,
-                    "days": fit.surv_times,
-                    "at_risk": fit.n_risk.astype("int64"),
-                    "removed": fit.n_events.astype("int64"),
-                    "survival": fit.surv_prob,
-                    "survival_low": low,
-                    "survival_high": high,
-                }
-            )
-        )
-    return pd.concat(parts, ignore_index=True)
-
-
-def median_times(times: pd.DataFrame, by: str | None = "channel", alpha: float = 0.05) -> pd.DataFrame:
-    """Median days to removal per group with its confidence interval (missing where not reached)."""
-    rows_out = []
-    groups = _groups(times, by)
-    for group in sorted(groups.unique()):
-        rows = times[groups == group]
-        fit = SurvfuncRight(rows["days"].to_numpy(), rows["removed"].to_numpy())
-        median = fit.quantile(0.5)
-        with np.errstate(divide="ignore", invalid="ignore"):  # the log(-log) transform at S = 0 or 1
-            low, high = fit.quantile_ci(0.5, alpha=alpha)
-        rows_out.append(
-            {
-                "group": group,
-                "urls": len(rows),
-                "removed": int(rows["removed"].sum()),
-                "censored": int((rows["removed"] == 0).sum()),
-                "median_days": float(median) if median is not None and np.isfinite(median) else np.nan,
-                "median_low": float(low) if low is not None and np.isfinite(low) else np.nan,
-                "median_high": float(high) if high is not None and np.isfinite(high) else np.nan,
-            }
-        )
-    return pd.DataFrame(rows_out)
+        method = estimation_method(rows)
+        if method == "kaplan_meier":
+            curve = kaplan_meier(rows["days"], rows["removed"], alpha).tidy()
+        elif method == "current_status":
+            npmle = current_status_npmle(rows["days"], rows["removed"]).tidy()
+            curve = npmle.drop(columns="checked").assign(at_risk=pd.NA, censored=pd.NA, survival_low=np.nan, survival_high=np.nan)
+        elif method == "interval_censored":
+            npmle = interval_censored_npmle(rows["lower_days"], rows["upper_days"]).tidy()
+            curve = npmle.assign(at_risk=pd.NA, removed=pd.NA, censored=pd.NA, survival_low=np.nan, survival_high=np.nan)
+        else:
+            continue
+        parts.append(curve.assign(group=str(group), method=method))
+    if not parts:
+        return pd.DataFrame(columns=CURVE_COLUMNS)
+    curves = pd.concat(parts, ignore_index=True)[CURVE_COLUMNS]
+    return curves.astype({"at_risk": "Int64", "removed": "Int64", "censored": "Int64"})
 
 
 def logrank_test(times: pd.DataFrame, by: str = "channel") -> pd.DataFrame:
-    """Log-rank test that removal times do not differ between the groups of ``by``."""
+    """Log-rank test that removal times do not differ between the groups of ``by``.
+
+    Only on exactly observed times: when some group's removals are undated the test is not run
+    (an empty table), since the check time is not the removal time.
+    """
     groups = _groups(times, by)
-    statistic, p_value = survdiff(times["days"].to_numpy(), times["removed"].to_numpy(), groups.to_numpy())
-    return pd.DataFrame({"grouping": [by], "groups": [int(groups.nunique())], "chi2": [float(statistic)], "df": [int(groups.nunique()) - 1], "p_value": [float(p_value)]})
+    methods = {g: estimation_method(times[groups == g]) for g in groups.unique()}
+    columns = ["grouping", "groups", "chi2", "df", "p_value"]
+    if len(methods) < 2 or any(m != "kaplan_meier" for m in methods.values()) or times["removed"].sum() == 0:
+        return pd.DataFrame(columns=columns)
+    statistic, df, p_value = logrank(times["days"], times["removed"], groups.to_numpy())
+    return pd.DataFrame({"grouping": [by], "groups": [len(methods)], "chi2": [statistic], "df": [df], "p_value": [p_value]})
 
 
 #: Days at which exported survival tables are read off the curves.
 EXPORT_GRID_DAYS: tuple[float, ...] = (1, 2, 3, 7, 14, 30, 60, 90, 180, 365)
 
 
-def km_on_grid(curves: pd.DataFrame, grid: tuple[float, ...] = EXPORT_GRID_DAYS) -> pd.DataFrame:
-    """Read each group's step curve at fixed days (for tables: a few rows instead of every event)."""
+def km_on_grid(curves: pd.DataFrame, grid: tuple[float, ...] = EXPORT_GRID_DAYS, *, last: bool = False) -> pd.DataFrame:
+    """Read each group's step curve at fixed days, up to its last observed time (never beyond).
+
+    ``at_risk`` is the step's number at risk (missing for NPMLE curves); ``last=True`` adds the
+    group's last observed time as a final row.
+    """
     parts = []
     for group, rows in curves.groupby("group", sort=True):
-        days = rows["days"].to_numpy()
-        position = np.searchsorted(days, np.asarray(grid, dtype=float), side="right") - 1
-        before_first = position < 0
+        days = rows["days"].to_numpy(dtype=float)
+        wanted = sorted({g for g in grid if g <= days.max()} | ({float(days.max())} if last else set()))
+        wanted = np.asarray(wanted, dtype=float)
+        position = np.searchsorted(days, wanted, side="right") - 1
         pick = rows.iloc[np.maximum(position, 0)]
         parts.append(
             pd.DataFrame(
                 {
                     "group": group,
-                    "days": grid,
-                    "survival": np.where(before_first, 1.0, pick["survival"].to_numpy()),
-                    "survival_low": np.where(before_first, 1.0, pick["survival_low"].to_numpy()),
-                    "survival_high": np.where(before_first, 1.0, pick["survival_high"].to_numpy()),
+                    "method": rows["method"].iloc[0] if "method" in rows.columns else "kaplan_meier",
+                    "days": wanted,
+                    "at_risk": pick["at_risk"].to_numpy() if "at_risk" in rows.columns else pd.NA,
+                    "survival": pick["survival"].to_numpy(dtype=float),
+                    "survival_low": pick["survival_low"].to_numpy(dtype=float),
+                    "survival_high": pick["survival_high"].to_numpy(dtype=float),
                 }
             )
         )
-    return pd.concat(parts, ignore_index=True)
+    if not parts:
+        return pd.DataFrame(columns=["group", "method", "days", "at_risk", "survival", "survival_low", "survival_high"])
+    return pd.concat(parts, ignore_index=True).astype({"at_risk": "Int64"})

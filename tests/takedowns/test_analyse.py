@@ -1,0 +1,78 @@
+"""`research takedowns analyse`: the two-channel audit (exact bounds, Fisher's p, both arms' curves),
+a log without removal dates, and disclosure of a private log."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from research.cli import app
+
+from tests.takedowns.takedown_logs import cleaned
+
+runner = CliRunner()
+
+
+def _audit() -> pd.DataFrame:
+    """25 copyright notices, all removed within 25 h; 25 NCII reports, none removed after 21 days."""
+    rows = [(f"C{i}", f"c{i}", f"site{i % 5}.example", "removed", 0, 22, (i + 1) / 24, "copyright_notice") for i in range(25)]
+    rows += [(f"N{i}", f"n{i}", f"site{i % 5}.example", "online", 0, 21 + i / 100, None, "platform_report") for i in range(25)]
+    return cleaned(rows)
+
+
+def _run(tmp_path, table: pd.DataFrame, *args: str) -> tuple[object, dict[str, pd.DataFrame]]:
+    log = tmp_path / "takedowns.parquet"
+    table.to_parquet(log)
+    out = tmp_path / "analysis"
+    result = runner.invoke(app, ["takedowns", "analyse", str(log), "--out", str(out), *args])
+    tables = {p.stem: pd.read_csv(p) for p in out.glob("*.csv")}
+    return result, tables
+
+
+def test_two_channel_audit(tmp_path):
+    result, tables = _run(tmp_path, _audit(), "--public")
+    assert result.exit_code == 0, result.output
+    assert {"funnel", "time_to_removal", "survival_curves", "group_tests", "reemergence"} <= set(tables)
+    test = tables["group_tests"].set_index("test").loc["fisher_exact"]
+    assert test["p_value"] == pytest.approx(1.58e-14, rel=0.01)
+    funnel = tables["funnel"]
+    removed = funnel[(funnel["group_kind"] == "channel") & (funnel["unit"] == "url") & (funnel["status"] == "removed")].set_index("group")
+    assert removed.loc["copyright_notice", "share_low"] >= 0.8628 and removed.loc["platform_report", "share_high"] <= 0.1372
+    assert set(removed["interval_method"]) == {"clopper_pearson"}
+    curves = tables["survival_curves"]
+    assert set(curves["group"]) == {"copyright_notice", "platform_report"}
+    flat = curves[curves["group"] == "platform_report"]
+    assert flat["survival"].eq(1.0).all() and flat["days"].max() == pytest.approx(21.24)  # cut at the last check
+    assert flat["at_risk"].iloc[0] == 25
+    assert curves[curves["group"] == "copyright_notice"]["days"].max() == pytest.approx(25 / 24)
+    times = tables["time_to_removal"].query("model == 'nonparametric'").set_index("group")
+    assert times.loc["copyright_notice", "method"] == "kaplan_meier" and times.loc["copyright_notice", "share_removal_dated"] == 1
+    assert np.isnan(times.loc["platform_report", "median_days"])  # never reached: no median
+    assert (tmp_path / "analysis" / "figures" / "time_to_removal.png").exists() or list((tmp_path / "analysis" / "figures").glob("time_to_removal*"))
+
+
+def test_private_log_is_disclosure_controlled(tmp_path):
+    result, tables = _run(tmp_path, _audit())
+    assert result.exit_code == 0, result.output
+    test = tables["group_tests"].set_index("test").loc["fisher_exact"]
+    assert pd.isna(test["p_value"]) and test["successes_b"] == "<10"  # a zero cell: p withheld, count hidden
+    curves = tables["survival_curves"]
+    assert "removed" not in curves.columns  # no per-step counts to difference
+
+
+def test_log_without_removal_dates_reports_no_kaplan_meier_median(tmp_path):
+    rows = [(f"F{i}", f"u{i}", f"s{i % 4}.example", "removed" if i % 3 else "online", 0, 1 + i / 4, None, "police") for i in range(40)]
+    result, tables = _run(tmp_path, cleaned(rows), "--public", "--by", "site")
+    assert result.exit_code == 1 and "no column 'site'" in result.output
+    result, tables = _run(tmp_path, cleaned(rows), "--public")
+    assert result.exit_code == 0, result.output
+    times = tables["time_to_removal"]
+    assert "kaplan_meier" not in set(times["method"]) and set(times["method"]) == {"current_status"}
+    assert (times["share_removal_dated"] == 0).all()
+
+
+def test_bad_grouping_is_a_clear_error(tmp_path):
+    result, _ = _run(tmp_path, _audit(), "--by", "planet")
+    assert result.exit_code == 1 and "--by must be one of" in result.output
