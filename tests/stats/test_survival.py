@@ -46,3 +46,16 @@ def test_lognormal_fit_recovers_the_median_from_current_status_data():
 
 def test_too_few_events_no_parametric_fit():
     assert parametric_fit([0, 5, 5], [2, np.inf, np.inf]) is None
+
+
+@pytest.mark.parametrize("model", ["lognormal", "weibull", "loglogistic"])
+def test_closed_form_likelihood_equals_scipy(model):
+    from research.stats.survival import PARAMETRIC_MODELS, _CensoredLikelihood
+
+    lower = np.array([0.5, 2.0, 0.0, 3.0, 1.5])
+    upper = np.array([0.5, np.inf, 4.0, 7.0, 1.5])
+    params = np.array([np.log(2.5), np.log(1.3)])
+    likelihood = _CensoredLikelihood(lower, upper, PARAMETRIC_MODELS[model])
+    d = likelihood.frozen(params)
+    expected = [d.logpdf(0.5), d.logsf(2.0), np.log(d.cdf(4.0)), np.log(d.cdf(7.0) - d.cdf(3.0)), d.logpdf(1.5)]
+    assert likelihood.loglikeobs(params) == pytest.approx(expected, rel=1e-10)

@@ -5,7 +5,8 @@ Input (what an organisation writes): one row per reported URL per request, with 
 for outcomes and channels may be in English, Japanese, Korean or Indonesian.
 
 Output (``takedowns.parquet``, see ``docs/CONTRACTS.md``): the same rows, cleaned, with the URL
-replaced by its keyed pseudonym ``url_id`` and its registrable ``domain``.
+replaced by its keyed pseudonym ``url_id``, its registrable ``domain`` (ICANN section of the
+Public Suffix List) and its ``site`` (private section included: ``alice.blogspot.com``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ CLEAN_COLUMNS: tuple[str, ...] = (
     "content_id",
     "url_id",
     "domain",
+    "site",
     "is_ip",
     "requested_at",
     "checked_at",
@@ -66,6 +68,7 @@ CLEAN_TAKEDOWNS_SCHEMA = pa.DataFrameSchema(
         "content_id": pa.Column("string", _NOT_BLANK),
         "url_id": pa.Column("string", pa.Check.str_matches(r"^[0-9a-f]{16}$")),
         "domain": pa.Column("string", _NOT_BLANK),
+        "site": pa.Column("string", _NOT_BLANK),
         "is_ip": pa.Column("bool"),
         "requested_at": pa.Column(TIMESTAMP_DTYPE),
         "checked_at": pa.Column(TIMESTAMP_DTYPE),

@@ -190,6 +190,7 @@ def clean_takedown_log(
             "content_id": text_column(ids["content_id"]),
             "url_id": text_column(url_id),
             "domain": text_column(urls["domain"]),
+            "site": text_column(urls["site"]),
             "is_ip": as_bool(urls["is_ip"])[kept],
             **{name: stamp.iloc[kept].reset_index(drop=True) for name, stamp in stamps.items()},
             "outcome": outcome["category"].iloc[kept].reset_index(drop=True),

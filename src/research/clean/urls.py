@@ -9,7 +9,9 @@ remaining query parameters is kept: on some sites it matters.
 
 The host's registrable domain comes from the Public Suffix List snapshot that ships inside
 ``tldextract`` (no download, ever), so ``a.b.example.co.jp`` → ``example.co.jp``. An IP host is
-kept as the IP (``is_ip`` is true). A URL that cannot be read, is not HTTP(S) or has no
+kept as the IP (``is_ip`` is true). Beside the ``domain`` (ICANN section) each host gets its
+``site``: the registrable domain under the list's private section too, so ``alice.blogspot.com``,
+``bob.github.io`` or ``x.r2.dev`` are sites of their own. A URL that cannot be read, is not HTTP(S) or has no
 registrable domain gets a ``reason`` and is quarantined by the caller — never guessed.
 
 The column is processed in Arrow (``pyarrow.compute``: RE2 regular expressions, trimming, case
@@ -70,6 +72,24 @@ _PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 def _extractor() -> tldextract.TLDExtract:
     # suffix_list_urls=() and cache_dir=None: use only the snapshot bundled with the package.
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+@lru_cache(maxsize=1)
+def _private_extractor() -> tldextract.TLDExtract:
+    # The same snapshot with the list's PRIVATE section (blogspot.com, github.io, pages.dev, …).
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
+
+
+def site_of(ascii_host: str, domain: str) -> str:
+    """The *site* of a host: its registrable domain under the whole Public Suffix List.
+
+    ``domain`` (the ICANN section's registrable domain) merges every ``*.blogspot.com`` or
+    ``*.github.io`` site into one; the list's private section names those suffixes too, so
+    ``alice.blogspot.com`` and ``bob.blogspot.com`` are two sites. A host that *is* a private
+    suffix (``blogspot.com`` itself) keeps its ICANN domain.
+    """
+    parts = _private_extractor()(ascii_host)
+    return parts.top_domain_under_public_suffix if parts.suffix and parts.domain else domain
 
 
 def host_info(host: str) -> tuple[str | None, str | None, bool, str | None]:
@@ -136,7 +156,9 @@ def normalise_urls(urls: pd.Series) -> pd.DataFrame:
     -------
     DataFrame
         Indexed like ``urls``: ``url_normalised``, ``host`` (ASCII), ``domain`` (registrable
-        domain, or the IP), ``is_ip`` and ``reason`` (missing when the URL is fine, else one of
+        domain under the ICANN section of the Public Suffix List, or the IP), ``site``
+        (registrable domain under the whole list, private section included: see
+        :func:`site_of`), ``is_ip`` and ``reason`` (missing when the URL is fine, else one of
         :data:`URL_REASONS`).
     """
     columns = normalise_url_array(to_arrow(urls))
@@ -254,15 +276,17 @@ def _normalise_chunk(urls: pa.Array) -> dict[str, pa.Array]:
         "url_normalised": pc.if_else(ok, normalised, _NO_TEXT),
         "host": pc.if_else(ok, ascii_host, _NO_TEXT),
         "domain": pc.if_else(ok, pc.struct_field(info, "domain"), _NO_TEXT),
+        "site": pc.if_else(ok, pc.struct_field(info, "site"), _NO_TEXT),
         "is_ip": pc.and_(pc.fill_null(pc.struct_field(info, "is_ip"), False), ok),
         "reason": reason,
     }
 
 
-_HOST_RECORD = pa.struct([("host", pa.large_string()), ("domain", pa.large_string()), ("is_ip", pa.bool_()), ("reason", pa.large_string())])
+_HOST_RECORD = pa.struct([("host", pa.large_string()), ("domain", pa.large_string()), ("site", pa.large_string()), ("is_ip", pa.bool_()), ("reason", pa.large_string())])
 
 
 @lru_cache(maxsize=1 << 20)
 def _host_record(host: str) -> dict[str, object]:
     ascii_host, domain, is_ip, reason = host_info(host.lower().rstrip("."))
-    return {"host": ascii_host, "domain": domain, "is_ip": is_ip, "reason": reason}
+    site = domain if is_ip or domain is None else site_of(ascii_host, domain)
+    return {"host": ascii_host, "domain": domain, "site": site, "is_ip": is_ip, "reason": reason}

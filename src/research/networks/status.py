@@ -20,6 +20,7 @@ from research.clean.latest import latest_positions
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("content_id", "url_id", "domain", "outcome")
 OPTIONAL_COLUMNS: tuple[str, ...] = (
+    "site",
     "channel",
     "hosting_provider",
     "asn",
@@ -87,8 +88,13 @@ def is_synthetic(log: pd.DataFrame) -> bool:
     return bool("synthetic" in log.columns and synthetic_flags(log["synthetic"]).any())
 
 
-def latest_url_status(log: pd.DataFrame, source: str | None = None) -> pd.DataFrame:
+def latest_url_status(log: pd.DataFrame, source: str | None = None, unit: str = "site") -> pd.DataFrame:
     """Collapse a takedown log to one row per URL, keeping its most recent check.
+
+    The network's hosting nodes are **sites** by default: the ``domain`` column of the result
+    holds the log's ``site`` (registrable domain with the Public Suffix List's private section,
+    so ``alice.blogspot.com`` and ``bob.blogspot.com`` are two nodes) and ``icann_domain`` the
+    log's ``domain``. ``unit="domain"``, or a log without ``site``, keeps ICANN domains as nodes.
 
     Parameters
     ----------
@@ -96,6 +102,8 @@ def latest_url_status(log: pd.DataFrame, source: str | None = None) -> pd.DataFr
         Cleaned takedown log; optional columns may be absent.
     source
         File name used in error messages.
+    unit
+        ``"site"`` (default) or ``"domain"``: what a hosting node is.
 
     Returns
     -------
@@ -115,7 +123,11 @@ def latest_url_status(log: pd.DataFrame, source: str | None = None) -> pd.DataFr
     def latest(column: str) -> pd.Series:  # one column at a time: no second copy of the whole log
         return log[column].iloc[positions].reset_index(drop=True)
 
-    out = pd.DataFrame({"url_id": latest("url_id").astype(str), "content_id": latest("content_id").astype(str), "domain": _folded(latest("domain")), "outcome": latest("outcome")})
+    if unit not in ("site", "domain"):
+        raise ValueError(f"unit must be 'site' or 'domain', not {unit!r}")
+    node = "site" if unit == "site" and "site" in log.columns and log["site"].notna().all() else "domain"
+    out = pd.DataFrame({"url_id": latest("url_id").astype(str), "content_id": latest("content_id").astype(str), "domain": _folded(latest(node)), "outcome": latest("outcome")})
+    out["icann_domain"] = out["domain"] if node == "domain" else _folded(latest("domain"))
     for column in CATEGORY_COLUMNS:
         out[column] = _recorded(latest(column)) if column in log.columns else pd.Series(NOT_RECORDED, index=index, dtype=str)
     out["asn"] = _as_text(latest("asn")) if "asn" in log.columns else pd.Series(pd.NA, index=index, dtype="string")

@@ -31,7 +31,7 @@ from research.takedowns.aggregates import google_country_rates, google_outcome_c
 from research.takedowns.analysis import analyse_log
 from research.takedowns.funnel import with_intervals
 from research.takedowns.seeds import scaled_counts, seed_funnel
-from research.takedowns.survival import km_curves, km_on_grid, logrank_test, median_times, removal_times
+from research.takedowns.survival import group_survival, km_curves, km_on_grid, logrank_test, median_times, removal_times
 from research.takedowns.synth import synth_log, write_synth_log
 
 LUMEN = "lumen-notices-sample.json"
@@ -49,7 +49,7 @@ def _publish(table: pd.DataFrame, path: Path, *, synthetic: bool, origin: str, c
     return write_table(disclosed.frame, path, inputs=inputs, parameters=parameters, root=root)
 
 
-def log_tables(table: pd.DataFrame, private: bool = True) -> dict[str, tuple[pd.DataFrame, list[str], dict]]:
+def log_tables(table: pd.DataFrame, private: bool = True, survival: list | None = None) -> dict[str, tuple[pd.DataFrame, list[str], dict]]:
     """The analysis tables of one cleaned log: name → (table, count columns, rates).
 
     The tables of ``research takedowns analyse`` (by channel), plus the earlier names kept for
@@ -57,13 +57,14 @@ def log_tables(table: pd.DataFrame, private: bool = True) -> dict[str, tuple[pd.
     ``method``), ``time_to_removal_curves`` (read on the export grid) and
     ``time_to_removal_logrank``.
     """
-    analysis = analyse_log(table, "channel", private_threshold=SUPPRESSION_THRESHOLD if private else None)
-    out = {name: (p.frame, list(p.counts), p.rates) for name, p in analysis.items()}
     times = removal_times(table)
+    survival = survival if survival is not None else group_survival(times, "channel")  # fitted once, read by every table below
+    analysis = analyse_log(table, "channel", private_threshold=SUPPRESSION_THRESHOLD if private else None, survival=survival)
+    out = {name: (p.frame, list(p.counts), p.rates) for name, p in analysis.items()}
     if len(times):
-        out["time_to_removal_medians"] = (median_times(times, "channel"), ["urls", "removed", "censored", "removed_dated"], {"share_removal_dated": ("removed_dated", "removed")})
-        out["time_to_removal_curves"] = (km_on_grid(km_curves(times, "channel")).drop(columns="at_risk"), [], {})
-        logrank = logrank_test(times, "channel")
+        out["time_to_removal_medians"] = (median_times(times, "channel", groups=survival), ["urls", "removed", "censored", "removed_dated"], {"share_removal_dated": ("removed_dated", "removed")})
+        out["time_to_removal_curves"] = (km_on_grid(km_curves(times, "channel", groups=survival)).drop(columns="at_risk"), [], {})
+        logrank = logrank_test(times, "channel", survival)
         if len(logrank):
             out["time_to_removal_logrank"] = (logrank, [], {})
     return out
@@ -90,7 +91,9 @@ def _run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
     for name, (path, result, inputs) in sources.items():
         written += write_cleaned(result, processed / name, inputs=[path, *inputs], parameters=params, root=root)
         synthetic = bool(result.table["synthetic"].all()) and len(result.table) > 0
-        analysis = log_tables(result.table, private=name != "lumen")
+        times = removal_times(result.table)
+        survival = group_survival(times, "channel")
+        analysis = log_tables(result.table, private=name != "lumen", survival=survival)
         for table_name, (table, counts, rates) in analysis.items():
             written += _publish(table, tables_dir / name / f"{table_name}.csv", synthetic=synthetic, origin="takedown_log", counts=counts, rates=rates, inputs=[path], parameters=params, root=root)
         if name == "synthetic":
@@ -98,7 +101,7 @@ def _run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
             caption = [message("takedowns", "synthetic_source", lang, figure_ids=ids)]
             written += funnel_figure(analysis["funnel"][0], figures_dir / name / "funnel", sources=caption, synthetic=True, lang=lang, note=message("takedowns", "synthetic_note", lang))
             # Read the curves on a fine grid: the figure needs hundreds of steps, not every event.
-            curves = km_on_grid(km_curves(removal_times(result.table), "channel"), tuple(np.linspace(0, KM_HORIZON_DAYS, 4 * KM_HORIZON_DAYS + 1)), last=True)
+            curves = km_on_grid(km_curves(times, "channel", groups=survival), tuple(np.linspace(0, KM_HORIZON_DAYS, 4 * KM_HORIZON_DAYS + 1)), last=True)
             written += km_figure(curves, figures_dir / name / "time_to_removal", sources=caption, synthetic=True, lang=lang)
 
     google_inputs = [external / GOOGLE, external / GOOGLE_DETAILED]

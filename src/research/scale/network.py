@@ -60,7 +60,7 @@ from research.scale.shuffle import bucket_of, present_buckets, read_bucket, row_
 from research.takedowns.funnel import COUNT_COLUMNS, GROUPINGS, funnel_tables
 
 #: Columns of the cleaned table that ``latest_url_status`` reads.
-STATUS_INPUT = ["row_number", "content_id", "url_id", "domain", "outcome", "channel", "hosting_provider", "asn", "country", "requested_at", "checked_at", "resolved_at", "synthetic"]
+STATUS_INPUT = ["row_number", "content_id", "url_id", "domain", "site", "outcome", "channel", "hosting_provider", "asn", "country", "requested_at", "checked_at", "resolved_at", "synthetic"]
 #: Columns of the cleaned table that ``funnel_tables`` reads.
 FUNNEL_INPUT = ["row_number", "content_id", "url_id", "outcome", "checked_at", "requested_at", *GROUPINGS]
 

@@ -77,7 +77,10 @@ def row_groups(files: Sequence[Path]) -> int:
 
 
 def _split_task(path: Path, row_group: int, number: int, column: str, work: Path, buckets: int, columns: Sequence[str] | None, key: Callable | None) -> int:
-    table = pq.ParquetFile(path).read_row_group(row_group, columns=None if columns is None else list(columns))
+    file = pq.ParquetFile(path)
+    # A log cleaned by an earlier version may lack a newer optional column (e.g. site): skip it.
+    present = None if columns is None else [c for c in columns if c in file.schema_arrow.names]
+    table = file.read_row_group(row_group, columns=present)
     keys = table.column(column).to_pandas()
     write_buckets(table, bucket_of(key(keys) if key is not None else keys, buckets), work, number)
     return table.num_rows

@@ -3,7 +3,8 @@
 :func:`analyse_log` returns, by file stem, each table with the columns disclosure control needs
 (counts, and rates with their numerator and denominator):
 
-* ``funnel`` — files and URLs per status, overall and by every grouping, with ``interval_method``;
+* ``funnel`` — files and URLs per status, overall and by every grouping, with ``interval_method``,
+  and a cluster-bootstrap interval by site for URL shares (``cluster_low``, ``cluster_high``);
 * ``time_to_removal`` — per group of ``by``: ``method``, ``share_removal_dated``, the
   nonparametric median and the parametric fits (:mod:`research.takedowns.survival`);
 * ``survival_curves`` — every group's curve, groups without removals included, cut at the last
@@ -20,10 +21,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from research.stats.bootstrap import cluster_bootstrap
 from research.stats.comparisons import TIDY_COLUMNS, compare_shares
 from research.takedowns.funnel import NOT_RECORDED, funnel_tables, latest_per_url
 from research.takedowns.reemergence import reemergence_table
-from research.takedowns.survival import km_curves, km_on_grid, logrank_test, removal_times, time_to_removal
+from research.takedowns.survival import GroupSurvival, group_survival, km_curves, km_on_grid, logrank_test, removal_times, time_to_removal
 
 #: Groupings ``--by`` accepts (``provider`` is the log's ``hosting_provider``).
 BY_CHOICES: dict[str, str] = {"channel": "channel", "domain": "domain", "site": "site", "provider": "hosting_provider", "country": "country"}
@@ -40,6 +42,36 @@ class Published:
     rates: dict
 
 
+def clustered_funnel(table: pd.DataFrame, funnel: pd.DataFrame, alpha: float = 0.05, seed: int = 0) -> pd.DataFrame:
+    """Add a cluster-bootstrap interval by site to the funnel's URL shares (``cluster_low/high``).
+
+    URLs of one site are not independent; for each URL row of the funnel whose group holds at
+    least :data:`research.stats.bootstrap.MIN_CLUSTERS` sites, the share is re-estimated over
+    sites resampled with replacement (``clusters`` says how many; ``cluster_method`` names the
+    method, blank where no interval was computed). Sites are ``site`` where the log has it,
+    ``domain`` otherwise. File rows and groups of one site keep only their binomial interval.
+    """
+    cluster = "site" if "site" in table.columns else "domain"
+    latest = latest_per_url(table)
+    out = funnel.copy()
+    out["cluster_low"], out["cluster_high"] = np.nan, np.nan
+    out["clusters"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    out["cluster_method"] = ""
+    kinds = [k for k in out.loc[out["unit"] == "url", "group_kind"].unique() if k not in ("domain", "site")]
+    for kind in kinds:
+        groups = pd.Series("all", index=latest.index) if kind == "all" else latest[kind].astype("string").fillna(NOT_RECORDED)
+        for status in out.loc[(out["unit"] == "url") & (out["group_kind"] == kind), "status"].unique():
+            boot = cluster_bootstrap(groups.to_numpy(dtype=object), latest[cluster].to_numpy(dtype=object), latest["outcome"].eq(status).to_numpy(dtype=float), np.ones(len(latest)), alpha=alpha, seed=seed)
+            found = pd.DataFrame({"group": boot.groups.astype(str), "low": boot.low, "high": boot.high, "clusters": boot.clusters})
+            rows = (out["unit"] == "url") & (out["group_kind"] == kind) & (out["status"] == status)
+            merged = out.loc[rows, ["group"]].merge(found, on="group", how="left")
+            out.loc[rows, "cluster_low"] = merged["low"].to_numpy()
+            out.loc[rows, "cluster_high"] = merged["high"].to_numpy()
+            out.loc[rows, "clusters"] = merged["clusters"].to_numpy()
+            out.loc[rows, "cluster_method"] = np.where(np.isfinite(merged["low"].to_numpy()), f"bootstrap_by_{cluster}", "")
+    return out
+
+
 def removal_share_test(table: pd.DataFrame, by: str, alpha: float = 0.05) -> pd.DataFrame:
     """Share of decided URLs removed (latest check), compared between the groups of ``by``."""
     latest = latest_per_url(table)
@@ -50,10 +82,10 @@ def removal_share_test(table: pd.DataFrame, by: str, alpha: float = 0.05) -> pd.
     return result.tidy() if result is not None else pd.DataFrame(columns=TIDY_COLUMNS)
 
 
-def group_tests(table: pd.DataFrame, times: pd.DataFrame, by: str, alpha: float = 0.05) -> pd.DataFrame:
+def group_tests(table: pd.DataFrame, times: pd.DataFrame, by: str, alpha: float = 0.05, groups: list[GroupSurvival] | None = None) -> pd.DataFrame:
     """The share test of :func:`removal_share_test` and the log-rank test, one row each (``test``)."""
     parts = [removal_share_test(table, by, alpha)]
-    logrank = logrank_test(times, by)
+    logrank = logrank_test(times, by, groups)
     if len(logrank):
         row = logrank.iloc[0]
         parts.append(pd.DataFrame([{"grouping": by, "test": "logrank", "groups": int(row["groups"]), "statistic": row["chi2"], "df": int(row["df"]), "p_value": row["p_value"]}]).reindex(columns=TIDY_COLUMNS))
@@ -104,7 +136,13 @@ def coarse_curves(curves: pd.DataFrame, threshold: int) -> pd.DataFrame:
 
 
 def analyse_log(
-    table: pd.DataFrame, by: str = "channel", alpha: float = 0.05, seed: int = 0, interval_method: str = "auto", private_threshold: int | None = None
+    table: pd.DataFrame,
+    by: str = "channel",
+    alpha: float = 0.05,
+    seed: int = 0,
+    interval_method: str = "auto",
+    private_threshold: int | None = None,
+    survival: list[GroupSurvival] | None = None,
 ) -> dict[str, Published]:
     """The analysis tables of one cleaned log, by file stem (see the module docstring).
 
@@ -124,17 +162,19 @@ def analyse_log(
         For a private log, the disclosure threshold: survival curves are then coarsened
         (:func:`coarse_curves`) and tests with a small cell withheld (:func:`hide_small_tests`).
         ``None`` for a log already public in full (every step is shown).
+    survival
+        :func:`research.takedowns.survival.group_survival` of the log by ``by``, if already fitted.
     """
     times = removal_times(table)
-    share = {"share": ("n", "total")}
-    curves = km_curves(times, by, alpha)
-    tests = group_tests(table, times, by, alpha)
+    survival = survival if survival is not None else group_survival(times, by, alpha)
+    curves = km_curves(times, by, alpha, survival)
+    tests = group_tests(table, times, by, alpha, survival)
     curve_counts: tuple[str, ...] = ("at_risk", "removed", "censored")
     if private_threshold is not None:
         curves, tests, curve_counts = coarse_curves(curves, private_threshold), hide_small_tests(tests, private_threshold), ()
     return {
-        "funnel": Published(funnel_tables(table, interval_method=interval_method), ("n", "total"), share),
-        "time_to_removal": Published(time_to_removal(times, by, alpha, seed), ("urls", "removed", "removed_dated", "censored"), {"share_removal_dated": ("removed_dated", "removed")}),
+        "funnel": Published(clustered_funnel(table, funnel_tables(table, interval_method=interval_method), alpha, seed), ("n", "total", "clusters"), {"share": ("n", "total"), "cluster": ("n", "total")}),
+        "time_to_removal": Published(time_to_removal(times, by, alpha, seed, survival), ("urls", "removed", "removed_dated", "censored"), {"share_removal_dated": ("removed_dated", "removed")}),
         "survival_curves": Published(curves, curve_counts, {}),
         "group_tests": Published(tests, ("successes_a", "trials_a", "successes_b", "trials_b"), {}),
         "reemergence": Published(reemergence_table(table, tuple(c for c in ("domain", "site") if c in table.columns), alpha), ("removals", "removals_undated", "reemerged"), {"share": ("reemerged", "removals")}),

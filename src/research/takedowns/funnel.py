@@ -25,7 +25,7 @@ from research.stats.proportions import proportion_intervals
 from research.takedowns.seeds import FILE_STATUSES
 
 URL_OUTCOMES: tuple[str, ...] = ("removed", "online", "pending", "unknown")
-GROUPINGS: tuple[str, ...] = ("domain", "hosting_provider", "country", "channel")
+GROUPINGS: tuple[str, ...] = ("domain", "site", "hosting_provider", "country", "channel")
 NOT_RECORDED = "(not recorded)"
 COUNT_COLUMNS = ["group_kind", "group", "unit", "status", "n", "total"]
 

@@ -26,6 +26,8 @@ Estimators are in :mod:`research.stats.survival`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -85,6 +87,35 @@ def estimation_method(rows: pd.DataFrame) -> str:
     return "not_estimable"
 
 
+@dataclass(frozen=True)
+class GroupSurvival:
+    """One group's rows, its method and its nonparametric fit (computed once, read by every table)."""
+
+    group: str
+    method: str
+    rows: pd.DataFrame
+    fit: object | None  # KaplanMeier, CurrentStatus, IntervalCensored or None
+
+
+def group_survival(times: pd.DataFrame, by: str | None = "channel", alpha: float = 0.05) -> list[GroupSurvival]:
+    """Each group's method and nonparametric fit, in sorted group order."""
+    groups = _groups(times, by)
+    out = []
+    for group in sorted(groups.unique()):
+        rows = times[groups == group]
+        method = estimation_method(rows)
+        if method == "kaplan_meier":
+            fit = kaplan_meier(rows["days"], rows["removed"], alpha)
+        elif method == "current_status":
+            fit = current_status_npmle(rows["days"], rows["removed"])
+        elif method == "interval_censored":
+            fit = interval_censored_npmle(rows["lower_days"], rows["upper_days"])
+        else:
+            fit = None
+        out.append(GroupSurvival(str(group), method, rows, fit))
+    return out
+
+
 def _counts(rows: pd.DataFrame, group_kind: str, group: str, method: str) -> dict:
     removed = int(rows["removed"].sum())
     dated = int(rows["removal_dated"].sum())
@@ -95,40 +126,36 @@ def _counts(rows: pd.DataFrame, group_kind: str, group: str, method: str) -> dic
     }
 
 
-def _nonparametric(rows: pd.DataFrame, method: str, alpha: float) -> dict:
+def _nonparametric(estimate: GroupSurvival) -> dict:
     """The nonparametric median (and restricted mean up to the last observed time) of one group."""
     empty = {"median_days": np.nan, "median_low": np.nan, "median_high": np.nan, "mean_days": np.nan, "restricted_mean_days": np.nan, "horizon_days": np.nan, "aic": np.nan}
-    if method == "kaplan_meier":
-        fit = kaplan_meier(rows["days"], rows["removed"], alpha)
+    fit = estimate.fit
+    if estimate.method == "kaplan_meier":
         median, low, high = fit.median()
         curve = fit.tidy()
         area = float((curve["survival"].to_numpy()[:-1] * np.diff(curve["days"].to_numpy())).sum())
         return {**empty, "median_days": median, "median_low": low, "median_high": high, "restricted_mean_days": area, "horizon_days": fit.last_time}
-    if method == "current_status":
-        fit = current_status_npmle(rows["days"], rows["removed"])
-        return {**empty, "median_days": fit.median(), "horizon_days": fit.last_time}
-    if method == "interval_censored":
-        fit = interval_censored_npmle(rows["lower_days"], rows["upper_days"])
+    if fit is not None:
         return {**empty, "median_days": fit.median(), "horizon_days": fit.last_time}
     return empty
 
 
-def time_to_removal(times: pd.DataFrame, by: str | None = "channel", alpha: float = 0.05, seed: int = 0) -> pd.DataFrame:
+def time_to_removal(
+    times: pd.DataFrame, by: str | None = "channel", alpha: float = 0.05, seed: int = 0, groups: list[GroupSurvival] | None = None, parametric: bool = True
+) -> pd.DataFrame:
     """Per group: the method, a nonparametric row (``model = "nonparametric"``) and parametric fits.
 
     Parametric rows (``lognormal``, ``weibull``, ``loglogistic``) use every window, exact or
     censored, and are left out for ``not_estimable`` groups and groups with fewer than five
     closed windows; ``horizon_days`` (the restricted mean's horizon) is the group's last check.
-    Columns :data:`TIME_COLUMNS`.
+    ``groups`` (from :func:`group_survival`) avoids fitting again. Columns :data:`TIME_COLUMNS`.
     """
-    groups = _groups(times, by)
     out = []
-    for group in sorted(groups.unique()):
-        rows = times[groups == group]
-        method = estimation_method(rows)
-        counts = _counts(rows, by or "all", str(group), method)
-        out.append({**counts, "model": "nonparametric", **_nonparametric(rows, method, alpha)})
-        if method == "not_estimable":
+    for estimate in groups if groups is not None else group_survival(times, by, alpha):
+        rows, method = estimate.rows, estimate.method
+        counts = _counts(rows, by or "all", estimate.group, method)
+        out.append({**counts, "model": "nonparametric", **_nonparametric(estimate)})
+        if method == "not_estimable" or not parametric:
             continue
         usable = rows[rows["upper_days"].to_numpy() > 0] if method != "kaplan_meier" else rows
         horizon = float(usable["days"].max()) if len(usable) else None
@@ -139,70 +166,56 @@ def time_to_removal(times: pd.DataFrame, by: str | None = "channel", alpha: floa
     return table.reindex(columns=TIME_COLUMNS) if len(table) else pd.DataFrame(columns=TIME_COLUMNS)
 
 
-def median_times(times: pd.DataFrame, by: str | None = "channel", alpha: float = 0.05) -> pd.DataFrame:
+def median_times(times: pd.DataFrame, by: str | None = "channel", alpha: float = 0.05, groups: list[GroupSurvival] | None = None) -> pd.DataFrame:
     """Median days to removal per group with its interval, ``method`` and ``share_removal_dated``.
 
     The nonparametric rows of :func:`time_to_removal` in the columns ``group, urls, removed,
     censored, median_days, median_low, median_high`` (missing where not reached or not estimable),
     plus ``method``, ``removed_dated`` and ``share_removal_dated``.
     """
-    groups = _groups(times, by)
-    rows_out = []
-    for group in sorted(groups.unique()):
-        rows = times[groups == group]
-        method = estimation_method(rows)
-        counts = _counts(rows, by or "all", str(group), method)
-        estimate = _nonparametric(rows, method, alpha)
-        rows_out.append({**{k: counts[k] for k in ("group", "urls", "removed", "censored")}, **{k: estimate[k] for k in ("median_days", "median_low", "median_high")},
-                         "method": method, "removed_dated": counts["removed_dated"], "share_removal_dated": counts["share_removal_dated"]})
-    return pd.DataFrame(rows_out, columns=["group", "urls", "removed", "censored", "median_days", "median_low", "median_high", "method", "removed_dated", "share_removal_dated"])
+    table = time_to_removal(times, by, alpha, groups=groups, parametric=False)
+    return table[["group", "urls", "removed", "censored", "median_days", "median_low", "median_high", "method", "removed_dated", "share_removal_dated"]].reset_index(drop=True)
 
 
 CURVE_COLUMNS = ["group", "method", "days", "at_risk", "removed", "censored", "survival", "survival_low", "survival_high"]
 
 
-def km_curves(times: pd.DataFrame, by: str | None = "channel", alpha: float = 0.05) -> pd.DataFrame:
+def km_curves(times: pd.DataFrame, by: str | None = "channel", alpha: float = 0.05, groups: list[GroupSurvival] | None = None) -> pd.DataFrame:
     """Survival (share still online) per group, from day 0 to the group's last observed time.
 
     Kaplan–Meier groups (groups without any removal included: flat at 1) give each event time
     with ``at_risk`` (numbers at risk), ``removed``, ``censored`` and pointwise log(−log)
     intervals; current-status and interval-censored groups give the NPMLE (no interval, no
-    numbers at risk); ``not_estimable`` groups give no curve. Curves are never extended past the last observation.
+    numbers at risk); ``not_estimable`` groups give no curve. Curves are never extended past the
+    last observation.
     """
     parts = []
-    groups = _groups(times, by)
-    for group in sorted(groups.unique()):
-        rows = times[groups == group]
-        method = estimation_method(rows)
-        if method == "kaplan_meier":
-            curve = kaplan_meier(rows["days"], rows["removed"], alpha).tidy()
-        elif method == "current_status":
-            npmle = current_status_npmle(rows["days"], rows["removed"]).tidy()
-            curve = npmle.drop(columns="checked").assign(at_risk=pd.NA, censored=pd.NA, survival_low=np.nan, survival_high=np.nan)
-        elif method == "interval_censored":
-            npmle = interval_censored_npmle(rows["lower_days"], rows["upper_days"]).tidy()
-            curve = npmle.assign(at_risk=pd.NA, removed=pd.NA, censored=pd.NA, survival_low=np.nan, survival_high=np.nan)
-        else:
+    for estimate in groups if groups is not None else group_survival(times, by, alpha):
+        if estimate.fit is None:
             continue
-        parts.append(curve.assign(group=str(group), method=method))
+        curve = estimate.fit.tidy()
+        if estimate.method != "kaplan_meier":
+            curve = curve.drop(columns=[c for c in ("checked", "removed") if c in curve.columns])
+            curve = curve.assign(at_risk=pd.NA, removed=pd.NA, censored=pd.NA, survival_low=np.nan, survival_high=np.nan)
+        parts.append(curve.assign(group=estimate.group, method=estimate.method))
     if not parts:
         return pd.DataFrame(columns=CURVE_COLUMNS)
     curves = pd.concat(parts, ignore_index=True)[CURVE_COLUMNS]
     return curves.astype({"at_risk": "Int64", "removed": "Int64", "censored": "Int64"})
 
 
-def logrank_test(times: pd.DataFrame, by: str = "channel") -> pd.DataFrame:
+def logrank_test(times: pd.DataFrame, by: str = "channel", groups: list[GroupSurvival] | None = None) -> pd.DataFrame:
     """Log-rank test that removal times do not differ between the groups of ``by``.
 
     Only on exactly observed times: when some group's removals are undated the test is not run
     (an empty table), since the check time is not the removal time.
     """
-    groups = _groups(times, by)
-    methods = {g: estimation_method(times[groups == g]) for g in groups.unique()}
+    labels = _groups(times, by)
+    methods = {e.group: e.method for e in groups} if groups is not None else {g: estimation_method(times[labels == g]) for g in labels.unique()}
     columns = ["grouping", "groups", "chi2", "df", "p_value"]
     if len(methods) < 2 or any(m != "kaplan_meier" for m in methods.values()) or times["removed"].sum() == 0:
         return pd.DataFrame(columns=columns)
-    statistic, df, p_value = logrank(times["days"], times["removed"], groups.to_numpy())
+    statistic, df, p_value = logrank(times["days"], times["removed"], labels.to_numpy())
     return pd.DataFrame({"grouping": [by], "groups": [len(methods)], "chi2": [statistic], "df": [df], "p_value": [p_value]})
 
 
