@@ -73,7 +73,7 @@ def test_cleaned_table_quarantine_and_quality_equal(both_engines):
 def test_funnel_equals_funnel_tables(both_engines):
     _, default, network, _ = both_engines
     pd.testing.assert_frame_equal(network.funnel, funnel_tables(default.table))
-    assert network.funnel["group_kind"].nunique() == 5  # overall + domain, provider, country, channel
+    assert network.funnel["group_kind"].nunique() == 6  # overall + domain, site, provider, country, channel
 
 
 def test_url_status_equals_latest_url_status(both_engines):
