@@ -10,6 +10,7 @@ draws itself) and ``reports/bundles/<figure>/`` + ``.zip``.
 
 from __future__ import annotations
 
+import html as html_module
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,18 +20,19 @@ import pandas as pd
 from research.clean.breaks import read_breaks
 from research.config import ProjectPaths
 from research.i18n import message
+from research.outputs import write_csv
 from research.plots.style import save_figure
-from research.report.breaks import BreakNote, break_notes, notes_for_series
+from research.report.breaks import BreakNote, break_notes, marked_break_ids, notes_for_series
 from research.report.bundles import write_bundle
 from research.report.citation import Citation, citation
 from research.report.disclosure import disclose
 from research.report.drawn import DrawnFigure, close, funnel_figure, lead_figure
 from research.report.featured import FEATURED, FeaturedRatio, featured_findings
-from research.report.figures import AREAS, FigureEntry, collect_figures
+from research.report.figures import FigureEntry, collect_figures
 from research.report.findings import Finding, concentration_findings, format_number, funnel_finding, public_funnel_finding, retitle, trend_findings
 from research.report.mainpoints import MainPoint, funnel_numbers, main_point_candidates, select_main_points, with_producers
 from research.report.render import LanguageLink, RenderedFigure, RenderedTable, data_uri, render_page, rendered_figure
-from research.report.sources import Source
+from research.report.sources import Source, figure_sources
 from research.report.tables import PaperTable, as_html, as_markdown, takedown_table, trends_table, write_paper_table
 from research.report.takedown_points import google_outcomes, lumen_summary
 from research.report.titles import read_series_titles, series_title
@@ -281,8 +283,6 @@ def drawn_entry(drawn: DrawnFigure, image: Path, inputs: ReportInputs) -> Figure
     if inputs.counts is not None and drawn.series_ids:
         rows = inputs.counts[inputs.counts["series_id"].isin(drawn.series_ids)]
         ids = [i for cell in rows.get("source_ids", pd.Series(dtype=str)).dropna() for i in str(cell).split(";") if i]
-    from research.report.sources import figure_sources
-
     sources = figure_sources(inputs.figures, ids) if inputs.figures is not None and ids else []
     table = disclose(drawn.table, origin="public", name=drawn.stem)
     return FigureEntry("report", drawn.stem, image, drawn.title, sources, table, "04_report", "research.report.drawn", [], f"report-{drawn.stem}")
@@ -367,8 +367,6 @@ def write_main(paths: ProjectPaths, lang: str, inputs: ReportInputs, entries: li
     sections = main_sections(paths, inputs, lang, points, entries, drawn, drawn_entries)
     link = message("report", "demo_link_text", lang)
     demo_href = page_name("demo", lang)
-    import html as html_module
-
     demo_sentence = html_module.escape(message("report", "ntk_demo", lang, link="\0")).replace("\0", f'<a href="{demo_href}">{html_module.escape(link)}</a>')
     shown_entries = [e for e in entries if not e.synthetic] + list(drawn_entries.values())
     common = dict(
@@ -439,8 +437,6 @@ def write_appendix(paths: ProjectPaths, lang: str, inputs: ReportInputs, entries
 
 def write_full_tables(paths: ProjectPaths, inputs: ReportInputs) -> list[Path]:
     """The appendix's full tables as CSV under ``reports/tables/`` (public data, shown as published)."""
-    from research.outputs import write_csv
-
     written = []
     for name, _ in TREND_TABLES:
         frame = inputs.trend_tables.get(name)
@@ -483,13 +479,9 @@ def build_reports(paths: ProjectPaths, languages: tuple[str, ...] = LANGUAGES) -
 
 def _entry_breaks(entry: FigureEntry, inputs: ReportInputs) -> list[str]:
     """Break ids that apply to a figure: those marked on its series (trend figures and drawn figures)."""
-    from research.report.breaks import marked_break_ids
-
     if entry.area == "trends":
         return marked_break_ids(inputs.counts, [entry.stem])
-    if entry.key == f"report-{'knpa_deepfake_per_day'}":
+    if entry.key == "report-knpa_deepfake_per_day":
         return marked_break_ids(inputs.counts, [FEATURED[0].series_id])
     return []
 
-
-__all__ = ["AREAS", "LANGUAGES", "build_reports", "gather_findings", "input_files", "main_points", "paper_tables", "read_inputs"]

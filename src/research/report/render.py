@@ -17,7 +17,6 @@ import jinja2
 
 from research.config import SUPPRESSION_THRESHOLD, UNSTABLE_DENOMINATOR
 from research.i18n import catalogue, message
-from research.report.citation import Citation
 from research.report.breaks import BreakNote
 from research.report.figures import FigureEntry
 from research.report.sources import Source
