@@ -294,22 +294,23 @@ def funnel(con: duckdb.DuckDBPyConnection, groupings: tuple[str, ...] = GROUPING
         "WHEN bool_or(outcome = 'removed') AND bool_or(outcome IN ('online', 'pending')) THEN 'partly_removed' "
         "WHEN NOT bool_or(outcome = 'removed') AND bool_or(outcome IN ('online', 'pending')) THEN 'still_online' ELSE 'unknown' END"
     )
-    parts = []
+    frames = []
     for by in (None, *groupings):
         group = "'all'" if by is None else f"coalesce(CAST({by} AS VARCHAR), '{NOT_RECORDED}')"
-        kind = by or "all"
         for unit, categories, rows in (
             ("file", FILE_STATUSES, f"SELECT g, {file_status} AS status FROM (SELECT {group} AS g, * FROM latest_fu) GROUP BY g, content_id"),
             ("url", URL_OUTCOMES, f"SELECT {group} AS g, outcome AS status FROM latest_fu"),
         ):
-            values = ", ".join(f"('{c}')" for c in categories)
-            parts.append(
-                f"""SELECT '{kind}' AS group_kind, groups.g AS "group", '{unit}' AS unit, cats.status, coalesce(n.n, 0) AS n, groups.total
-                FROM (SELECT g, count(*) FILTER (status IN (SELECT * FROM (VALUES {values}))) AS total FROM ({rows}) GROUP BY g) groups
-                CROSS JOIN (VALUES {values}) cats(status)
-                LEFT JOIN (SELECT g, status, count(*) AS n FROM ({rows}) GROUP BY g, status) n ON n.g = groups.g AND n.status = cats.status"""
-            )
-    frames = [con.sql(f"SELECT * FROM ({sql}) ORDER BY group_kind, \"group\", status").df() for sql in parts]
+            con.execute(f"CREATE OR REPLACE TEMP TABLE statuses AS {rows}")
+            listed = ", ".join(f"'{c}'" for c in categories)
+            frames.append(con.sql(
+                f"""SELECT '{by or "all"}' AS group_kind, groups.g AS "group", '{unit}' AS unit, cats.status, coalesce(n.n, 0) AS n, groups.total
+                FROM (SELECT g, count(*) FILTER (status IN ({listed})) AS total FROM statuses GROUP BY g) groups
+                CROSS JOIN (SELECT unnest([{listed}]) AS status) cats
+                LEFT JOIN (SELECT g, status, count(*) AS n FROM statuses GROUP BY g, status) n ON n.g = groups.g AND n.status = cats.status
+                ORDER BY group_kind, "group", status"""
+            ).df())
+    con.execute("DROP TABLE statuses")
     con.execute("DROP TABLE latest_fu")
     counts = pd.concat(frames, ignore_index=True).astype({"group_kind": str, "group": str, "unit": str, "status": str, "n": "int64", "total": "int64"})
     return with_intervals(counts)
