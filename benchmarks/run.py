@@ -323,6 +323,7 @@ def main() -> None:
         print(json.dumps(stage(args.child, args.log, args.sample, args.dask_workers, args.dask_memory)))
         return
     dask = (args.dask_workers, args.dask_memory)
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())  # ratios are only taken within one run
     csv_stages = [name for name in args.stages if name != "dask_parquet"]
     logs = {rows: make_log_in_subprocess(rows) for rows in args.rows} if csv_stages else {}
     results = []
@@ -348,6 +349,7 @@ def main() -> None:
             print(results[-1], flush=True)
     for result in results:  # each measurement keeps the command that made it (runs can be combined)
         result["command"] = f"make bench ARGS=\"{' '.join(sys.argv[1:])}\""
+        result["run"] = started
     raw = HERE / "raw.jsonl"  # every measurement, so runs of different sizes can be combined
     if args.append and raw.exists():
         fresh = {(r.get("log_rows"), r["stage"]) for r in results}
@@ -364,19 +366,31 @@ def _mb(r: dict) -> str:
 SCALING_STAGES = ("floor", "default", "duckdb", "polars")
 
 
-def scaling_table(logged: list[dict]) -> list[str]:
+def _run(result: dict) -> str:
+    """Which run made a result: its start time, or (rows from before runs were stamped) its command."""
+    return result.get("run") or f"before 1 Dec 2026: `{result.get('command', '?')}`"
+
+
+def run_labels(results: list[dict]) -> dict[str, str]:
+    """A short letter for each run, in order of first appearance."""
+    runs = list(dict.fromkeys(_run(r) for r in results))
+    return {run: chr(ord("A") + i) for i, run in enumerate(runs)}
+
+
+def scaling_table(logged: list[dict], labels: dict[str, str]) -> list[str]:
     """Time and memory against log size for each one-machine engine; draws ``scaling.png`` (log-log)."""
     sizes = sorted({r["log_rows"] for r in logged if r["stage"] in SCALING_STAGES and "error" not in r})
     if len(sizes) < 2:
         return []
     found = {(r["log_rows"], r["stage"]): r for r in logged if "error" not in r}
     lines = ["", "## Scaling: time and memory against log size (figure: `scaling.png`)", "",
-             "| stage | " + " | ".join(f"{n:,} rows: wall s / CPU s / HWM MiB" for n in sizes) + " |", "|---|" + "---:|" * len(sizes)]
+             "Each cell: wall s / CPU s / main HWM MiB (run). Cells of different runs were measured under different loads.", "",
+             "| stage | " + " | ".join(f"{n:,} rows" for n in sizes) + " |", "|---|" + "---:|" * len(sizes)]
     for stage in SCALING_STAGES:
         cells = []
         for n in sizes:
             r = found.get((n, stage))
-            cells.append(f"{r['wall_s']:.1f} / {r.get('cpu_s', '–')} / {r['peak_main_hwm_mb']:,}" if r else "not run")
+            cells.append(f"{r['wall_s']:.1f} / {r.get('cpu_s', '–')} / {r['peak_main_hwm_mb']:,} ({labels[_run(r)]})" if r else "not run")
         lines.append(f"| {stage} | " + " | ".join(cells) + " |")
     import matplotlib
 
@@ -423,17 +437,19 @@ def write_results(results: list[dict], argv: list[str]) -> None:
              "*CPU s* is user + system time of the stage's process and of every process it waited for (Dask workers "
              "excluded); on a shared machine it moves far less with the load than wall time. *Load* is the 1-minute "
              "load average when the stage started and ended (2 cores: above 2, the stage waited for a core).", "",
-             "| log rows | stage | wall s | CPU s | load | peak tree RSS MiB | main HWM MiB | processes | × floor (wall) | × floor (CPU) | × naive (wall) | note |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+             "| log rows | stage | run | wall s | CPU s | load | peak tree RSS MiB | main HWM MiB | processes | × floor (wall) | × floor (CPU) | × naive (wall) | note |",
+             "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     logged = [r for r in results if "log_rows" in r]
+    labels = run_labels(results)
     for rows in sorted({r["log_rows"] for r in logged}):
         mine = {r["stage"]: r for r in logged if r["log_rows"] == rows}
-        floor = mine.get("floor", {}).get("wall_s")
-        naive = mine.get("naive", {})
-        naive_full = naive["wall_s"] * rows / naive["rows"] if naive.get("rows") else None
         for name, r in mine.items():
+            same_run = {k: v for k, v in mine.items() if _run(v) == _run(r)}  # ratios never mix runs
+            floor = same_run.get("floor", {}).get("wall_s")
+            naive = same_run.get("naive", {})
+            naive_full = naive["wall_s"] * rows / naive["rows"] if naive.get("rows") else None
             if "error" in r:
-                lines.append(f"| {rows:,} | {name} | – | – | – | – | – | – | – | – | – | failed: {r['error']} |")
+                lines.append(f"| {rows:,} | {name} | {labels[_run(r)]} | – | – | – | – | – | – | – | – | – | failed: {r['error']} |")
                 continue
             wall = naive_full if name == "naive" else r["wall_s"]
             note = f"**extrapolated** linearly from {naive['rows']:,} rows measured in {naive['wall_s']} s; memory is for the sample" if name == "naive" else f"{r.get('rows', 0):,} rows out" if r.get("rows") else ""
@@ -444,13 +460,15 @@ def write_results(results: list[dict], argv: list[str]) -> None:
             if name == "dask_parquet":
                 note += "; **synthetic Parquet log** generated in 1 chunk per partition" + (f" ({r['generate_s']:,} s, not included)" if r.get("generate_s") else "")
             x_floor = f"{wall / floor:.1f}" if floor and name != "dask_parquet" else "–"
-            floor_cpu = mine.get("floor", {}).get("cpu_s")
+            floor_cpu = same_run.get("floor", {}).get("cpu_s")
             x_cpu = f"{r['cpu_s'] / floor_cpu:.1f}" if floor_cpu and r.get("cpu_s") is not None and name not in ("dask_parquet", "naive") else "–"
             x_naive = f"{wall / naive_full:.2f}" if naive_full and name != "dask_parquet" else "–"
             cpu = f"{r['cpu_s']:.1f}" if r.get("cpu_s") is not None else "–"
             load = f"{r['load_start']}→{r['load_end']}" if "load_start" in r else "–"
-            lines.append(f"| {rows:,} | {name} | {wall:.1f} | {cpu} | {load} | {_mb(r)} | {x_floor} | {x_cpu} | {x_naive} | {note} |")
-    lines += scaling_table(logged)
+            lines.append(f"| {rows:,} | {name} | {labels[_run(r)]} | {wall:.1f} | {cpu} | {load} | {_mb(r)} | {x_floor} | {x_cpu} | {x_naive} | {note} |")
+    lines += ["", "Runs (ratios to the floor and to the naive path are taken within one run only):", ""]
+    lines += [f"- **{label}**: {run}" for run, label in labels.items()]
+    lines += scaling_table(logged, labels)
     projection = {r["stage"]: r for r in results if r["stage"].startswith("projection_")}
     if projection:
         lines += ["", "## Co-hosting projection on a 1M-edge bipartite graph (seeded random, Zipf domains)", "",
