@@ -21,7 +21,7 @@ from research.clean.arrow_text import _WHITE_SPACE, to_series
 from research.clean.channels import map_channels
 from research.clean.outcomes import map_outcomes
 from research.clean.takedown_fields import parse_asns, parse_countries, parse_timestamps
-from research.clean.urls import _QUERY_TO_CLEAN, _SIMPLE, host_info, normalise_url_array
+from research.clean.urls import _QUERY_TO_CLEAN, _SIMPLE, host_info, normalise_url_array, site_of
 
 #: Unicode White_Space, the characters the default engine trims from both ends of a value
 #: (``research.clean.arrow_text.trim_text``).
@@ -85,14 +85,15 @@ def timestamp_lookup(values: pa.Array, timezone: str) -> pa.Table:
 
 
 def host_lookup(hosts: pa.Array) -> pa.Table:
-    """``host, ascii_host, domain, is_ip, reason`` for distinct lower-cased ASCII hosts of usual-shape URLs."""
+    """``host, ascii_host, domain, site, is_ip, reason`` for distinct lower-cased ASCII hosts of usual-shape URLs."""
     records = [host_info(h.rstrip(".")) for h in hosts.to_pylist()]
     columns = list(zip(*records)) if records else [[], [], [], []]
+    sites = [d if ip or d is None else site_of(a, d) for a, d, ip in zip(columns[0], columns[1], columns[2], strict=True)]
     return pa.table({"host": hosts, "ascii_host": pa.array(columns[0], pa.large_string()), "domain": pa.array(columns[1], pa.large_string()),
-                     "is_ip": pa.array(columns[2], pa.bool_()), "reason": pa.array(columns[3], pa.large_string())})
+                     "site": pa.array(sites, pa.large_string()), "is_ip": pa.array(columns[2], pa.bool_()), "reason": pa.array(columns[3], pa.large_string())})
 
 
 def url_lookup(urls: pa.Array) -> pa.Table:
-    """``url, url_normalised, domain, is_ip, reason`` for distinct URLs of any other shape (the default rule)."""
+    """``url, url_normalised, domain, site, is_ip, reason`` for distinct URLs of any other shape (the default rule)."""
     out = normalise_url_array(urls)
-    return pa.table({"url": urls, "url_normalised": out["url_normalised"], "domain": out["domain"], "is_ip": out["is_ip"], "reason": out["reason"]})
+    return pa.table({"url": urls, "url_normalised": out["url_normalised"], "domain": out["domain"], "site": out["site"], "is_ip": out["is_ip"], "reason": out["reason"]})

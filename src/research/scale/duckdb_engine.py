@@ -134,10 +134,11 @@ def clean(
                                        || CASE WHEN p.query = '' THEN '' ELSE '?' || p.query END END
                  ELSE o.url_normalised END AS url_normalised,
             CASE WHEN p.fast THEN CASE WHEN h.reason IS NULL THEN h.domain END ELSE o.domain END AS domain,
+            CASE WHEN p.fast THEN CASE WHEN h.reason IS NULL THEN h.site END ELSE o.site END AS site,
             CASE WHEN p.fast THEN coalesce(h.is_ip AND h.reason IS NULL, false) ELSE o.is_ip END AS is_ip,
             CASE WHEN p.fast THEN h.reason ELSE o.reason END AS reason
           FROM url_parts p LEFT JOIN hosts h ON p.fast AND h.host = p.host LEFT JOIN odd_urls o ON NOT p.fast AND o.url = p.url)
-        SELECT row_number, domain, is_ip, reason,
+        SELECT row_number, domain, site, is_ip, reason,
                CASE WHEN reason IS NULL THEN {_hmac('url_normalised')} END AS url_id,
                CASE WHEN reason IS NOT NULL AND url <> '' THEN 'hmac:' || {_hmac('url')} ELSE '' END AS shown
         FROM n""",
@@ -165,7 +166,7 @@ def clean(
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE parsed AS
         SELECT r.row_number, {_trim('r.request_id')} AS request_id, {_trim('r.content_id')} AS content_id,
-               u.url_id, u.domain, u.is_ip, u.reason AS url_reason, u.shown AS url_shown,
+               u.url_id, u.domain, u.site, u.is_ip, u.reason AS url_reason, u.shown AS url_shown,
                {stamp_columns},
                lo.category AS outcome, lo.is_blank AS outcome_blank, lo.is_unknown AS outcome_unknown,
                lc.category AS channel, lc.is_unknown AS channel_unknown,
@@ -210,7 +211,7 @@ def clean(
     con.execute(f"CREATE OR REPLACE TEMP TABLE quarantine AS SELECT * FROM ({union} UNION ALL {repeats}) ORDER BY row_number, \"column\", reason", {"earliest": bounds["earliest"], "latest": bounds["latest"]})
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE clean AS
-        SELECT row_number, request_id, content_id, url_id, domain, is_ip,
+        SELECT row_number, request_id, content_id, url_id, domain, site, is_ip,
                {', '.join(f"make_timestamptz({s}_us) AS {s}" for s in STAMPS)},
                outcome, channel, hosting_provider, asn, country, {'true' if synthetic else 'false'} AS synthetic
         FROM parsed ANTI JOIN (SELECT DISTINCT row_number FROM quarantine) q USING (row_number) ORDER BY row_number"""
@@ -322,7 +323,7 @@ def url_status(con: duckdb.DuckDBPyConnection) -> None:
     recorded = lambda c: f"coalesce(nullif({_trim(c)}, ''), '{NOT_RECORDED}') AS {c}"  # noqa: E731
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE status AS
-        SELECT url_id, content_id, lower({_trim('domain')}) AS domain, outcome,
+        SELECT url_id, content_id, lower({_trim('site')}) AS domain, outcome, lower({_trim('domain')}) AS icann_domain,
                {recorded('channel')}, {recorded('hosting_provider')}, {recorded('country')},
                CAST(asn AS VARCHAR) AS asn, requested_at, checked_at, resolved_at, synthetic, requests,
                outcome IN ('removed', 'online') AS decided, outcome = 'online' AS non_removed
@@ -334,7 +335,7 @@ def url_status(con: duckdb.DuckDBPyConnection) -> None:
 
 def status_table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     frame = con.sql("SELECT * FROM status ORDER BY url_id").to_arrow_table().to_pandas(types_mapper=_types)
-    for name in ("url_id", "content_id", "domain", "channel", "hosting_provider", "country"):
+    for name in ("url_id", "content_id", "domain", "icann_domain", "channel", "hosting_provider", "country"):
         frame[name] = frame[name].astype(str)
     for name in STAMPS:
         frame[name] = frame[name].astype(TIMESTAMP_DTYPE)

@@ -107,9 +107,9 @@ def clean_frames(
         .select("row_number", "url",
                 pl.when(pl.col("reason").is_null()).then(pl.col("scheme") + "://" + pl.col("ascii_host") + pl.when(stripped == "").then(pl.lit("/")).otherwise(stripped)
                                                           + pl.when(pl.col("query") == "").then(pl.lit("")).otherwise("?" + pl.col("query"))).alias("url_normalised"),
-                pl.when(pl.col("reason").is_null()).then(pl.col("domain")).alias("domain"), (pl.col("is_ip") & pl.col("reason").is_null()).fill_null(False).alias("is_ip"), "reason")
+                pl.when(pl.col("reason").is_null()).then(pl.col("domain")).alias("domain"), pl.when(pl.col("reason").is_null()).then(pl.col("site")).alias("site"), (pl.col("is_ip") & pl.col("reason").is_null()).fill_null(False).alias("is_ip"), "reason")
     )
-    slow = parts.filter(~pl.col("fast")).join(odd, on="url", how="left").select("row_number", "url", "url_normalised", "domain", "is_ip", "reason")
+    slow = parts.filter(~pl.col("fast")).join(odd, on="url", how="left").select("row_number", "url", "url_normalised", "domain", "site", "is_ip", "reason")
     urls = pl.concat([fast, slow]).sort("row_number").with_columns(
         url_id=pl.when(pl.col("reason").is_null()).then(pl.col("url_normalised").map_batches(_pseudonyms, return_dtype=pl.String)),
         url_shown=pl.when(pl.col("reason").is_not_null() & (pl.col("url") != "")).then("hmac:" + pl.col("url").map_batches(_pseudonyms, return_dtype=pl.String)).otherwise(pl.lit("")),
@@ -168,7 +168,7 @@ def clean_frames(
     quarantine = pl.concat([*problems, repeats]).sort("row_number", "column", "reason", maintain_order=True).collect(engine="streaming")
     stamp = lambda s: pl.col(f"{s}__us").cast(pl.Datetime("us", "UTC")).alias(s)  # noqa: E731
     clean = frame.join(quarantine.lazy().select("row_number").unique(), on="row_number", how="anti").sort("row_number").select(
-        "row_number", "request_id", "content_id", "url_id", "domain", "is_ip", *(stamp(s) for s in STAMPS),
+        "row_number", "request_id", "content_id", "url_id", "domain", "site", "is_ip", *(stamp(s) for s in STAMPS),
         pl.col("outcome__category").alias("outcome"), pl.col("channel__category").alias("channel"),
         pl.when(_trim("hosting_provider") != "").then(_trim("hosting_provider")).alias("hosting_provider"),
         pl.col("asn__asn").alias("asn"), pl.col("country__country").alias("country"), pl.lit(synthetic).alias("synthetic"),
@@ -260,7 +260,7 @@ def url_status(clean: pl.DataFrame) -> pl.DataFrame:
         clean.lazy().with_columns(requests=pl.len().over("url_id"))
         .sort(["checked_at", "requested_at", "row_number"], descending=True, nulls_last=True)
         .group_by("url_id").first().sort("url_id")
-        .select("url_id", "content_id", _trim("domain").str.to_lowercase().alias("domain"), "outcome",
+        .select("url_id", "content_id", _trim("site").str.to_lowercase().alias("domain"), "outcome", _trim("domain").str.to_lowercase().alias("icann_domain"),
                 recorded("channel"), recorded("hosting_provider"), recorded("country"), pl.col("asn").cast(pl.String),
                 "requested_at", "checked_at", "resolved_at", "synthetic", pl.col("requests").cast(pl.Int64),
                 pl.col("outcome").is_in(["removed", "online"]).alias("decided"), (pl.col("outcome") == "online").alias("non_removed"))
@@ -270,7 +270,7 @@ def url_status(clean: pl.DataFrame) -> pl.DataFrame:
 
 def status_table(status: pl.DataFrame) -> pd.DataFrame:
     frame = status.to_arrow().to_pandas(types_mapper=_pandas_text)
-    for name in ("url_id", "content_id", "domain", "channel", "hosting_provider", "country"):
+    for name in ("url_id", "content_id", "domain", "icann_domain", "channel", "hosting_provider", "country"):
         frame[name] = frame[name].astype(str)
     for name in STAMPS:
         frame[name] = frame[name].astype(TIMESTAMP_DTYPE)
