@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from research import catalogue
 from research.config import ProjectPaths
 from research.i18n import message
 from research.report.bundles import write_bundle
@@ -31,10 +32,9 @@ MAX_TREND_FIGURES = 6
 #: The published takedown funnel of the seeds (PAPS, Japan): requested files and files still online.
 PUBLIC_FUNNEL_REQUESTED = ("JP_PAPS_REMOVAL_REQUESTS_TOTAL", "JP_PAPS_REMOVAL_REQUESTS")
 PUBLIC_FUNNEL_ONLINE = ("JP_PAPS_FILES_STILL_ONLINE", "JP_PAPS_REMOVAL_STILL_ONLINE")
-#: Where the networks and takedowns stages leave the tables the report summarises (glob patterns,
-#: first match in sorted order wins).
-CONCENTRATION_CANDIDATES = ("data/processed/network/**/concentration.csv", "reports/networks/**/concentration.csv")
-FUNNEL_CANDIDATES = ("reports/tables/takedowns/synthetic/funnel.csv", "data/processed/takedowns/**/funnel*.csv", "reports/tables/takedowns/**/funnel.csv")
+#: Catalogue names of the takedown and network tables the report summarises (the example log's).
+FUNNEL_TABLE = "takedown_funnel"
+CONCENTRATION_TABLE = "network_concentration"
 
 
 @dataclass
@@ -48,24 +48,16 @@ class ReportInputs:
     concentration: pd.DataFrame | None
     package: dict | None
     files: list[Path]
-
-
-def _first_existing(root: Path, candidates: tuple[str, ...]) -> Path | None:
-    for pattern in candidates:
-        found = sorted(p for p in root.glob(pattern) if p.is_file())
-        if found:
-            return found[0]
-    return None
+    #: From the tables' lineage (research.catalogue.is_synthetic), never from a folder or column.
+    funnel_synthetic: bool = False
+    concentration_synthetic: bool = False
 
 
 def input_files(paths: ProjectPaths) -> list[Path]:
     """Files the report depends on (for the pipeline's skip check)."""
-    fixed = [paths.figures_csv, paths.datapackage, paths.manifest, paths.processed / "counts.csv", paths.processed / "trends.csv"]
+    names = ("figures", "counts", "trends", FUNNEL_TABLE, CONCENTRATION_TABLE)
+    fixed = [paths.datapackage, paths.manifest] + [catalogue.path(name, paths) for name in names]
     found = [p for p in fixed if p.exists()]
-    for candidates in (CONCENTRATION_CANDIDATES, FUNNEL_CANDIDATES):
-        hit = _first_existing(paths.root, candidates)
-        if hit is not None:
-            found.append(hit)
     if paths.figures.exists():
         found += [p for p in paths.figures.rglob("*") if p.is_file() and p.suffix in {".png", ".csv", ".json"}]
     return sorted(set(found), key=lambda p: p.as_posix())
@@ -73,18 +65,17 @@ def input_files(paths: ProjectPaths) -> list[Path]:
 
 def read_inputs(paths: ProjectPaths) -> ReportInputs:
     """Read every input that exists."""
-    def table(path: Path | None) -> pd.DataFrame | None:
-        return pd.read_csv(path) if path is not None and path.exists() else None
-
     package = json.loads(paths.datapackage.read_text(encoding="utf-8")) if paths.datapackage.exists() else None
     return ReportInputs(
-        figures=table(paths.figures_csv),
-        counts=table(paths.processed / "counts.csv"),
-        trends=table(paths.processed / "trends.csv"),
-        funnel=table(_first_existing(paths.root, FUNNEL_CANDIDATES)),
-        concentration=table(_first_existing(paths.root, CONCENTRATION_CANDIDATES)),
+        figures=catalogue.load("figures", paths),
+        counts=catalogue.load("counts", paths),
+        trends=catalogue.load("trends", paths),
+        funnel=catalogue.load(FUNNEL_TABLE, paths),
+        concentration=catalogue.load(CONCENTRATION_TABLE, paths),
         package=package,
         files=input_files(paths),
+        funnel_synthetic=catalogue.is_synthetic(FUNNEL_TABLE, paths),
+        concentration_synthetic=catalogue.is_synthetic(CONCENTRATION_TABLE, paths),
     )
 
 
@@ -120,13 +111,12 @@ def gather_findings(inputs: ReportInputs, lang: str, featured: tuple[FeaturedRat
         numbers = online[["n", "total", "share_low", "share_high"]].apply(pd.to_numeric, errors="coerce").dropna()
         if not numbers.empty:
             row = numbers.iloc[0]
-            synthetic = "synthetic" in funnel.columns
-            findings.append(funnel_finding(int(row["total"]), int(row["n"]), float(row["share_low"]), float(row["share_high"]), lang, synthetic))
+            findings.append(funnel_finding(int(row["total"]), int(row["n"]), float(row["share_low"]), float(row["share_high"]), lang, inputs.funnel_synthetic))
     if inputs.concentration is not None:
         preferred = inputs.concentration
         if "k" in preferred.columns and (preferred["k"] == 5).any():
             preferred = preferred[preferred["k"] == 5]
-        findings += concentration_findings(preferred, lang, synthetic=True)
+        findings += concentration_findings(preferred, lang, synthetic=inputs.concentration_synthetic)
     return findings
 
 
@@ -140,9 +130,9 @@ def paper_tables(inputs: ReportInputs) -> list[PaperTable]:
         funnel = inputs.funnel
         if "group_kind" in funnel.columns:
             funnel = funnel[funnel["group_kind"] == "all"].reset_index(drop=True)
-        tables.append(takedown_table(funnel, "takedown_funnel", "table_funnel_title", synthetic=True))
+        tables.append(takedown_table(funnel, "takedown_funnel", "table_funnel_title", synthetic=inputs.funnel_synthetic))
     if inputs.concentration is not None and not inputs.concentration.empty:
-        tables.append(takedown_table(inputs.concentration, "network_concentration", "table_concentration_title", synthetic=True))
+        tables.append(takedown_table(inputs.concentration, "network_concentration", "table_concentration_title", synthetic=inputs.concentration_synthetic))
     return tables
 
 
