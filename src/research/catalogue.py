@@ -121,7 +121,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("trend_figures", "reports/figures/trends", "trends", "public", "one figure per fitted series", ("counts", "trends"), kind="figures"),
     # Stage takedowns: the example log, its cleaning and analysis; Lumen; Google's aggregates.
     Entry("synthetic_log", "data/processed/takedowns/synthetic/synthetic_log.csv.gz", "takedowns", "takedown_log", "the seeded synthetic example log (raw format)", ("figures",), "research.clean.takedown_schema:TAKEDOWN_LOG_SCHEMA", kind="file"),
-    Entry("takedowns", "data/processed/takedowns/{source}/takedowns.parquet", "takedowns", "takedown_log", "a cleaned takedown log, one row per request × URL (+ .csv)", schema="research.clean.takedown_schema:CLEAN_TAKEDOWNS_SCHEMA"),
+    Entry("takedowns", "data/processed/takedowns/{source}/takedowns.parquet", "takedowns", "takedown_log", "a cleaned takedown log, one row per request × URL (+ .csv)", ("synthetic_log",), schema="research.clean.takedown_schema:CLEAN_TAKEDOWNS_SCHEMA"),
     Entry("takedowns_quarantine", "data/processed/takedowns/{source}/quarantine.csv", "takedowns", "takedown_log", "log rows not used, with the reason"),
     Entry("takedowns_quality", "data/processed/takedowns/{source}/quality.csv", "takedowns", "takedown_log", "rows in, out, quarantined; mapping notes"),
     Entry("takedown_funnel", f"{_TD}/funnel.csv", "takedowns", "takedown_log", "outcome funnel with Wilson intervals", ("takedowns",), disclosure=Disclosure("takedown_log", ("n", "total"), {"share": ("n", "total")})),
@@ -137,11 +137,11 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("network_exports", "reports/networks/{source}/{table}.csv", "networks", "takedown_log", "node and edge tables beside the GEXF/GraphML exports", ("takedowns",), disclosure=TAKEDOWN),
     Entry("network_figures", "reports/figures/networks/{source}", "networks", "takedown_log", "co-hosting network and Lorenz curve", ("network_rankings", "network_concentration"), kind="figures"),
     # Stages notebooks, report, audit.
-    Entry("notebooks", "reports/notebooks", "notebooks", "derived", "executed notebooks (.ipynb, .html)", ("counts", "takedowns", "network_rankings"), kind="figures"),
+    Entry("notebooks", "reports/notebooks", "notebooks", "derived", "executed notebooks (.ipynb, .html)", ("counts", "trends", "takedowns", "takedown_funnel", "network_rankings", "network_concentration", "network_figures"), kind="figures"),
     Entry("paper_tables", "reports/tables/{table}.csv", "report", "derived", "tables for papers (+ .tex)", ("trends", "takedown_funnel", "network_concentration")),
     Entry("report", "reports/report.html", "report", "derived", "the advocate report (+ .md, report.<lang>.*)", ("counts", "trends", "takedown_funnel", "network_concentration"), kind="file"),
     Entry("bundles", "reports/bundles", "report", "derived", "one download bundle per figure", ("trend_figures", "takedown_figures", "network_figures"), kind="figures"),
-    Entry("audit_findings", "reports/audit/{table}.csv", "audit", "derived", "export and lineage audit findings", kind="file"),
+    Entry("audit_findings", "reports/audit/{table}.csv", "audit", "derived", "export and lineage audit findings: every other output is scanned", ("report", "bundles", "paper_tables", "notebooks", "network_exports", "network_tables", "takedown_tables", "google_tables", "counts", "trends"), kind="file"),
 )
 
 CATALOGUE: dict[str, Entry] = {e.name: e for e in ENTRIES}
