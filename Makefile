@@ -32,6 +32,11 @@ test: $(INSTALLED) browser ## Run the whole test suite, slow end-to-end tests in
 test-fast: $(INSTALLED) ## Run the tests not marked slow (no pipeline runs, browser, notebooks or full-size stages)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadscope -m "not slow" $(ARGS)
 
+lint: $(INSTALLED) ## Style gates: ruff (lint + format check) and mypy on src/ (config in pyproject.toml)
+	$(BIN)/ruff check src/
+	$(BIN)/ruff format --check src/
+	$(BIN)/mypy
+
 lab: $(INSTALLED) ## Open JupyterLab on notebooks/ with the project's kernel ("Python (research)")
 	$(BIN)/jupyter lab notebooks/
 
