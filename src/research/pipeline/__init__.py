@@ -25,7 +25,7 @@ import pkgutil
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from tqdm.auto import tqdm
@@ -125,7 +125,7 @@ def dependants(stages: list[Stage], names: set[str]) -> set[str]:
     return found
 
 
-@lru_cache(maxsize=None)
+@cache
 def _module_file(name: str) -> Path | None:
     try:
         spec = importlib.util.find_spec(name)
@@ -153,7 +153,7 @@ def _imported_modules(source: Path, module: str) -> set[str]:
     return {name for name in found if name == PACKAGE or name.startswith(PACKAGE + ".")}
 
 
-@lru_cache(maxsize=None)
+@cache
 def stage_code(module: str) -> tuple[Path, ...]:
     """The files a stage's code consists of: its module, every module of this package it imports,
     directly or through others (found by reading the import statements), and their data files."""
@@ -172,8 +172,12 @@ def stage_code(module: str) -> tuple[Path, ...]:
     for folder in {p.parent for p in files}:
         for item in folder.rglob("*"):
             inside = item.relative_to(folder).parts[:-1]
-            if item.is_file() and item.suffix != ".py" and "__pycache__" not in item.parts and inside and not any(
-                (folder.joinpath(*inside[: i + 1]) / "__init__.py").exists() for i in range(len(inside))
+            if (
+                item.is_file()
+                and item.suffix != ".py"
+                and "__pycache__" not in item.parts
+                and inside
+                and not any((folder.joinpath(*inside[: i + 1]) / "__init__.py").exists() for i in range(len(inside)))
             ):
                 files.add(item)
     return tuple(sorted(files, key=lambda p: p.as_posix()))

@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from research import catalogue
 from research.clean.google_transparency import read_google_detailed, read_google_removals
 from research.clean.takedown_files import clean_log_file, write_cleaned
-from research import catalogue
 from research.config import SEED, ProjectPaths
 from research.i18n import message
 from research.lineage import sha256_file, write_sidecar

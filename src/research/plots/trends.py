@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -126,7 +126,7 @@ def trend_figure(results: Sequence[SeriesTrend], lang: str = "en") -> Figure:
     return fig
 
 
-@lru_cache(maxsize=None)
+@cache
 def _font_charmap(weight: str) -> frozenset[int]:
     """Code points the house font (in ``weight``) can draw."""
     family = RC_PARAMS["font.family"]

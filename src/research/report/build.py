@@ -18,8 +18,8 @@ from research.config import ProjectPaths
 from research.i18n import message
 from research.report.bundles import write_bundle
 from research.report.citation import Citation, citation
-from research.report.figures import FigureEntry, collect_figures
 from research.report.featured import FEATURED, FeaturedRatio, featured_findings
+from research.report.figures import FigureEntry, collect_figures
 from research.report.findings import Finding, concentration_findings, funnel_finding, public_funnel_finding, retitle, trend_findings
 from research.report.render import RenderedTable, render_report, rendered_figure
 from research.report.sources import Source

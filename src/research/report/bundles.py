@@ -32,7 +32,7 @@ def bundle_metadata(entry: FigureEntry, cite: Citation) -> dict:
         "sources": [s.as_dict() for s in entry.sources],
         "made_by": {"notebook": f"notebooks/{entry.notebook}.py", "module": entry.module},
         "columns": list(map(str, entry.table.frame.columns)),
-        "rows": int(len(entry.table.frame)),
+        "rows": len(entry.table.frame),
         "report_version": {"package": cite.version, "commit": cite.commit, "data_sha256": cite.data_sha256},
     }
 

@@ -20,8 +20,8 @@ from research import catalogue
 from research.audit.exports import is_count_column
 from research.config import ProjectPaths
 from research.report.disclosure import DisclosedTable, Origin, disclose
-from research.report.sources import Source, datapackage_sources, figure_sources, split_ids, synthetic_source
 from research.report.findings import series_titles
+from research.report.sources import Source, datapackage_sources, figure_sources, split_ids, synthetic_source
 
 
 @dataclass(frozen=True)
