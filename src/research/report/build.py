@@ -294,8 +294,14 @@ def _rendered_drawn(drawn: DrawnFigure, image: Path, reports_dir: Path, entry: F
                           f"bundles/{entry.key}.zip", "", tuple(entry.sources), tuple(notes), False)
 
 
+#: In HTML tables, text columns longer than this on average (summaries, notes) are left to the CSV.
+MAX_HTML_TEXT = 60
+
+
 def _rendered(table: pd.DataFrame, title: str, name: str = "", csv: str = "", tex: str = "", note: str = "", synthetic: bool = False) -> RenderedTable:
-    return RenderedTable(title, synthetic, as_html(table), as_markdown(table), name, len(table), csv, tex, note)
+    """A table for a page: every column in Markdown, long text columns only in the CSV for HTML."""
+    long_text = [c for c in table.columns if (table[c].dtype == object or pd.api.types.is_string_dtype(table[c])) and table[c].dropna().astype(str).str.len().mean() > MAX_HTML_TEXT]
+    return RenderedTable(title, synthetic, as_html(table.drop(columns=long_text)), as_markdown(table), name, len(table), csv, tex, note)
 
 
 def main_sections(paths: ProjectPaths, inputs: ReportInputs, lang: str, points: list[MainPoint], entries: list[FigureEntry],
