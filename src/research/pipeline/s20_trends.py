@@ -14,9 +14,9 @@ from research.outputs import write_table
 from research.pipeline import Stage
 from research.plots.trends import save_trend_figures
 from research.trends.analysis import FORECAST_HORIZON, MIN_POINTS_FOR_FIGURE, analyse_counts, trends_table
-from research.trends.breaks import IC_MARGIN
 from research.trends.compare import DEFAULT_COMPARISONS, comparisons_table
 from research.trends.forecast import N_SIMULATIONS
+from research.trends.interventions import MIN_PRE_FOR_TREND, PRE_WINDOW_DAYS, interventions_table
 from research.trends.models import OVERDISPERSION_ALPHA
 
 FIGURE_FORMATS = (".png", ".svg", ".pdf")
@@ -38,6 +38,10 @@ def trends_csv(paths: ProjectPaths) -> Path:
 
 def comparisons_csv(paths: ProjectPaths) -> Path:
     return paths.processed / "trend_comparisons.csv"
+
+
+def interventions_csv(paths: ProjectPaths) -> Path:
+    return paths.processed / "interventions.csv"
 
 
 def trend_figures_dir(paths: ProjectPaths) -> Path:
@@ -70,7 +74,8 @@ def build_trends(
     ``breaks_path`` is the break registry: its ``intervention`` rows marked on a series (its
     ``break_ids``) are fitted as known breaks; without it no known break is fitted. Comparisons
     (``comparisons`` plus same-span pairs) go to ``comparisons_path`` (default: beside
-    ``out_path``, ``trend_comparisons.csv``). A figure whose inputs are unchanged since an earlier
+    ``out_path``, ``trend_comparisons.csv``); interventions as interrupted time series to
+    ``interventions.csv`` beside ``out_path``. A figure whose inputs are unchanged since an earlier
     run is kept rather than drawn again; figures of series that no longer qualify are removed.
     """
     if not counts_path.exists():
@@ -85,14 +90,16 @@ def build_trends(
         "forecast_horizon": FORECAST_HORIZON,
         "forecast_simulations": N_SIMULATIONS,
         "overdispersion_alpha": OVERDISPERSION_ALPHA,
-        "ic_margin": IC_MARGIN,
-        "lang": lang,
+                "lang": lang,
         "break_registry": breaks_path.name if registry is not None else "none",
     }
     written = write_table(trends_table(results), out_path, inputs=inputs, parameters=parameters, root=root)
     comparisons_path = comparisons_path or out_path.with_name("trend_comparisons.csv")
     pairs = ["~".join(p) for p in comparisons]
     written += write_table(comparisons_table(results, comparisons), comparisons_path, inputs=inputs, parameters={**parameters, "comparisons": pairs, "automatic_pairs": "same country, counted and years"}, root=root)
+    effects = [effect for result in results for effect in result.effects]
+    written += write_table(interventions_table(effects), out_path.with_name("interventions.csv"), inputs=inputs,
+                           parameters={**parameters, "pre_window_days": PRE_WINDOW_DAYS, "min_pre_for_trend": MIN_PRE_FOR_TREND}, root=root)
     figures = save_trend_figures(results, figures_dir, min_points=MIN_POINTS_FOR_FIGURE, lang=lang, cache_file=figures_dir / FIGURE_CACHE)
     # A series that no longer qualifies must not keep a stale figure from an earlier run.
     for stale in sorted(set(figures_dir.iterdir()) - set(figures)) if figures_dir.exists() else []:

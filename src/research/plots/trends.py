@@ -101,7 +101,7 @@ def trend_figure(results: Sequence[SeriesTrend], lang: str = "en") -> Figure:
                 ax.fill_between([row.period_start, row.period_end], row.predict_low / year_share, row.predict_high / year_share, color=OKABE_ITO["vermillion"], alpha=0.12, hatch="//", linewidth=0)
         if index > 0:
             ax.axvline(rows["start"].min(), color=OKABE_ITO["black"], linestyle=":", linewidth=1.2, label=message("trends", "figure_definition_break", lang) if index == 1 else None)
-        for brk in result.known_breaks:
+        for brk in (effect.event for effect in result.effects):
             if brk.date in drawn_breaks:  # each segment carries the same intervention: mark it once
                 continue
             drawn_breaks.add(brk.date)

@@ -101,7 +101,7 @@ def break_terms(series: pd.DataFrame, date: str, slope: bool) -> pd.DataFrame:
     return terms
 
 
-def fit_known_break(series: pd.DataFrame, date: str, label: str, family: str = "auto", break_id: str = "", basis: str = "periods") -> BreakFit:
+def fit_known_break(series: pd.DataFrame, date: str, label: str, family: str = "quasi_poisson", break_id: str = "", basis: str = "periods") -> BreakFit:
     """Fit a level change at ``date`` (and a slope change when ≥ 3 points lie on each side).
 
     Returns a :class:`BreakFit` whose ``status`` says why nothing was fitted when the date falls
