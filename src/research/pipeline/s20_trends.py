@@ -16,6 +16,7 @@ from research.plots.trends import save_trend_figures
 from research.trends.analysis import FORECAST_HORIZON, MIN_POINTS_FOR_FIGURE, analyse_counts, trends_table
 from research.trends.compare import DEFAULT_COMPARISONS, comparisons_table
 from research.trends.forecast import N_SIMULATIONS
+from research.trends.joinpoint import MAX_JOINPOINTS, MIN_BETWEEN, MIN_FROM_END, averages_table, segments_table
 from research.trends.interventions import MIN_PRE_FOR_TREND, PRE_WINDOW_DAYS, interventions_table
 from research.trends.models import OVERDISPERSION_ALPHA
 
@@ -75,7 +76,8 @@ def build_trends(
     ``break_ids``) are fitted as known breaks; without it no known break is fitted. Comparisons
     (``comparisons`` plus same-span pairs) go to ``comparisons_path`` (default: beside
     ``out_path``, ``trend_comparisons.csv``); interventions as interrupted time series to
-    ``interventions.csv`` beside ``out_path``. A figure whose inputs are unchanged since an earlier
+    ``interventions.csv`` beside ``out_path``; joinpoint segments and average changes to
+    ``trend_segments.csv`` and ``trend_averages.csv`` beside it too. A figure whose inputs are unchanged since an earlier
     run is kept rather than drawn again; figures of series that no longer qualify are removed.
     """
     if not counts_path.exists():
@@ -97,6 +99,10 @@ def build_trends(
     comparisons_path = comparisons_path or out_path.with_name("trend_comparisons.csv")
     pairs = ["~".join(p) for p in comparisons]
     written += write_table(comparisons_table(results, comparisons), comparisons_path, inputs=inputs, parameters={**parameters, "comparisons": pairs, "automatic_pairs": "same country, counted and years"}, root=root)
+    models = [result.joinpoints for result in results if result.joinpoints is not None]
+    joinpoint_parameters = {**parameters, "min_from_end": MIN_FROM_END, "min_between": MIN_BETWEEN, "max_joinpoints": MAX_JOINPOINTS, "selection": "BIC (deviance)"}
+    written += write_table(segments_table(models), out_path.with_name("trend_segments.csv"), inputs=inputs, parameters=joinpoint_parameters, root=root)
+    written += write_table(averages_table(models), out_path.with_name("trend_averages.csv"), inputs=inputs, parameters=joinpoint_parameters, root=root)
     effects = [effect for result in results for effect in result.effects]
     written += write_table(interventions_table(effects), out_path.with_name("interventions.csv"), inputs=inputs,
                            parameters={**parameters, "pre_window_days": PRE_WINDOW_DAYS, "min_pre_for_trend": MIN_PRE_FOR_TREND}, root=root)

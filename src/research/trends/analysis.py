@@ -9,13 +9,14 @@ import pandas as pd
 import pycountry
 
 from research.i18n import message
-from research.trends.breaks import BreakSearch, interventions_for
+from research.trends.breaks import interventions_for
 from research.trends.forecast import can_forecast, forecast, future_periods
+from research.trends.joinpoint import Joinpoints, average_rows, fit_joinpoints
 from research.trends.interventions import InterventionEffect, intervention_effect
 from research.trends.growth import AnnualGrowth, MannKendall, RateRatio, annual_growth, evidence_note, mann_kendall, rate_ratio
 from research.trends.models import CountFit, fit_count_model
 from research.trends.series import DAYS_PER_YEAR, SeriesRefused, check_columns, modelable_rows, prepare_series, straddling_breaks, tiled_periods
-from research.trends.summary import not_modelled_summary, ratio_summary, refusal_summary, series_summary
+from research.trends.summary import format_percent, not_modelled_summary, ratio_summary, refusal_summary, series_summary
 
 #: Years forecast beyond the last observation.
 FORECAST_HORIZON = 2
@@ -52,7 +53,6 @@ class SeriesTrend:
     fit: CountFit | None = None
     growth: AnnualGrowth | None = None
     trend_test: MannKendall | None = None
-    search: BreakSearch | None = None
     forecast: pd.DataFrame | None = None
     summary: str = ""
     n_rows: int = 0
@@ -60,6 +60,7 @@ class SeriesTrend:
     notes: str = ""
     ratio: PeriodRatio | None = None
     effects: list[InterventionEffect] = field(default_factory=list)
+    joinpoints: Joinpoints | None = None
 
 
 def place_name(code: str) -> str:
@@ -153,6 +154,7 @@ def analyse_series(
     fit = fit_count_model(series)
     growth = annual_growth(fit)
     base.status, base.fit, base.growth = "fitted", fit, growth
+    base.joinpoints = fit_joinpoints(series)
     if len(series) >= MIN_POINTS_FOR_FIGURE and can_forecast(fit):
         base.forecast = forecast(fit, future_periods(series, FORECAST_HORIZON))
     publisher = meta["publishers"].replace(";", " and ") or "the source"
@@ -169,10 +171,26 @@ def analyse_series(
         segment=segment,
         n_segments=n_segments,
         effects=base.effects,
-        search=base.search,
         lang=lang,
     )
+    recent = recent_sentence(base.joinpoints, lang)
+    if recent:
+        base.summary = base.summary + " " + recent
     return base
+
+
+def recent_sentence(model: Joinpoints | None, lang: str = "en") -> str:
+    """The recent AAPC beside the whole-span one, when the joinpoint model has more than one segment."""
+    if model is None or model.k == 0:
+        return ""
+    rows = {r["window"]: r for r in average_rows(model)}
+    recent = rows.get("last_5_years")
+    if recent is None:
+        return ""
+    whole = rows["whole_span"]
+    return message("trends", "recent_aapc", lang, n_segments=model.k + 1, years=5, start=recent["window_start"], end=recent["window_end"],
+                   signed=format_percent(recent["aapc_percent"], signed=True), low=format_percent(recent["aapc_percent_low"], signed=True),
+                   high=format_percent(recent["aapc_percent_high"], signed=True), whole=format_percent(whole["aapc_percent"], signed=True))
 
 
 def _spans(rows: pd.DataFrame) -> str:
@@ -311,7 +329,7 @@ def trend_row(result: SeriesTrend) -> dict:
         doubling_time_years=growth.doubling_time_years,
         doubling_time_low=growth.doubling_low,
         doubling_time_high=growth.doubling_high,
-        break_search=result.search.describe() if result.search else "",
+        break_search=result.joinpoints.describe() if result.joinpoints else "",
         forecast=_forecast_text(result),
     )
     if result.effects:

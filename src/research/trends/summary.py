@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 
 from research.i18n import message
-from research.trends.breaks import BreakSearch
 from research.trends.growth import AnnualGrowth, evidence_note
 
 DOMAIN = "trends"
@@ -57,7 +56,6 @@ def series_summary(
     segment: int = 0,
     n_segments: int = 1,
     effects: Sequence = (),
-    search: BreakSearch | None = None,
     lang: str = "en",
 ) -> str:
     """The paragraph for one fitted series (see the module docstring for what it covers)."""
@@ -82,8 +80,6 @@ def series_summary(
     if segment < n_segments - 1:
         parts.append(message(DOMAIN, "segment_earlier", lang, end=series["period_end"].max().date().isoformat()))
     parts += [effect.summary for effect in effects]
-    if search is not None and search.kept:
-        parts.append(message(DOMAIN, "search_kept", lang, date=search.best_date))
     parts.append(message(DOMAIN, "not_prevalence", lang, counted=counted, publisher=publisher))
     return " ".join(parts)
 
