@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from research.clean.breaks import read_breaks
+from research.clean.series_catalogue import read_series_catalogue
 from research.config import SEED, ProjectPaths
 from research.errors import ResearchError
 from research.outputs import write_table
@@ -31,6 +32,10 @@ def counts_csv(paths: ProjectPaths) -> Path:
 
 def breaks_csv(paths: ProjectPaths) -> Path:
     return paths.raw / "definition_breaks.csv"
+
+
+def series_csv(paths: ProjectPaths) -> Path:
+    return paths.raw / "series.csv"
 
 
 def trends_csv(paths: ProjectPaths) -> Path:
@@ -69,11 +74,13 @@ def build_trends(
     breaks_path: Path | None = None,
     comparisons: Sequence[tuple[str, str]] = DEFAULT_COMPARISONS,
     comparisons_path: Path | None = None,
+    series_path: Path | None = None,
 ) -> list[Path]:
     """Read a counts table, fit every series × segment, write the trends table, comparisons and figures.
 
     ``breaks_path`` is the break registry: its ``intervention`` rows marked on a series (its
-    ``break_ids``) are fitted as known breaks; without it no known break is fitted. Comparisons
+    ``break_ids``) are analysed as interrupted time series; ``series_path`` is the series
+    catalogue (``data/raw/series.csv``) whose titles every output uses (without it, series ids); without it no known break is fitted. Comparisons
     (``comparisons`` plus same-span pairs) go to ``comparisons_path`` (default: beside
     ``out_path``, ``trend_comparisons.csv``); interventions as interrupted time series to
     ``interventions.csv`` beside ``out_path``; joinpoint segments and average changes to
@@ -86,7 +93,10 @@ def build_trends(
     counts["row_number"] = range(1, len(counts) + 1)
     registry = read_breaks(breaks_path) if breaks_path is not None and breaks_path.exists() else None
     inputs = [counts_path] + ([breaks_path] if registry is not None else [])
-    results = analyse_counts(counts, file=counts_path.name, lang=lang, interventions=registry)
+    catalogue = read_series_catalogue(series_path) if series_path is not None and series_path.exists() else None
+    if catalogue is not None:
+        inputs.append(series_path)
+    results = analyse_counts(counts, file=counts_path.name, lang=lang, interventions=registry, catalogue=catalogue)
     parameters = {
         "seed": SEED,
         "forecast_horizon": FORECAST_HORIZON,
@@ -115,7 +125,7 @@ def build_trends(
 
 
 def inputs(paths: ProjectPaths) -> list[Path]:
-    return [p for p in [counts_csv(paths), breaks_csv(paths)] if p.exists()]
+    return [p for p in [counts_csv(paths), breaks_csv(paths), series_csv(paths)] if p.exists()]
 
 
 def run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
@@ -128,6 +138,7 @@ def run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
         breaks_path=breaks_csv(paths),
         comparisons=parse_pairs(parameters["comparisons"]),
         comparisons_path=comparisons_csv(paths),
+        series_path=series_csv(paths),
     )
 
 

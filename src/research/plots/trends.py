@@ -115,7 +115,7 @@ def trend_figure(results: Sequence[SeriesTrend], lang: str = "en") -> Figure:
     elif positive:
         ax.set_ylim(0, max(positive) * BAND_HEADROOM)
     ax.set_ylabel(message("trends", "figure_ylabel", lang, counted=first.meta["counted"]))
-    ax.set_title(figure_title(first.meta["indicator"], first.series_id))
+    ax.set_title(figure_title(first.meta.get("title", first.series_id), first.series_id))
     ax.legend(fontsize=8, loc="upper left")
     publishers = sorted({drawable(p) for r in results for p in r.meta["publishers"].split(";") if drawable(p)})
     source_ids = sorted({s for r in results for s in r.meta["source_ids"].split(";") if s})

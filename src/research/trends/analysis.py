@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pycountry
 
+from research.clean.series_catalogue import series_kind, series_title
 from research.i18n import message
 from research.trends.breaks import interventions_for
 from research.trends.forecast import can_forecast, forecast, future_periods
@@ -99,24 +100,34 @@ def analyse_series(
     file: str | None = None,
     lang: str = "en",
     interventions: pd.DataFrame | None = None,
+    catalogue: pd.DataFrame | None = None,
 ) -> SeriesTrend:
     """Fit one series × segment; bad input becomes a ``refused`` result with the reason.
 
     ``interventions`` is the break registry (``research.clean.breaks.read_breaks``); those of kind
-    ``intervention`` marked on these rows (``break_ids``) enter as known breaks.
+    ``intervention`` marked on these rows (``break_ids``) are analysed as interrupted time series.
+    ``catalogue`` is the series catalogue (``research.clean.series_catalogue``): titles come from
+    it, and a ``stock`` (a level at a date) is never modelled as a rate per day.
     """
     series_id, segment = str(rows["series_id"].iloc[0]), int(rows["segment"].iloc[0])
     meta = _meta(rows)
+    meta["title"] = series_title(catalogue, series_id, lang)
+    meta["kind"] = series_kind(catalogue, series_id)
     mask = modelable_rows(rows)
     base = SeriesTrend(series_id, segment, n_segments, meta, status="refused", n_rows=len(rows), n_rows_excluded=int((~mask).sum()))
     place = place_name(meta["country"])
     base.observed = rows.loc[mask].copy()
+    if meta["kind"] == "stock":
+        base.status, base.reason_code = "not_modelled", "stock"
+        base.reason = message("trends", "reason_stock", lang)
+        base.summary = message("trends", "not_modelled_stock", lang, indicator=meta["title"], place=place)
+        return base
     if not mask.any():
         base.status = "not_modelled"
         units = ", ".join(sorted(rows["unit"].astype(str).unique()))
         base.reason = message("trends", "reason_no_exact_counts", lang, units=units)
         base.reason_code = "no_exact_counts"
-        base.summary = not_modelled_summary(meta["indicator"], place, units, lang)
+        base.summary = not_modelled_summary(meta["title"], place, units, lang)
         return base
     modelable = rows.loc[mask]
     straddle = straddling_breaks(modelable, interventions)
@@ -139,7 +150,7 @@ def analyse_series(
         reason = error.reason(lang)
         base.reason = message("trends", "reason_at_row", lang, reason=reason, row=error.row, file=file or "") if error.row is not None else reason
         base.reason_code = error.key
-        base.summary = refusal_summary(meta["indicator"], place, reason, lang)
+        base.summary = refusal_summary(meta["title"], place, reason, lang)
         return base
     base.series = series
     base.trend_test = mann_kendall(series)
@@ -149,7 +160,7 @@ def analyse_series(
         base.status, base.reason_code = "rate_ratio", "growth_not_estimable"
         base.reason = message("trends", "reason_growth_not_estimable", lang, min_points=MIN_POINTS_FOR_GROWTH, min_years=f"{MIN_SPAN_YEARS:g}", n=len(series), years=f"{span:.1f}")
         base.ratio = first_last_ratio(series)
-        base.summary = " ".join([ratio_summary(base.ratio, indicator=meta["indicator"], place=place, reason=base.reason, lang=lang)] + [e.summary for e in base.effects])
+        base.summary = " ".join([ratio_summary(base.ratio, indicator=meta["title"], place=place, reason=base.reason, lang=lang)] + [e.summary for e in base.effects])
         return base
     fit = fit_count_model(series)
     growth = annual_growth(fit)
@@ -161,7 +172,7 @@ def analyse_series(
     base.summary = series_summary(
         series,
         growth,
-        indicator=meta["indicator"],
+        indicator=meta["title"],
         place=place,
         counted=meta["counted"],
         publisher=publisher,
@@ -215,7 +226,9 @@ def _span_of(row: pd.Series) -> str:
     return f"{row['period_start'].date().isoformat()}..{row['period_end'].date().isoformat()}"
 
 
-def analyse_counts(counts: pd.DataFrame, file: str | None = None, lang: str = "en", interventions: pd.DataFrame | None = None) -> list[SeriesTrend]:
+def analyse_counts(
+    counts: pd.DataFrame, file: str | None = None, lang: str = "en", interventions: pd.DataFrame | None = None, catalogue: pd.DataFrame | None = None
+) -> list[SeriesTrend]:
     """Analyse every ``series_id`` × ``segment`` of a counts table, sorted by id then segment.
 
     ``interventions``: the break registry (see :func:`analyse_series`); ``None`` fits no known break.
@@ -229,7 +242,7 @@ def analyse_counts(counts: pd.DataFrame, file: str | None = None, lang: str = "e
     for series_id, rows in counts.groupby("series_id", sort=True):
         n_segments = rows["segment"].nunique()
         for _, segment_rows in rows.groupby("segment", sort=True):
-            results.append(analyse_series(segment_rows, n_segments=n_segments, file=file, lang=lang, interventions=interventions))
+            results.append(analyse_series(segment_rows, n_segments=n_segments, file=file, lang=lang, interventions=interventions, catalogue=catalogue))
     return results
 
 
@@ -244,6 +257,7 @@ def trend_row(result: SeriesTrend) -> dict:
         "segment": result.segment,
         "country": result.meta["country"],
         "indicator": result.meta["indicator"],
+        "title": result.meta.get("title", result.series_id),
         "counted": result.meta["counted"],
         "status": result.status,
         "reason": result.reason,
