@@ -1,7 +1,7 @@
 """The DuckDB and Polars prototypes give exactly the default engine's tables on the same log.
 
 One messy hand-made log (every quarantine rule, unusual URLs and timestamps, words in other
-languages, white space) and one synthetic log from the generator; every table is compared with
+languages, white space) and the generator's rows written as an ordinary log, both with a test key; every table is compared with
 ``assert_frame_equal`` (values and dtypes), so the files written from them are the same bytes.
 """
 
@@ -65,15 +65,21 @@ def _write_messy(folder):
     return path
 
 
-@pytest.fixture(scope="module", params=["messy", "synthetic"])
+#: A test key: both logs are cleaned as real logs (a secret key, no synthetic marker needed).
+KEY = b"columnar-engines test key, 32 bytes or more"
+
+
+@pytest.fixture(scope="module", params=["messy", "generated"])
 def log(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp("columnar")
+    key_file = folder / "hmac.key"
+    key_file.write_bytes(KEY)
     if request.param == "messy":
         path = _write_messy(folder)
-    else:
-        path = folder / "synthetic.csv"
-        synth_log(dict(zip(FILE_STATUSES, [300, 60, 120, 20])), seed=5).to_csv(path, index=False)
-    return path, clean_log_file(path, synthetic=True)
+    else:  # the generator's rows, written without its synthetic column: cleaned as an ordinary log
+        path = folder / "generated.csv"
+        synth_log(dict(zip(FILE_STATUSES, [300, 60, 120, 20])), seed=5).drop(columns="synthetic").to_csv(path, index=False)
+    return path, clean_log_file(path, key_file=key_file)
 
 
 def _default_network(table: pd.DataFrame) -> dict[str, object]:
@@ -92,7 +98,7 @@ def _assert_same(got: dict[str, object], expected: dict[str, object]) -> None:
 
 def test_duckdb_engine_equals_default_engine(log):
     path, default = log
-    tables, cleaned = duckdb_engine.clean_log(path, key=DEMO_KEY, synthetic=True)
+    tables, cleaned = duckdb_engine.clean_log(path, key=KEY)
     pd.testing.assert_frame_equal(cleaned.table, default.table)
     pd.testing.assert_frame_equal(cleaned.quarantine, default.quarantine)
     pd.testing.assert_frame_equal(cleaned.quality, default.quality)
@@ -105,7 +111,7 @@ def test_duckdb_engine_equals_default_engine(log):
 
 def test_polars_engine_equals_default_engine(log):
     path, default = log
-    frame, cleaned = polars_engine.clean_log(path, key=DEMO_KEY, synthetic=True)
+    frame, cleaned = polars_engine.clean_log(path, key=KEY)
     pd.testing.assert_frame_equal(cleaned.table, default.table)
     pd.testing.assert_frame_equal(cleaned.quarantine, default.quarantine)
     pd.testing.assert_frame_equal(cleaned.quality, default.quality)
@@ -117,7 +123,8 @@ def test_polars_engine_equals_default_engine(log):
 
 def test_messy_log_exercises_the_rules(tmp_path):
     """The comparison above means something: the messy log trips every kind of quarantine rule."""
-    default = clean_log_file(_write_messy(tmp_path), synthetic=True)
+    (tmp_path / "hmac.key").write_bytes(KEY)
+    default = clean_log_file(_write_messy(tmp_path), key_file=tmp_path / "hmac.key")
     reasons = set(default.quarantine["reason"])
     assert {"missing value", "duplicate URL within request", "checked before requested", "unreadable timestamp", "unknown country",
             "url not http", "url bad port", "date before 1990 or in the future", "unknown outcome word", "unreadable AS number"} <= reasons
