@@ -32,7 +32,7 @@ from research.report.figures import FigureEntry, collect_figures
 from research.report.findings import Finding, concentration_findings, format_number, funnel_finding, public_funnel_finding, retitle, trend_findings
 from research.report.mainpoints import MainPoint, funnel_numbers, main_point_candidates, select_main_points, with_producers
 from research.report.render import LanguageLink, RenderedFigure, RenderedTable, data_uri, render_page, rendered_figure
-from research.report.sources import Source, figure_sources
+from research.report.sources import Source, figure_sources, with_tier
 from research.report.tables import PaperTable, as_html, as_markdown, takedown_table, trends_table, write_paper_table
 from research.report.takedown_points import google_outcomes, lumen_summary
 from research.report.titles import read_series_titles, series_title
@@ -201,15 +201,6 @@ def source_tiers(paths: ProjectPaths) -> dict[str, str]:
         return {}
     table = pd.read_csv(path, dtype=str)
     return dict(zip(table["source_domain"], table["source_tier"]))
-
-
-def with_tier(source: Source, tiers: dict[str, str]) -> Source:
-    """``source`` with its tier looked up by the URL's host when the source did not carry one."""
-    if source.tier or not source.url.startswith(("http://", "https://")):
-        return source
-    host = source.url.split("://", 1)[1].split("/", 1)[0].lower().removeprefix("www.")
-    tier = tiers.get(host, "")
-    return Source(source.publisher, source.title, source.year, source.url, tier, source.accessed)
 
 
 def credits(entries: list[FigureEntry], tiers: dict[str, str] | None = None) -> list[Source]:
