@@ -24,13 +24,7 @@ from research.clean.channels import map_channels
 from research.clean.outcomes import OUTCOMES, map_outcomes
 from research.clean.pseudonyms import hex_strings, pseudonym_array, pseudonym_digests, pseudonym_numbers
 from research.clean.takedown_fields import implausible_dates, parse_asns, parse_countries, parse_timestamps
-from research.clean.takedown_schema import (
-    CLEAN_COLUMNS,
-    CLEAN_TAKEDOWNS_SCHEMA,
-    LOG_COLUMNS,
-    QUARANTINE_COLUMNS,
-    REQUIRED_COLUMNS,
-)
+from research.clean.takedown_schema import CLEAN_COLUMNS, CLEAN_TAKEDOWNS_SCHEMA, LOG_COLUMNS, QUARANTINE_COLUMNS, REQUIRED_COLUMNS
 from research.clean.urls import normalise_url_array
 from research.errors import SchemaError
 

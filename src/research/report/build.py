@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from research import catalogue
 from research.clean.breaks import read_breaks
 from research.config import ProjectPaths
 from research.i18n import message
@@ -32,7 +33,7 @@ from research.report.figures import FigureEntry, collect_figures
 from research.report.findings import Finding, concentration_findings, format_number, funnel_finding, public_funnel_finding, retitle, trend_findings
 from research.report.mainpoints import MainPoint, funnel_numbers, main_point_candidates, select_main_points, with_producers
 from research.report.render import LanguageLink, RenderedFigure, RenderedTable, data_uri, render_page, rendered_figure
-from research.report.sources import Source, figure_sources
+from research.report.sources import Source, access_date, figure_sources, with_tier
 from research.report.tables import PaperTable, as_html, as_markdown, takedown_table, trends_table, write_paper_table
 from research.report.takedown_points import google_outcomes, lumen_summary
 from research.report.titles import read_series_titles, series_title
@@ -43,12 +44,9 @@ MAX_MAIN_FIGURES = 12
 #: The published takedown funnel of the seeds (PAPS, Japan): requested files and files still online.
 PUBLIC_FUNNEL_REQUESTED = ("JP_PAPS_REMOVAL_REQUESTS_TOTAL", "JP_PAPS_REMOVAL_REQUESTS")
 PUBLIC_FUNNEL_ONLINE = ("JP_PAPS_FILES_STILL_ONLINE", "JP_PAPS_REMOVAL_STILL_ONLINE")
-#: Where the networks and takedowns stages leave the tables the report summarises (glob patterns,
-#: first match in sorted order wins).
-CONCENTRATION_CANDIDATES = ("data/processed/network/**/concentration.csv", "reports/networks/**/concentration.csv")
-FUNNEL_CANDIDATES = ("reports/tables/takedowns/synthetic/funnel.csv", "data/processed/takedowns/**/funnel*.csv", "reports/tables/takedowns/**/funnel.csv")
-GOOGLE_OUTCOMES = "data/processed/takedowns/google/removal_outcomes.csv"
-LUMEN_CANDIDATES = ("data/processed/takedowns/lumen/takedowns.csv",)
+#: Catalogue names of the takedown and network tables the report summarises (the example log's).
+FUNNEL_TABLE = "takedown_funnel"
+CONCENTRATION_TABLE = "network_concentration"
 #: Trend-stage tables shown in full in the appendix (those not yet built are left out).
 TREND_TABLES = (("trends", "table_trends_title"), ("trend_segments", "table_segments_title"),
                 ("interventions", "table_interventions_title"), ("trend_averages", "table_averages_title"))
@@ -73,26 +71,22 @@ class ReportInputs:
     lumen: pd.DataFrame | None = None
     titles: pd.DataFrame | None = None
     trend_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: From the tables' lineage (research.catalogue.is_synthetic), never from a folder or column.
+    funnel_synthetic: bool = False
+    concentration_synthetic: bool = False
 
 
-def _first_existing(root: Path, candidates: tuple[str, ...]) -> Path | None:
-    for pattern in candidates:
-        found = sorted(p for p in root.glob(pattern) if p.is_file() and not p.name.endswith(".lineage.json"))
-        if found:
-            return found[0]
-    return None
+def _lumen_csv(paths: ProjectPaths) -> Path:
+    return catalogue.path("takedowns", paths, source="lumen").with_suffix(".csv")
 
 
 def input_files(paths: ProjectPaths) -> list[Path]:
     """Files the report depends on (for the pipeline's skip check)."""
     fixed = [paths.figures_csv, paths.datapackage, paths.manifest, paths.processed / "counts.csv", paths.raw / "definition_breaks.csv",
-             paths.raw / "series.csv", paths.root / GOOGLE_OUTCOMES, paths.root / "CITATION.cff"]
+             paths.raw / "series.csv", catalogue.path("google_removals", paths), paths.root / "CITATION.cff",
+             catalogue.path(FUNNEL_TABLE, paths), catalogue.path(CONCENTRATION_TABLE, paths), _lumen_csv(paths)]
     fixed += [paths.processed / f"{name}.csv" for name, _ in TREND_TABLES]
     found = [p for p in fixed if p.exists()]
-    for candidates in (CONCENTRATION_CANDIDATES, FUNNEL_CANDIDATES, LUMEN_CANDIDATES):
-        hit = _first_existing(paths.root, candidates)
-        if hit is not None:
-            found.append(hit)
     if paths.figures.exists():
         found += [p for p in paths.figures.rglob("*") if p.is_file() and p.suffix in {".png", ".csv", ".json"}]
     return sorted(set(found), key=lambda p: p.as_posix())
@@ -110,15 +104,17 @@ def read_inputs(paths: ProjectPaths) -> ReportInputs:
         figures=table(paths.figures_csv),
         counts=table(paths.processed / "counts.csv"),
         trends=table(paths.processed / "trends.csv"),
-        funnel=table(_first_existing(paths.root, FUNNEL_CANDIDATES)),
-        concentration=table(_first_existing(paths.root, CONCENTRATION_CANDIDATES)),
+        funnel=catalogue.load(FUNNEL_TABLE, paths),
+        concentration=catalogue.load(CONCENTRATION_TABLE, paths),
         package=package,
         files=input_files(paths),
         registry=read_breaks(registry_path) if registry_path.exists() else None,
-        google=table(paths.root / GOOGLE_OUTCOMES),
-        lumen=table(_first_existing(paths.root, LUMEN_CANDIDATES)),
+        google=catalogue.load("google_removals", paths),
+        lumen=table(_lumen_csv(paths)),
         titles=read_series_titles(paths.raw / "series.csv"),
         trend_tables=trend_tables,
+        funnel_synthetic=catalogue.is_synthetic(FUNNEL_TABLE, paths),
+        concentration_synthetic=catalogue.is_synthetic(CONCENTRATION_TABLE, paths),
     )
 
 
@@ -163,12 +159,12 @@ def synthetic_findings(inputs: ReportInputs, lang: str) -> list[Finding]:
         numbers = online[["n", "total", "share_low", "share_high"]].apply(pd.to_numeric, errors="coerce").dropna()
         if not numbers.empty:
             row = numbers.iloc[0]
-            findings.append(funnel_finding(int(row["total"]), int(row["n"]), float(row["share_low"]), float(row["share_high"]), lang, True))
+            findings.append(funnel_finding(int(row["total"]), int(row["n"]), float(row["share_low"]), float(row["share_high"]), lang, inputs.funnel_synthetic))
     if inputs.concentration is not None:
         preferred = inputs.concentration
         if "k" in preferred.columns and (preferred["k"] == 5).any():
             preferred = preferred[preferred["k"] == 5]
-        findings += concentration_findings(preferred, lang, synthetic=True)
+        findings += concentration_findings(preferred, lang, synthetic=inputs.concentration_synthetic)
     return findings
 
 
@@ -188,9 +184,9 @@ def paper_tables(inputs: ReportInputs) -> list[PaperTable]:
         funnel = inputs.funnel
         if "group_kind" in funnel.columns:
             funnel = funnel[funnel["group_kind"] == "all"].reset_index(drop=True)
-        tables.append(takedown_table(funnel, "takedown_funnel", "table_funnel_title", synthetic=True))
+        tables.append(takedown_table(funnel, "takedown_funnel", "table_funnel_title", synthetic=inputs.funnel_synthetic))
     if inputs.concentration is not None and not inputs.concentration.empty:
-        tables.append(takedown_table(inputs.concentration, "network_concentration", "table_concentration_title", synthetic=True))
+        tables.append(takedown_table(inputs.concentration, "network_concentration", "table_concentration_title", synthetic=inputs.concentration_synthetic))
     return tables
 
 
@@ -201,15 +197,6 @@ def source_tiers(paths: ProjectPaths) -> dict[str, str]:
         return {}
     table = pd.read_csv(path, dtype=str)
     return dict(zip(table["source_domain"], table["source_tier"]))
-
-
-def with_tier(source: Source, tiers: dict[str, str]) -> Source:
-    """``source`` with its tier looked up by the URL's host when the source did not carry one."""
-    if source.tier or not source.url.startswith(("http://", "https://")):
-        return source
-    host = source.url.split("://", 1)[1].split("/", 1)[0].lower().removeprefix("www.")
-    tier = tiers.get(host, "")
-    return Source(source.publisher, source.title, source.year, source.url, tier, source.accessed)
 
 
 def credits(entries: list[FigureEntry], tiers: dict[str, str] | None = None) -> list[Source]:
@@ -294,8 +281,14 @@ def _rendered_drawn(drawn: DrawnFigure, image: Path, reports_dir: Path, entry: F
                           f"bundles/{entry.key}.zip", "", tuple(entry.sources), tuple(notes), False)
 
 
+#: In HTML tables, text columns longer than this on average (summaries, notes) are left to the CSV.
+MAX_HTML_TEXT = 60
+
+
 def _rendered(table: pd.DataFrame, title: str, name: str = "", csv: str = "", tex: str = "", note: str = "", synthetic: bool = False) -> RenderedTable:
-    return RenderedTable(title, synthetic, as_html(table), as_markdown(table), name, len(table), csv, tex, note)
+    """A table for a page: every column in Markdown, long text columns only in the CSV for HTML."""
+    long_text = [c for c in table.columns if (table[c].dtype == object or pd.api.types.is_string_dtype(table[c])) and table[c].dropna().astype(str).str.len().mean() > MAX_HTML_TEXT]
+    return RenderedTable(title, synthetic, as_html(table.drop(columns=long_text)), as_markdown(table), name, len(table), csv, tex, note)
 
 
 def main_sections(paths: ProjectPaths, inputs: ReportInputs, lang: str, points: list[MainPoint], entries: list[FigureEntry],
@@ -376,7 +369,7 @@ def write_main(paths: ProjectPaths, lang: str, inputs: ReportInputs, entries: li
     html_path, md_path = report_paths(paths, lang)
     html_path.parent.mkdir(parents=True, exist_ok=True)
     html_path.write_text(render_page("report", "html", lang, demo_sentence=demo_sentence, **common), encoding="utf-8")
-    switch = " · ".join(f"[{l.name}]({page_name('report', l.code, 'md')})" for l in common["languages"])
+    switch = " · ".join(f"[{link.name}]({page_name('report', link.code, 'md')})" for link in common["languages"])
     md_path.write_text(render_page("report", "md", lang, demo_sentence_md=message("report", "ntk_demo", lang, link=f"[{link}]({demo_href})"),
                                    language_line=switch, **common), encoding="utf-8")
     return [html_path, md_path]
@@ -469,7 +462,7 @@ def build_reports(paths: ProjectPaths, languages: tuple[str, ...] = LANGUAGES) -
     drawn_entries = {d.stem: drawn_entry(d, image, inputs) for d, image in first}
     for entry in entries + list(drawn_entries.values()):
         written += write_bundle(entry, paths.reports / "bundles", cite, breaks=break_notes(inputs.registry, _entry_breaks(entry, inputs), "en"),
-                                tiers=tiers)
+                                tiers=tiers, accessed=access_date(inputs.package))
     for lang in languages:
         written += write_main(paths, lang, inputs, entries, cite, languages, drawn_by_lang[lang], drawn_entries, tiers)
         written += write_demo(paths, lang, inputs, entries, tables, cite, languages)

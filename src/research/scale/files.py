@@ -25,15 +25,7 @@ from research.clean.takedowns import CleanedLog
 from research.errors import InputError
 from research.lineage import write_sidecar
 from research.outputs import write_table
-from research.scale.engine import (
-    ROWS_PER_PARTITION,
-    _quarantine,
-    clean_partitions,
-    csv_to_parquet,
-    dask_scheduler,
-    distinct_in_splits,
-    parquet_parts,
-)
+from research.scale.engine import ROWS_PER_PARTITION, _quarantine, clean_partitions, csv_to_parquet, dask_scheduler, distinct_in_splits, parquet_parts
 from research.scale.network import url_status_dask
 
 

@@ -13,6 +13,8 @@ Japanese, Korean and Indonesian, some URLs with tracking parameters or upper-cas
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -184,10 +186,8 @@ def _as_text(rng, world, site, file_of_url, request_index, channel, language, ou
     return table.sort_values(["request_id", "url"], kind="mergesort").reset_index(drop=True)
 
 
-def write_synth_log(log: pd.DataFrame, path) -> "Path":
+def write_synth_log(log: pd.DataFrame, path) -> Path:
     """Write the synthetic log as CSV; ``.gz`` paths are gzipped with a fixed timestamp (same bytes each run)."""
-    from pathlib import Path
-
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     compression = {"method": "gzip", "mtime": 0, "compresslevel": 1} if path.suffix == ".gz" else None
