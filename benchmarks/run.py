@@ -83,12 +83,13 @@ def make_parquet_log_in_subprocess(rows: int, partition_rows: int) -> Path:
 
 def dask_network(raw_files: list, out: Path, workers: int, memory: str) -> dict:
     """The bounded Dask path on Parquet parts, on a local cluster; sizes of what it wrote."""
-    from research.clean.pseudonyms import load_key
+    from research.clean.synthetic_marker import choose_key
     from research.scale.engine import dask_scheduler
     from research.scale.network import run_summary, takedown_network_dask
 
+    choice = choose_key(Path(raw_files[0]).parent, synthetic=True)  # the generator's folder, marker verified
     with dask_scheduler(None, workers=workers, memory_limit=memory):
-        network = takedown_network_dask(raw_files, out, key=load_key(synthetic=True), synthetic=True, source=out.name)
+        network = takedown_network_dask(raw_files, out, key=choice.key, synthetic=choice.synthetic, source=out.name)
     return run_summary(network, {"partitions": len(raw_files), "workers": workers, "worker_memory": memory})
 
 

@@ -77,11 +77,16 @@ def lineage_record(
     inputs: Iterable[str | os.PathLike[str]],
     parameters: Mapping[str, object] | None = None,
     root: str | os.PathLike[str] | None = None,
+    extra: Mapping[str, object] | None = None,
 ) -> dict:
-    """Describe how ``output`` was made: inputs with sha256, parameters, version, code."""
+    """Describe how ``output`` was made: inputs with sha256, parameters, version, code.
+
+    ``extra`` adds top-level keys (cleaning adds ``synthetic`` and ``synthetic_evidence``).
+    """
     root_path = Path(root) if root is not None else None
     output = Path(output)
     return {
+        **dict(extra or {}),
         "file": _relative(output, root_path),
         "sha256": sha256_file(output),
         "inputs": [
@@ -99,9 +104,10 @@ def write_sidecar(
     inputs: Iterable[str | os.PathLike[str]],
     parameters: Mapping[str, object] | None = None,
     root: str | os.PathLike[str] | None = None,
+    extra: Mapping[str, object] | None = None,
 ) -> Path:
-    """Write ``output``'s lineage sidecar and return its path."""
-    record = lineage_record(output, inputs, parameters, root)
+    """Write ``output``'s lineage sidecar and return its path (``extra``: see :func:`lineage_record`)."""
+    record = lineage_record(output, inputs, parameters, root, extra)
     target = sidecar_path(output)
     target.write_text(json.dumps(record, indent=2, sort_keys=True, default=str) + "\n")
     return target

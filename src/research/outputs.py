@@ -44,6 +44,7 @@ def write_table(
     parameters: Mapping[str, object] | None = None,
     parquet: bool = False,
     root: str | os.PathLike[str] | None = None,
+    extra: Mapping[str, object] | None = None,
 ) -> list[Path]:
     """Write a processed table as CSV (and Parquet beside it), each with a lineage sidecar.
 
@@ -61,6 +62,8 @@ def write_table(
         Also write ``<stem>.parquet``.
     root
         Project root; sidecar paths are written relative to it.
+    extra
+        Top-level keys added to the sidecars (e.g. ``synthetic``, ``synthetic_evidence``).
 
     Returns
     -------
@@ -72,5 +75,5 @@ def write_table(
     if parquet:
         written.append(write_parquet(df, Path(path).with_suffix(".parquet")))
     for target in list(written):
-        written.append(write_sidecar(target, inputs, parameters, root))
+        written.append(write_sidecar(target, inputs, parameters, root, extra))
     return written

@@ -42,11 +42,11 @@ def test_csv_is_split_into_partitions_with_source_row_numbers(small_log):
     assert pd.concat(frames)["row_number"].tolist() == list(range(1, 11))
 
 
-def test_dask_cleaning_equals_default_engine(small_log):
+def test_dask_cleaning_equals_default_engine(small_log, secret_key_file):
     path, parts = small_log
-    default = clean_log_file(path, synthetic=True)
+    default = clean_log_file(path, key_file=secret_key_file)
     with dask_scheduler("synchronous"):
-        dask_result = clean_log_dask(parts[0].parent, key=load_key(synthetic=True), synthetic=True, source=path.name)
+        dask_result = clean_log_dask(parts[0].parent, key=load_key(key_file=secret_key_file), source=path.name)
     pd.testing.assert_frame_equal(dask_result.table, default.table)
     pd.testing.assert_frame_equal(dask_result.quarantine, default.quarantine)
     assert set(dask_result.quarantine["row_number"]) == {2, 5, 7, 8}  # the four bad rows above, by hand
@@ -55,11 +55,11 @@ def test_dask_cleaning_equals_default_engine(small_log):
     assert quality["rows_in"] == "10" and quality["rows_out"] == "6"
 
 
-def test_streamed_cleaning_writes_the_same_table_and_counts(small_log, tmp_path):
+def test_streamed_cleaning_writes_the_same_table_and_counts(small_log, tmp_path, secret_key_file):
     path, parts = small_log
-    default = clean_log_file(path, synthetic=True)
+    default = clean_log_file(path, key_file=secret_key_file)
     with dask_scheduler("synchronous"):
-        streamed = clean_log_to_parquet(parts[0].parent, tmp_path / "out", key=load_key(synthetic=True), synthetic=True)
+        streamed = clean_log_to_parquet(parts[0].parent, tmp_path / "out", key=load_key(key_file=secret_key_file))
     table = pd.read_parquet(tmp_path / "out" / "takedowns").sort_values("row_number").reset_index(drop=True)
     assert table["row_number"].tolist() == default.table["row_number"].tolist()
     assert table["url_id"].tolist() == default.table["url_id"].tolist()
@@ -67,9 +67,9 @@ def test_streamed_cleaning_writes_the_same_table_and_counts(small_log, tmp_path)
     assert dict(zip(streamed.quality["metric"], streamed.quality["value"])) == expected
 
 
-def test_dask_url_status_equals_default(small_log, tmp_path):
+def test_dask_url_status_equals_default(small_log, tmp_path, secret_key_file):
     path, _ = small_log
-    cleaned = clean_log_file(path, synthetic=True).table
+    cleaned = clean_log_file(path, key_file=secret_key_file).table
     parquet = tmp_path / "clean"
     parquet.mkdir()
     for number, start in enumerate(range(0, len(cleaned), 2)):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -47,11 +47,16 @@ class CleanedLog:
         One line per problem: ``row_number, column, value, reason``.
     quality
         ``metric, value`` pairs: rows in/out/quarantined, counts per reason and outcome.
+    provenance
+        Top-level keys for the outputs' lineage sidecars (``synthetic``, ``synthetic_evidence``:
+        :meth:`research.clean.synthetic_marker.KeyChoice.lineage`); empty when the caller chose
+        the key itself.
     """
 
     table: pd.DataFrame
     quarantine: pd.DataFrame
     quality: pd.DataFrame
+    provenance: Mapping[str, object] = field(default_factory=dict)
 
 
 def _mask(values) -> np.ndarray:
