@@ -33,6 +33,7 @@ def clean_log_file(
     synthetic: bool = False,
     public_sample: bool = False,
     key_file: str | os.PathLike[str] | None = None,
+    pseudonymise_ids: bool = True,
 ) -> CleanedLog:
     """Read and clean one log file.
 
@@ -55,6 +56,10 @@ def clean_log_file(
         synthetic. Refused for any other file.
     key_file
         HMAC key file for real data, instead of the default location.
+    pseudonymise_ids
+        Replace ``request_id`` and ``content_id`` by keyed pseudonyms (the default); ``False``
+        (``--keep-ids``) keeps them as written, scanned for e-mail addresses, phone numbers
+        and URLs (see :func:`research.clean.takedowns.clean_takedown_log`).
     """
     if log_format not in FORMATS:
         raise InputError(f"unknown format; choose one of {', '.join(FORMATS)}", file=str(path), value=log_format)
@@ -75,6 +80,7 @@ def clean_log_file(
         channel_words=column_mapping.channels,
         timezone=column_mapping.timezone,
         consume=True,  # the log was read here and is not needed afterwards
+        pseudonymise_ids=pseudonymise_ids,
     )
     key_kind = pd.DataFrame({"metric": ["hmac_key"], "value": [choice.kind]}, dtype="string")
     return CleanedLog(result.table, result.quarantine, pd.concat([result.quality, key_kind], ignore_index=True), choice.lineage())

@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 from research.clean.arrow_text import as_bool, distinct_trimmed, join_text, to_arrow, to_series, trim_text, update_where
 from research.clean.channels import map_channels
 from research.clean.outcomes import OUTCOMES, map_outcomes
+from research.clean.redact import EMAIL, PHONE, URL, URL_WITH_PATH, control_characters, redact_array, shapes
 from research.clean.pseudonyms import hex_strings, pseudonym_array, pseudonym_digests, pseudonym_numbers
 from research.clean.takedown_fields import implausible_dates, parse_asns, parse_countries, parse_timestamps
 from research.clean.takedown_schema import (
@@ -73,6 +74,7 @@ def clean_takedown_log(
     channel_words: Mapping[str, str] | None = None,
     timezone: str = "UTC",
     consume: bool = False,
+    pseudonymise_ids: bool = True,
 ) -> CleanedLog:
     """Clean a log whose columns already carry the documented names.
 
@@ -95,6 +97,12 @@ def clean_takedown_log(
         Take the text columns out of ``raw`` (which is left empty) and free each as soon as it
         has been read: a caller that owns a large log gives it up and peak memory drops by the
         size of the raw text.
+    pseudonymise_ids
+        Replace ``request_id`` and ``content_id`` by keyed pseudonyms (:func:`id_pseudonyms`),
+        as URLs are: an organisation's ids are free text and may hold a name or an e-mail
+        address. ``False`` keeps them as written (trimmed); they are then scanned like
+        ``hosting_provider`` and a row whose id holds an e-mail address, phone number or URL
+        is quarantined.
 
     Raises
     ------
@@ -126,13 +134,29 @@ def clean_takedown_log(
         mask = _mask(mask)
         if mask.any():
             rows = pa.array(mask)
-            values = shown.filter(rows) if shown is not None else trim_text(to_arrow(column[name]).filter(rows))
+            # Never the raw text: a URL, e-mail address or phone number is shown by its shape.
+            values = shown.filter(rows) if shown is not None else redact_array(trim_text(to_arrow(column[name]).filter(rows)))
             problems.append(pd.DataFrame({"row_number": row_number[mask], "column": name, "value": to_series(pc.fill_null(values, "")).to_numpy(), "reason": reason}))
             quarantined[mask] = True
+
+    def flag_identifying(values: pa.Array, name: str) -> None:
+        found = shapes(values)
+        for shown_shape, reason in IDENTIFYING_REASONS.items():
+            flag(pc.equal(found, shown_shape), name, reason)
+
+    for name in LOG_COLUMNS:  # NUL, ESC …: refused in every column, never written
+        bad = control_characters(to_arrow(column[name]))
+        shown = None
+        if name == "url" and bad.any():  # a URL's text is never shown, only its pseudonym
+            raw_url = trim_text(to_arrow(column[name]))
+            shown = update_where(raw_url, bad, lambda rows: join_text(["hmac:", pseudonym_array(rows, key)]))
+        flag(bad, name, "control character", shown=shown)
 
     ids = {c: trim_text(to_arrow(column[c])) for c in ("request_id", "content_id")}
     for name, values in ids.items():
         flag(pc.equal(values, ""), name, "missing value")
+        if not pseudonymise_ids:
+            flag_identifying(values, name)
 
     urls = normalise_url_array(to_arrow(column["url"]))
     reasons = urls.pop("reason")
@@ -170,6 +194,7 @@ def clean_takedown_log(
     asn, bad_asn = parse_asns(column["asn"])
     flag(bad_asn, "asn", "unreadable AS number")
     release("outcome", "channel", "country", "asn")
+    flag_identifying(trim_text(to_arrow(column["hosting_provider"])), "hosting_provider")
 
     # One row per URL per request: later repeats of a (request, URL) pair are quarantined.
     flag(_repeated_pairs(ids["request_id"], digests, bad_url), "url", "duplicate URL within request", shown=url_id)
@@ -191,8 +216,7 @@ def clean_takedown_log(
     table = pd.DataFrame(
         {
             "row_number": row_number[kept],
-            "request_id": text_column(ids["request_id"]),
-            "content_id": text_column(ids["content_id"]),
+            **{name: to_series(id_pseudonyms(values.filter(keep), key, name)) if pseudonymise_ids else text_column(values) for name, values in ids.items()},
             "url_id": text_column(url_id),
             "domain": text_column(urls["domain"]),
             "is_ip": as_bool(urls["is_ip"])[kept],
@@ -209,6 +233,20 @@ def clean_takedown_log(
     # on integer codes); pandera's own check of it would hash ten million string pairs again.
     table = _SCHEMA_WITHOUT_PAIR_CHECK.validate(table)
     return CleanedLog(table, quarantine, quality_table(n, table, quarantine, synthetic))
+
+
+#: Quarantine reason for each shape :func:`research.clean.redact.shapes` finds in free text.
+IDENTIFYING_REASONS = {EMAIL: "e-mail address in free text", PHONE: "phone number in free text", URL_WITH_PATH: "URL in free text", URL: "URL in free text"}
+
+
+def id_pseudonyms(values: pa.Array, key: bytes, name: str) -> pa.Array:
+    """Keyed pseudonyms of an id column: HMAC-SHA256 of ``"<name>:<id>"``, 16 hex characters.
+
+    The column name in the message keeps a request id and a file id (or a URL) that are the
+    same text from getting the same pseudonym. Equal ids get equal pseudonyms, so grouping by
+    request or by file is unchanged.
+    """
+    return pseudonym_array(join_text([f"{name}:", values]), key)
 
 
 _SCHEMA_WITHOUT_PAIR_CHECK = copy.copy(CLEAN_TAKEDOWNS_SCHEMA)

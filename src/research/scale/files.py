@@ -87,6 +87,7 @@ def clean_with_dask(
     inputs: list[Path] | None = None,
     parameters: Mapping[str, object] | None = None,
     root: str | os.PathLike[str] | None = None,
+    pseudonymise_ids: bool = True,
 ) -> CleanedLog:
     """Clean ``log`` (UTF-8 CSV, or a folder of Parquet parts) with Dask and write the default engine's files.
 
@@ -104,7 +105,7 @@ def clean_with_dask(
         raw_files = parquet_parts(log) if log.is_dir() else csv_to_parquet(log, Path(work) / "raw")
         row_block = max((pq.ParquetFile(p).metadata.num_rows for p in raw_files), default=ROWS_PER_PARTITION) or ROWS_PER_PARTITION
         with dask_scheduler(scheduler):
-            options = {"key": key, "synthetic": synthetic, "source": log.name}
+            options = {"key": key, "synthetic": synthetic, "source": log.name, "pseudonymise_ids": pseudonymise_ids}
             splits = {"files": ("content_id", ["content_id"]), "urls": ("url_id", ["url_id"])}
             parts = clean_partitions(raw_files, Path(work) / "clean", options, row_block=row_block, splits=splits, work=Path(work) / "split")
             distinct = distinct_in_splits(parts, {"files": "content_id", "urls": "url_id"})
