@@ -252,3 +252,17 @@ def _odd_quotes(path: Path) -> bool:
         for block in iter(lambda: handle.read(1 << 24), b""):
             count += block.count(b'"')
     return count % 2 == 1
+
+
+def read_parquet_file(path: str | os.PathLike[str], columns: list[str] | None = None) -> pd.DataFrame:
+    """Read a Parquet file the toolkit wrote; a truncated or corrupt file is an :class:`InputError`.
+
+    A write interrupted before :mod:`research.outputs` wrote atomically, or a copy cut short,
+    leaves a file without its footer; pyarrow's own error would surface as a traceback.
+    """
+    path = Path(path)
+    try:
+        return pd.read_parquet(path, columns=columns)
+    except (pa.ArrowInvalid, pa.ArrowIOError, OSError) as error:
+        reason = str(error).split("\n", 1)[0]
+        raise InputError(f"truncated or corrupt Parquet file ({reason}); write it again", file=str(path)) from None

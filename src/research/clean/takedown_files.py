@@ -18,11 +18,13 @@ from research.clean.lumen import LUMEN_OUTCOME_WORDS, read_lumen
 from research.clean.synthetic_marker import choose_key
 from research.clean.takedown_mapping import ColumnMapping, load_mapping, read_generic_log
 from research.clean.takedowns import CleanedLog, clean_takedown_log
-from research.errors import InputError
+from research.errors import InputError, OutputError
 from research.lineage import write_sidecar
-from research.outputs import write_table
+from research.outputs import remove_sidecars, write_csv, write_parquet
 
 FORMATS = ("generic", "lumen")
+#: What cleaning one log writes, in this order (the Dask engine writes the same files).
+OUTPUT_FILES = ("takedowns.csv", "takedowns.parquet", "quarantine.csv", "quality.csv")
 
 
 def clean_log_file(
@@ -105,14 +107,19 @@ def write_cleaned(
     parameters: dict[str, object],
     root: str | os.PathLike[str] | None = None,
 ) -> list[Path]:
-    """Write ``takedowns.parquet`` + ``takedowns.csv``, ``quarantine.csv`` and ``quality.csv`` in ``out_dir``."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    extra = result.provenance
-    written = write_table(csv_view(result.table), out_dir / "takedowns.csv", inputs=inputs, parameters=parameters, root=root, extra=extra)
-    result.table.to_parquet(out_dir / "takedowns.parquet", index=False, engine="pyarrow", compression="zstd")
+    """Write ``takedowns.parquet`` + ``takedowns.csv``, ``quarantine.csv`` and ``quality.csv`` in ``out_dir``.
 
-    written += [out_dir / "takedowns.parquet", write_sidecar(out_dir / "takedowns.parquet", inputs, parameters, root, extra=extra)]
-    written += write_table(result.quarantine, out_dir / "quarantine.csv", inputs=inputs, parameters=parameters, root=root, extra=extra)
-    written += write_table(result.quality, out_dir / "quality.csv", inputs=inputs, parameters=parameters, root=root, extra=extra)
-    return written
+    Each file is written atomically (:mod:`research.outputs`); the four lineage sidecars are
+    removed first and written after all four files, so an interrupted run leaves no file whose
+    sidecar vouches for it, and a rerun recovers.
+    """
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError("--out must be a folder, and this is a file", file=str(out_dir))
+    files = [out_dir / name for name in OUTPUT_FILES]
+    remove_sidecars(files)
+    write_csv(csv_view(result.table), files[0])
+    write_parquet(result.table, files[1])
+    write_csv(result.quarantine, files[2])
+    write_csv(result.quality, files[3])
+    return files + [write_sidecar(path, inputs, parameters, root, extra=result.provenance) for path in files]

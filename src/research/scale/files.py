@@ -18,12 +18,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from research.clean.synthetic_marker import choose_key
-from research.clean.takedown_files import csv_view
+from research.clean.takedown_files import OUTPUT_FILES, csv_view
 from research.clean.takedown_schema import QUARANTINE_COLUMNS, empty_clean_table
 from research.clean.takedowns import CleanedLog
-from research.errors import InputError
+from research.errors import InputError, OutputError
 from research.lineage import write_sidecar
-from research.outputs import write_table
+from research.outputs import atomic_target, csv_ready, refuse_control_characters, remove_sidecars, write_table
 from research.scale.engine import (
     ROWS_PER_PARTITION,
     _quarantine,
@@ -58,22 +58,24 @@ def write_table_in_row_order(pieces: Path, parquet: Path, csv: Path) -> int:
     """
     schema = pa.Schema.from_pandas(empty_clean_table(), preserve_index=False)
     rows = 0
-    with pq.ParquetWriter(parquet, schema, compression="zstd") as writer, open(csv, "w", encoding="utf-8", newline="") as handle:
-        csv_view(empty_clean_table()).to_csv(handle, index=False, lineterminator="\n")
-        for block in _blocks(pieces):
-            frame = _block_frame(block, ["row_number"])
-            writer.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False))
-            csv_view(frame).to_csv(handle, index=False, header=False, lineterminator="\n")
-            rows += len(frame)
+    with atomic_target(parquet) as parquet_part, atomic_target(csv) as csv_part:
+        with pq.ParquetWriter(parquet_part, schema, compression="zstd") as writer, open(csv_part, "w", encoding="utf-8", newline="") as handle:
+            csv_view(empty_clean_table()).to_csv(handle, index=False, lineterminator="\n")
+            for block in _blocks(pieces):
+                frame = _block_frame(block, ["row_number"])
+                refuse_control_characters(frame, parquet)
+                writer.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False))
+                csv_ready(csv_view(frame), csv).to_csv(handle, index=False, header=False, lineterminator="\n")
+                rows += len(frame)
     return rows
 
 
 def write_quarantine_in_row_order(pieces: Path, csv: Path) -> None:
     """Append the quarantine's row blocks to one CSV, sorted as the cleaner sorts it."""
-    with open(csv, "w", encoding="utf-8", newline="") as handle:
+    with atomic_target(csv) as part, open(part, "w", encoding="utf-8", newline="") as handle:
         pd.DataFrame(columns=list(QUARANTINE_COLUMNS)).to_csv(handle, index=False, lineterminator="\n")
         for block in _blocks(pieces):
-            _quarantine([_block_frame(block, ["row_number"])]).to_csv(handle, index=False, header=False, lineterminator="\n")
+            csv_ready(_quarantine([_block_frame(block, ["row_number"])]), csv).to_csv(handle, index=False, header=False, lineterminator="\n")
 
 
 def clean_with_dask(
@@ -97,6 +99,8 @@ def clean_with_dask(
     they are on disk).
     """
     log, out = Path(log), Path(out)
+    if out.exists() and not out.is_dir():
+        raise OutputError("--out must be a folder, and this is a file", file=str(out))
     out.mkdir(parents=True, exist_ok=True)
     inputs = inputs if inputs is not None else [log]
     choice = choose_key(log, synthetic=synthetic, public_sample=public_sample, key_file=key_file)
@@ -109,6 +113,7 @@ def clean_with_dask(
             splits = {"files": ("content_id", ["content_id"]), "urls": ("url_id", ["url_id"])}
             parts = clean_partitions(raw_files, Path(work) / "clean", options, row_block=row_block, splits=splits, work=Path(work) / "split")
             distinct = distinct_in_splits(parts, {"files": "content_id", "urls": "url_id"})
+        remove_sidecars(out / name for name in OUTPUT_FILES)
         write_table_in_row_order(Path(work) / "clean" / "takedowns", out / "takedowns.parquet", out / "takedowns.csv")
         write_quarantine_in_row_order(Path(work) / "clean" / "quarantine", out / "quarantine.csv")
     key_kind = pd.DataFrame({"metric": ["hmac_key"], "value": [choice.kind]}, dtype="string")
