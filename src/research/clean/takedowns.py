@@ -24,7 +24,7 @@ from research.clean.channels import map_channels
 from research.clean.outcomes import OUTCOMES, map_outcomes
 from research.clean.redact import EMAIL, PHONE, URL, URL_WITH_PATH, control_characters, redact_array, shapes
 from research.clean.pseudonyms import hex_strings, pseudonym_array, pseudonym_digests, pseudonym_numbers
-from research.clean.takedown_fields import implausible_dates, parse_asns, parse_countries, parse_timestamps
+from research.clean.takedown_fields import check_timezone, implausible_dates, parse_asns, parse_countries, timestamp_reasons
 from research.clean.takedown_schema import (
     CLEAN_COLUMNS,
     CLEAN_TAKEDOWNS_SCHEMA,
@@ -117,6 +117,7 @@ def clean_takedown_log(
             file=source,
             column=missing[0],
         )
+    timezone = check_timezone(timezone, source)
     n = len(raw)
     row_number = raw["row_number"].to_numpy(dtype=np.int64) if "row_number" in raw.columns else np.arange(1, n + 1, dtype=np.int64)
     absent = to_series(pa.nulls(n, pa.large_string()))
@@ -175,8 +176,10 @@ def clean_takedown_log(
 
     stamps = {}
     for name in ("requested_at", "checked_at", "resolved_at"):
-        stamps[name], bad = parse_timestamps(column[name], timezone)
-        flag(bad, name, "unreadable timestamp")
+        stamps[name], why = timestamp_reasons(column[name], timezone)
+        bad = why.notna().to_numpy()
+        for reason in sorted(why.cat.categories[np.unique(why.cat.codes[bad])] if bad.any() else []):
+            flag((why == reason).to_numpy(), name, reason)
         flag(implausible_dates(stamps[name]), name, "date before 1990 or in the future")
         if name != "resolved_at":  # not read and not unreadable: blank
             flag(stamps[name].isna().to_numpy() & ~_mask(bad), name, "missing value")
@@ -196,8 +199,10 @@ def clean_takedown_log(
     release("outcome", "channel", "country", "asn")
     flag_identifying(trim_text(to_arrow(column["hosting_provider"])), "hosting_provider")
 
-    # One row per URL per request: later repeats of a (request, URL) pair are quarantined.
-    flag(_repeated_pairs(ids["request_id"], digests, bad_url), "url", "duplicate URL within request", shown=url_id)
+    # One row per URL per request: the latest check of a (request, URL) pair is kept, the others quarantined.
+    repeated, conflicting = _repeated_pairs(ids["request_id"], digests, bad_url, stamps["checked_at"], outcome["category"])
+    flag(repeated & ~conflicting, "url", DUPLICATE, shown=url_id)
+    flag(conflicting, "url", DUPLICATE_CONFLICT, shown=url_id)
     del digests
 
     quarantine = (
@@ -235,6 +240,8 @@ def clean_takedown_log(
     return CleanedLog(table, quarantine, quality_table(n, table, quarantine, synthetic))
 
 
+DUPLICATE = "duplicate URL within request"
+DUPLICATE_CONFLICT = "duplicate URL within request, other outcome (the latest check is kept)"
 #: Quarantine reason for each shape :func:`research.clean.redact.shapes` finds in free text.
 IDENTIFYING_REASONS = {EMAIL: "e-mail address in free text", PHONE: "phone number in free text", URL_WITH_PATH: "URL in free text", URL: "URL in free text"}
 
@@ -253,12 +260,22 @@ _SCHEMA_WITHOUT_PAIR_CHECK = copy.copy(CLEAN_TAKEDOWNS_SCHEMA)
 _SCHEMA_WITHOUT_PAIR_CHECK.unique = None
 
 
-def _repeated_pairs(request_id: pa.Array, digests: np.ndarray, bad_url: np.ndarray) -> np.ndarray:
-    """True for every repeat, after its first row, of a (request, URL) pair with both known.
+def _repeated_pairs(request_id: pa.Array, digests: np.ndarray, bad_url: np.ndarray, checked_at: pd.Series, outcome: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Rows that repeat a (request, URL) pair with both known, and which of them conflict.
+
+    Of the rows of one pair, the one with the latest ``checked_at`` is kept (the first of them
+    when several share it; a row without a readable ``checked_at`` counts as the earliest): it
+    says what was last seen. Every other row is a repeat; a repeat *conflicts* when its outcome
+    differs from the kept row's (``online`` on 01-09, ``removed`` on 02-20: ``removed`` is kept).
 
     URLs are compared by their pseudonym's 64 bits, which is the contract's rule "one row per
     ``request_id, url_id``" on integers. One hash of both codes finds the candidate repeats; the
     exact pairs are then compared for those few rows only.
+
+    Returns
+    -------
+    repeated, conflicting
+        Boolean masks over the rows.
     """
     known = ~bad_url & as_bool(pc.not_equal(request_id, ""))
     request = pd.factorize(to_series(request_id))[0].astype(np.uint64)
@@ -267,9 +284,19 @@ def _repeated_pairs(request_id: pa.Array, digests: np.ndarray, bad_url: np.ndarr
         mixed = url ^ (request * np.uint64(0x9E3779B97F4A7C15))
     candidates = np.flatnonzero(known & pd.Series(mixed.view(np.int64)).duplicated(keep=False).to_numpy())
     repeated = np.zeros(len(known), dtype=bool)
-    pairs = pd.DataFrame({"request": request[candidates], "url": url[candidates]})
-    repeated[candidates] = pairs.duplicated(keep="first").to_numpy()
-    return repeated
+    conflicting = np.zeros(len(known), dtype=bool)
+    if not len(candidates):
+        return repeated, conflicting
+    checked = checked_at.iloc[candidates].to_numpy(dtype="datetime64[us]").view(np.int64)  # NaT is the smallest
+    pairs = pd.DataFrame({"request": request[candidates], "url": url[candidates], "later": -checked, "at": candidates})
+    pairs["outcome"] = outcome.iloc[candidates].astype("string").fillna("").to_numpy()
+    pairs = pairs.sort_values(["request", "url", "later", "at"], kind="mergesort")
+    first = ~pairs.duplicated(["request", "url"], keep="first").to_numpy()
+    kept_outcome = pairs["outcome"].where(first).ffill().to_numpy()
+    at = pairs["at"].to_numpy()
+    repeated[at[~first]] = True
+    conflicting[at[~first & (pairs["outcome"].to_numpy() != kept_outcome)]] = True
+    return repeated, conflicting
 
 
 def quality_table(rows_in: int, table: pd.DataFrame, quarantine: pd.DataFrame, synthetic: bool) -> pd.DataFrame:
@@ -294,6 +321,8 @@ def quality_table(rows_in: int, table: pd.DataFrame, quarantine: pd.DataFrame, s
         ("channel_blank", int(table["channel"].isna().sum())),
         ("country_blank", int(table["country"].isna().sum())),
         ("hosting_provider_blank", int(table["hosting_provider"].isna().sum())),
+        # Repeats of a (request, URL) pair whose outcome differs from the kept (latest) check.
+        ("duplicates_conflicting", int((quarantine["reason"] == DUPLICATE_CONFLICT).sum())),
     ]
     reasons = quarantine.groupby(["column", "reason"], sort=True).size()
     metrics += [(f"quarantine: {column}: {reason}", int(count)) for (column, reason), count in reasons.items()]
