@@ -41,6 +41,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -174,6 +175,29 @@ def _check_header(header: list[str], source: str) -> None:
         seen.add(name)
 
 
+#: Placeholder names of Excel's trailing header cells left blank (the columns are dropped when empty).
+TRAILING_BLANK = "\x00blank-"
+#: Column added to a table read by the general path when some rows have fewer fields than the
+#: header: true on those rows (the cleaners quarantine them as "too few fields").
+FIELDS_MISSING = "_too_few_fields"
+
+
+def _named_width(header: list[str]) -> int:
+    """Columns up to the last non-blank header cell (Excel saves empty trailing columns as ``,,``)."""
+    width = len(header)
+    while width > 1 and not header[width - 1].strip():
+        width -= 1
+    return width
+
+
+def _short_rows(text: str, delimiter: str, width: int, rows: int) -> np.ndarray | None:
+    """True for each data row with fewer than ``width`` fields (``None`` if rows cannot be matched up)."""
+    records = [r for r in csv.reader(io.StringIO(text), delimiter=delimiter) if r and not (len(r) == 1 and not r[0].strip())]
+    if len(records) - 1 != rows:
+        return None
+    return np.array([len(r) < width for r in records[1:]], dtype=bool)
+
+
 def _first_long_row(text: str, delimiter: str, width: int) -> int | None:
     for number, fields in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter)):
         if len(fields) > width:
@@ -222,7 +246,9 @@ def read_text_table(
         raise InputError("the file is empty: expected a header line and data rows", file=source)
     delimiter = delimiter or sniff_delimiter(text)
     header = next(csv.reader(io.StringIO(text), delimiter=delimiter))
-    _check_header(header, source)
+    named = _named_width(header)
+    _check_header(header[:named], source)
+    names = [*header[:named], *(f"{TRAILING_BLANK}{k}" for k in range(len(header) - named))]
     try:
         with warnings.catch_warnings():
             # index_col=False: a first row longer than the header must not become an index
@@ -230,7 +256,7 @@ def read_text_table(
             warnings.simplefilter("error", pd.errors.ParserWarning)
             frame = pd.read_csv(
                 io.StringIO(text), sep=delimiter, dtype="string", keep_default_na=False, na_values=[""],
-                index_col=False, engine="c",
+                index_col=False, engine="c", header=0, names=names,
             )
     except pd.errors.ParserWarning as error:
         row = _first_long_row(text, delimiter, len(header))
@@ -239,6 +265,14 @@ def read_text_table(
         line = _LINE_IN_MESSAGE.search(str(error))
         row = int(line.group(1)) - 1 if line else None
         raise InputError(f"the file's rows do not fit its header: {error}", file=source, row=row) from error
+    for position, name in enumerate(names[named:], start=named + 1):  # Excel's empty trailing columns
+        if frame[name].notna().any():
+            row = int(np.flatnonzero(frame[name].notna().to_numpy())[0]) + 1
+            raise SchemaError(f"header cell {position} is blank but the column holds values; every column needs a name", file=source, row=row)
+        del frame[name]
+    short = _short_rows(text, delimiter, named, len(frame))
+    if short is not None and short.any():
+        frame[FIELDS_MISSING] = pd.array(short, dtype="boolean")
     frame.columns = [str(c).strip() for c in frame.columns]
     return ReadTable(frame, encoding, delimiter)
 
@@ -338,6 +372,8 @@ def arrow_plan(path: str | os.PathLike[str], delimiter: str | None = None, sourc
         return None
     delimiter = delimiter or sniff_delimiter(sample)
     header = next(csv.reader(io.StringIO(sample), delimiter=delimiter))
+    if _named_width(header) < len(header):
+        return None  # empty trailing columns: the general path drops them
     _check_header(header, source)
     if any("\n" in name for name in header) or _odd_quotes(path):
         return None

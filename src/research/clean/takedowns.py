@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 from research.clean.arrow_text import as_bool, distinct_trimmed, join_text, to_arrow, to_series, trim_text, update_where
 from research.clean.channels import map_channels
 from research.clean.outcomes import OUTCOMES, map_outcomes
+from research.clean.read_table import FIELDS_MISSING
 from research.clean.redact import EMAIL, PHONE, URL, URL_WITH_PATH, control_characters, redact_array, shapes
 from research.clean.pseudonyms import hex_strings, pseudonym_array, pseudonym_digests, pseudonym_numbers
 from research.clean.takedown_fields import check_timezone, implausible_dates, parse_asns, parse_countries, timestamp_reasons
@@ -130,6 +131,8 @@ def clean_takedown_log(
 
     problems: list[pd.DataFrame] = []
     quarantined = np.zeros(n, dtype=bool)
+    # Rows the reader found shorter than the header: one reason, not a reason per empty field.
+    short = raw[FIELDS_MISSING].astype("boolean").fillna(False).to_numpy(dtype=bool) if FIELDS_MISSING in raw.columns else np.zeros(n, dtype=bool)
 
     def flag(mask, name: str, reason: str, shown: pa.Array | None = None) -> None:
         mask = _mask(mask)
@@ -156,6 +159,9 @@ def clean_takedown_log(
     ids = {c: trim_text(to_arrow(column[c])) for c in ("request_id", "content_id")}
     for name, values in ids.items():
         flag(pc.equal(values, ""), name, "missing value")
+        # Excel shows a long numeric id as 1.23E+15 and saves it so: the digits are gone, and
+        # different requests would merge under one id.
+        flag(pc.match_substring_regex(values, SCIENTIFIC_ID), name, "id mangled by a spreadsheet (scientific notation)")
         if not pseudonymise_ids:
             flag_identifying(values, name)
 
@@ -205,6 +211,10 @@ def clean_takedown_log(
     flag(conflicting, "url", DUPLICATE_CONFLICT, shown=url_id)
     del digests
 
+    if short.any():
+        problems = [p[~np.isin(p["row_number"].to_numpy(), row_number[short])] for p in problems]
+        problems.append(pd.DataFrame({"row_number": row_number[short], "column": "row", "value": "", "reason": "too few fields (the row is shorter than the header)"}))
+        quarantined[short] = True
     quarantine = (
         pd.concat(problems, ignore_index=True).astype({"row_number": "int64"})
         if problems
@@ -240,6 +250,7 @@ def clean_takedown_log(
     return CleanedLog(table, quarantine, quality_table(n, table, quarantine, synthetic))
 
 
+SCIENTIFIC_ID = r"^[0-9](?:[.,][0-9]+)?[Ee]\+[0-9]+$"
 DUPLICATE = "duplicate URL within request"
 DUPLICATE_CONFLICT = "duplicate URL within request, other outcome (the latest check is kept)"
 #: Quarantine reason for each shape :func:`research.clean.redact.shapes` finds in free text.

@@ -31,7 +31,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 from dask.delayed import Delayed
 
-from research.clean.read_table import arrow_plan, gunzipped, is_gzip, read_text_table, whitespace_only_rows
+from research.clean.read_table import FIELDS_MISSING, arrow_plan, gunzipped, is_gzip, read_text_table, whitespace_only_rows
 from research.clean.takedown_schema import QUARANTINE_COLUMNS, empty_clean_table
 from research.clean.takedowns import CleanedLog, clean_takedown_log, quality_table
 from research.errors import InputError
@@ -121,7 +121,8 @@ def csv_to_parquet(csv_path: str | os.PathLike[str], out_dir: str | os.PathLike[
             path.unlink()
         written.clear()
     frame = read_text_table(csv_path, source=str(csv_path)).frame
-    return write_all(pa.Table.from_pandas(frame, preserve_index=False).cast(pa.schema([(c, pa.large_string()) for c in frame.columns])))
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    return write_all(table.cast(pa.schema([(c, pa.bool_() if c == FIELDS_MISSING else pa.large_string()) for c in frame.columns])))
 
 
 def parquet_parts(folder: str | os.PathLike[str]) -> list[Path]:
