@@ -119,3 +119,24 @@ def test_invalid_hosts_and_schemes(url, reason):
     assert (None if pd.isna(result["reason"].iloc[0]) else result["reason"].iloc[0]) == reason
     if url.startswith("http://evil.com"):
         assert pd.isna(result["domain"].iloc[0])  # never attributed to good.com
+
+
+def test_breaks_pointing_at_a_missing_file_is_refused(tmp_path):
+    result = CliRunner().invoke(app, ["trends", "fit", "--breaks", str(tmp_path / "missing.csv")])
+    assert result.exit_code == 2 and "does not exist" in result.output
+
+
+def test_a_symlinked_private_folder_is_ignored_by_git(tmp_path):
+    import shutil
+    import subprocess
+
+    from research.config import DEFAULT_ROOT
+
+    shutil.copy(DEFAULT_ROOT / ".gitignore", tmp_path / ".gitignore")
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "log.csv").write_text("real log")
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    (tmp_path / "data" / "raw" / "private").symlink_to(tmp_path / "elsewhere")
+    status = subprocess.run(["git", "status", "--porcelain", "--", "data"], cwd=tmp_path, capture_output=True, text=True, check=True).stdout
+    assert status == ""
