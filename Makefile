@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv reproduce test lab lock browser bench clean
+.PHONY: help venv reproduce test test-fast lab lock browser bench clean
 
 help: ## Show the targets and what they do
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -23,8 +23,14 @@ venv: $(INSTALLED) ## Create .venv/ from the lock file (done automatically by th
 reproduce: $(INSTALLED) ## Rebuild data/processed/ and reports/ from data/raw/ (ARGS=--force to rebuild all)
 	$(BIN)/research reproduce $(ARGS)
 
-test: $(INSTALLED) browser ## Run the test suite (installs what it needs, Chromium included)
-	$(BIN)/python -m pytest $(ARGS)
+# Two pytest-xdist workers (the suite needs ~10 CPU-minutes); --dist loadscope keeps a module's tests, and so its
+# module-wide fixtures (the whole-pipeline build), on one worker.
+PYTEST_WORKERS ?= 2
+test: $(INSTALLED) browser ## Run the whole test suite, slow end-to-end tests included (installs what it needs, Chromium included)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadscope $(ARGS)
+
+test-fast: $(INSTALLED) ## Run the tests not marked slow (no pipeline runs, browser, notebooks or full-size stages)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadscope -m "not slow" $(ARGS)
 
 lab: $(INSTALLED) ## Open JupyterLab on notebooks/ with the project's kernel ("Python (research)")
 	$(BIN)/jupyter lab notebooks/
