@@ -82,14 +82,15 @@ class DuckLog:
 
 def load_csv(con: duckdb.DuckDBPyConnection, path: str | os.PathLike[str]) -> int:
     """Read a UTF-8 CSV log into table ``raw`` (text columns + 1-based ``row_number``); returns its rows."""
-    header = con.sql(f"SELECT * FROM read_csv({_sql_text(str(path))}, all_varchar = true, header = true) LIMIT 0").columns
+    options = "all_varchar = true, header = true, delim = ',', quote = '\"', escape = '\"'"  # the documented format, never sniffed
+    header = con.sql(f"SELECT * FROM read_csv({_sql_text(str(path))}, {options}) LIMIT 0").columns
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise SchemaError(f"missing required column(s) {', '.join(missing)}", file=Path(path).name, column=missing[0])
     columns = ", ".join(f'"{c}"' if c in header else f'NULL::VARCHAR AS "{c}"' for c in LOG_COLUMNS)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE raw AS SELECT row_number() OVER () AS row_number, {columns} "
-        f"FROM read_csv({_sql_text(str(path))}, all_varchar = true, header = true, quote = '\"', escape = '\"')"
+        f"FROM read_csv({_sql_text(str(path))}, {options})"
     )
     return con.execute("SELECT count(*) FROM raw").fetchall()[0][0]
 
