@@ -32,7 +32,7 @@ from research.report.figures import FigureEntry, collect_figures
 from research.report.findings import Finding, concentration_findings, format_number, funnel_finding, public_funnel_finding, retitle, trend_findings
 from research.report.mainpoints import MainPoint, funnel_numbers, main_point_candidates, select_main_points, with_producers
 from research.report.render import LanguageLink, RenderedFigure, RenderedTable, data_uri, render_page, rendered_figure
-from research.report.sources import Source, figure_sources
+from research.report.sources import Source, figure_sources, with_tier
 from research.report.tables import PaperTable, as_html, as_markdown, takedown_table, trends_table, write_paper_table
 from research.report.takedown_points import google_outcomes, lumen_summary
 from research.report.titles import read_series_titles, series_title
@@ -203,15 +203,6 @@ def source_tiers(paths: ProjectPaths) -> dict[str, str]:
     return dict(zip(table["source_domain"], table["source_tier"]))
 
 
-def with_tier(source: Source, tiers: dict[str, str]) -> Source:
-    """``source`` with its tier looked up by the URL's host when the source did not carry one."""
-    if source.tier or not source.url.startswith(("http://", "https://")):
-        return source
-    host = source.url.split("://", 1)[1].split("/", 1)[0].lower().removeprefix("www.")
-    tier = tiers.get(host, "")
-    return Source(source.publisher, source.title, source.year, source.url, tier, source.accessed)
-
-
 def credits(entries: list[FigureEntry], tiers: dict[str, str] | None = None) -> list[Source]:
     """Every original producer credited by some figure, with its tier, sorted.
 
@@ -294,8 +285,14 @@ def _rendered_drawn(drawn: DrawnFigure, image: Path, reports_dir: Path, entry: F
                           f"bundles/{entry.key}.zip", "", tuple(entry.sources), tuple(notes), False)
 
 
+#: In HTML tables, text columns longer than this on average (summaries, notes) are left to the CSV.
+MAX_HTML_TEXT = 60
+
+
 def _rendered(table: pd.DataFrame, title: str, name: str = "", csv: str = "", tex: str = "", note: str = "", synthetic: bool = False) -> RenderedTable:
-    return RenderedTable(title, synthetic, as_html(table), as_markdown(table), name, len(table), csv, tex, note)
+    """A table for a page: every column in Markdown, long text columns only in the CSV for HTML."""
+    long_text = [c for c in table.columns if (table[c].dtype == object or pd.api.types.is_string_dtype(table[c])) and table[c].dropna().astype(str).str.len().mean() > MAX_HTML_TEXT]
+    return RenderedTable(title, synthetic, as_html(table.drop(columns=long_text)), as_markdown(table), name, len(table), csv, tex, note)
 
 
 def main_sections(paths: ProjectPaths, inputs: ReportInputs, lang: str, points: list[MainPoint], entries: list[FigureEntry],

@@ -18,7 +18,7 @@ from research.outputs import write_csv
 from research.report.citation import Citation
 from research.report.breaks import BreakNote
 from research.report.figures import FigureEntry
-from research.report.sources import Source
+from research.report.sources import with_tier
 
 #: The earliest time a zip entry can carry; fixed so that zips do not change between runs.
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
@@ -47,13 +47,6 @@ def licence_of(entry: FigureEntry) -> dict[str, str]:
     return {"code": LICENCES["code"], "data": LICENCES[kind]}
 
 
-def _tiered(source: Source, tiers: dict[str, str] | None) -> Source:
-    if source.tier or not tiers or not source.url.startswith(("http://", "https://")):
-        return source
-    host = source.url.split("://", 1)[1].split("/", 1)[0].lower().removeprefix("www.")
-    return Source(source.publisher, source.title, source.year, source.url, tiers.get(host, ""), source.accessed)
-
-
 def bundle_metadata(entry: FigureEntry, cite: Citation, breaks: list[BreakNote] | None = None, tiers: dict[str, str] | None = None) -> dict:
     """The metadata JSON of one bundle: sources, provenance, breaks, licence and the disclosure applied."""
     return {
@@ -64,7 +57,7 @@ def bundle_metadata(entry: FigureEntry, cite: Citation, breaks: list[BreakNote] 
         "origin": entry.table.origin,
         "disclosure": list(entry.table.notes),
         "suppressed_cells": entry.table.suppressed_cells,
-        "sources": [_tiered(s, tiers).as_dict() for s in entry.sources],
+        "sources": [with_tier(s, tiers).as_dict() for s in entry.sources],
         "breaks": [b.as_dict() for b in breaks or []],
         "licence": licence_of(entry),
         "column_dictionary": {str(c): column_description(str(c)) for c in entry.table.frame.columns},
@@ -84,7 +77,7 @@ def bundle_readme(entry: FigureEntry, cite: Citation, lang: str = "en", breaks: 
     lines += [f"## {_('bundle_columns_heading')}", ""]
     lines += [f"- `{c}`: {column_description(str(c), lang)}" for c in entry.table.frame.columns] or ["-"]
     lines += ["", f"## {_('sources_label')}", ""]
-    for source in (_tiered(s, tiers) for s in entry.sources):
+    for source in (with_tier(s, tiers) for s in entry.sources):
         facts = [_("tier_short", tier=source.tier) if source.tier else _("tier_unknown")]
         if source.accessed:
             facts.append(_("accessed", date=source.accessed))

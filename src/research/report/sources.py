@@ -108,3 +108,11 @@ def datapackage_sources(package: dict, resource_name: str | None = None) -> list
         for e in entries
     }
     return sorted(found)
+
+
+def with_tier(source: Source, tiers: dict[str, str] | None) -> Source:
+    """``source`` with its tier looked up by the URL's host (``source_tiers.csv``) when it carries none."""
+    if source.tier or not tiers or not source.url.startswith(("http://", "https://")):
+        return source
+    host = source.url.split("://", 1)[1].split("/", 1)[0].lower().removeprefix("www.")
+    return Source(source.publisher, source.title, source.year, source.url, tiers.get(host, ""), source.accessed)
