@@ -85,3 +85,25 @@ def test_korean_and_japanese_myriads_round_trip(man, rest):
 def test_scaled_decimals_round_trip(whole, tenth):
     assert parse_number(f"{whole}.{tenth} million").value == pytest.approx((whole + tenth / 10) * 1e6)
     assert parse_number(f"{whole},{tenth} juta").value == pytest.approx((whole + tenth / 10) * 1e6)
+
+
+@pytest.mark.parametrize(("text", "value"), [("1,094", 1094), ("36,210,368", 36_210_368), ("1,000.5", 1000.5), ("3.210", 3.21), ("297", 297)])
+def test_raw_values_read_comma_grouped_thousands(text, value):
+    assert parse_number(text, "raw").value == pytest.approx(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "says"),
+    [
+        ("1,2", "raw", "misplaced thousands separator ','"),
+        ("12,34", "raw", "grouped in threes"),
+        ("1,23,456", "en", "misplaced thousands separator"),
+        ("1.2.3", "raw", "more than one decimal mark '.'"),
+        ("1.5,000", "en", "thousands separator ',' after the decimal mark '.'"),
+        ("1.5,000", "raw", "after the decimal mark"),
+    ],
+)
+def test_separator_errors_say_what_is_wrong(text, locale, says):
+    with pytest.raises(ParseError, match=says) as raised:
+        parse_number(text, locale)
+    assert "more than one decimal mark" not in str(raised.value) or text.count(".") > 1

@@ -94,8 +94,11 @@ def test_break_text_travels_with_the_bundle(project):
         "break_id,series_pattern,date,kind,marker,what_changed,source_title,source_url,source_publisher,source_date\n"
         "B07,KR_TEST_*,2024-10-16,legal,,\"Korea made possessing sexual deepfakes a crime\",t,https://example.org,p,2024\n"
     )
+    project.datapackage.write_text('{"resources": [{"name": "figures", "sources": [{"date_accessed": "2026-11-22"}]}]}')
     build_reports(project)
     bundle = (project.reports / "bundles" / "trends-KR_TEST_CASES" / "metadata.json").read_text(encoding="utf-8")
+    assert '"accessed": "2026-11-22"' in bundle
     assert "Korea made possessing sexual deepfakes a crime" in bundle and '"break_id": "B07"' in bundle
     readme = (project.reports / "bundles" / "trends-KR_TEST_CASES" / "README.md").read_text(encoding="utf-8")
     assert "B07" in readme and "Columns" in readme and "CC BY 4.0" in readme
+    assert "source tier 1" in readme and "accessed 2026-11-22" in readme

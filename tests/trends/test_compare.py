@@ -36,7 +36,7 @@ def test_comparison_uses_common_years_only(small_counts):
     ncmec = prepare_series(small_counts[small_counts["series_id"] == "ncmec_online_enticement_reports"])
     result = compare_growth(kr, ncmec)
     assert (result.first_year, result.last_year, result.n_points) == (2021, 2024, 8)
-    assert result.model == "negative_binomial"
+    assert result.model == "quasi_poisson"
 
 
 def test_comparison_refuses_without_overlap():

@@ -42,7 +42,7 @@ def test_rate_ratio_interval_matches_log_normal_approximation_for_large_counts()
 
 def test_two_point_poisson_slope_is_log_rate_ratio_over_time_between_midpoints():
     series = knpa_two_periods()
-    fit = fit_count_model(series)
+    fit = fit_count_model(series, family="poisson")
     ratio = rate_ratio(CASES_2021, DAYS_2021, CASES_2024_JAN_JUL, DAYS_2024_JAN_JUL).ratio
     years_between = series["t_mid"].iloc[1] - series["t_mid"].iloc[0]
     # Rates per year use 365.25-day years, rates per day use days: the ratio is the same.
@@ -51,7 +51,7 @@ def test_two_point_poisson_slope_is_log_rate_ratio_over_time_between_midpoints()
 
 
 def test_two_point_poisson_standard_error_is_the_closed_form():
-    fit = fit_count_model(knpa_two_periods())
+    fit = fit_count_model(knpa_two_periods(), family="poisson")
     series = knpa_two_periods()
     years_between = series["t_mid"].iloc[1] - series["t_mid"].iloc[0]
     expected = np.sqrt(1 / CASES_2021 + 1 / CASES_2024_JAN_JUL) / years_between

@@ -90,8 +90,8 @@ def test_an_intervention_shared_by_segments_is_marked_once():
     from research.plots.trends import trend_figure
 
     counts = crackdown_counts()
-    later = counts.iloc[[7, 8]].assign(segment=1, period_start=["2025-01-01", "2026-01-01"], period_end=["2025-12-31", "2026-12-31"], value=[300, 310])
+    later = counts.iloc[[7, 8, 7, 8]].assign(segment=1, period_start=[f"{y}-01-01" for y in range(2025, 2029)], period_end=[f"{y}-12-31" for y in range(2025, 2029)], value=[300, 310, 330, 320])
     results = analyse_counts(pd.concat([counts, later], ignore_index=True), interventions=REGISTRY)
-    assert all(r.known_breaks for r in results)
+    assert all(r.effects for r in results)
     labels = [t.get_text() for t in trend_figure(results).axes[0].get_legend().get_texts()]
     assert labels.count("Special crackdown on test crimes") == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from research.i18n import catalogue
 from research.trends.growth import AnnualGrowth
 from research.trends.analysis import analyse_counts, trends_table
@@ -68,8 +70,10 @@ def test_catalogue_has_no_empty_messages():
     assert messages and all(isinstance(v, str) and v.strip() for v in messages.values())
 
 
-def test_two_periods_warn_that_the_interval_is_probably_too_narrow():
+def test_two_periods_give_a_rate_ratio_not_a_growth_rate():
     rows = make_series([20_500_000, 21_350_000], first_year=2024)
-    text = trends_table(analyse_counts(rows))["summary"].iloc[0]
-    assert "cannot check whether the counts vary more than chance" in text
-    assert "Only 2 periods are available" in text
+    row = trends_table(analyse_counts(rows)).iloc[0]
+    assert row["status"] == "rate_ratio" and np.isnan(row["growth_factor"])
+    assert "too few periods for a growth rate" in row["summary"]
+    assert "times as many as 2024-01-01..2024-12-31" in row["summary"]
+    assert row["rate_ratio_low"] < row["rate_ratio"] < row["rate_ratio_high"]

@@ -7,7 +7,8 @@ value of the last digit written (its precision).
 
 Separator rule (an explicit decision): with ``locale="en"``, ``"ja"`` or ``"ko"`` a comma groups
 thousands and a point is decimal; with ``"id"`` the reverse; ``"raw"`` (the ``value`` column of
-``figures.csv``) has no grouping at all and a point is decimal. Without a locale a number is read
+``figures.csv``) reads a point as decimal and a comma only as a thousands separator in groups of
+three (``1,094``, ``36,210,368`` — unambiguous once the point is decimal). Without a locale a number is read
 only when its reading is unique: ``"1,202"`` (comma groups of three) and ``"20,5"`` are clear,
 but ``"1.234"`` could be 1.234 or 1234, so it raises :class:`~research.errors.ParseError` asking
 for a locale, unless a scale word names the language (``juta`` → Indonesian, ``million`` →
@@ -79,7 +80,7 @@ def _decimal_digits(text: str, locale: str | None, source: str) -> tuple[float, 
     elif locale == "id":
         group, decimal = ".", ","
     elif locale == "raw":
-        group, decimal = "", "."
+        group, decimal = ",", "."
     else:
         has_comma, has_point = "," in text, "." in text
         if has_comma and has_point:
@@ -98,14 +99,18 @@ def _decimal_digits(text: str, locale: str | None, source: str) -> tuple[float, 
         else:
             group, decimal = "", "."
     body = text.replace(" ", "").replace("'", "")
-    if group:
-        parts = body.split(group)
-        if len(parts) > 1 and not (1 <= len(parts[0]) <= 3 and all(len(p.split(decimal)[0]) == 3 for p in parts[1:])):
-            raise ParseError(f"misplaced thousands separator {group!r}", value=source)
-        body = body.replace(group, "")
-    if body.count(decimal) > 1 or (decimal != "." and "." in body) or (decimal != "," and "," in body):
-        raise ParseError("more than one decimal mark", value=source)
+    if body.count(decimal) > 1:
+        raise ParseError(f"more than one decimal mark {decimal!r}", value=source)
     integer, _, fraction = body.partition(decimal)
+    if group and group in fraction:
+        raise ParseError(f"thousands separator {group!r} after the decimal mark {decimal!r}", value=source)
+    if group and group in integer:
+        if not re.fullmatch(rf"\d{{1,3}}(?:{re.escape(group)}\d{{3}})+", integer):
+            raise ParseError(f"misplaced thousands separator {group!r}: digits are grouped in threes (e.g. 1{group}094)", value=source)
+        integer = integer.replace(group, "")
+    stray = next((mark for mark in ",." if mark in integer), None)
+    if stray is not None:
+        raise ParseError(f"unexpected {stray!r}: this locale uses {decimal!r} for decimals" + (f" and {group!r} for thousands" if group else ""), value=source)
     value = float(f"{integer}.{fraction}" if fraction else integer)
     if fraction:
         precision = 10.0 ** -len(fraction)

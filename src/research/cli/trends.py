@@ -10,7 +10,7 @@ import typer
 
 from research.config import paths as project_paths
 from research.errors import ResearchError
-from research.pipeline.s20_trends import breaks_csv, build_trends, counts_csv, parse_pairs, trend_figures_dir, trends_csv
+from research.pipeline.s20_trends import breaks_csv, build_trends, counts_csv, parse_pairs, series_csv, trend_figures_dir, trends_csv
 from research.trends.compare import DEFAULT_COMPARISONS
 
 NAME = "trends"
@@ -35,7 +35,7 @@ def fit(
         if not registry.exists():
             typer.echo(f"no break registry at {registry}: no intervention is fitted")
         pairs = parse_pairs(compare) if compare else list(DEFAULT_COMPARISONS)
-        written = build_trends(counts or counts_csv(paths), out_path, figures or trend_figures_dir(paths), root=paths.root, lang=lang, breaks_path=registry, comparisons=pairs)
+        written = build_trends(counts or counts_csv(paths), out_path, figures or trend_figures_dir(paths), root=paths.root, lang=lang, breaks_path=registry, comparisons=pairs, series_path=series_csv(paths))
     except ResearchError as error:
         typer.secho(f"error: {error}", err=True, fg="red")
         raise typer.Exit(1) from error

@@ -8,15 +8,17 @@ from pathlib import Path
 import pandas as pd
 
 from research.clean.breaks import read_breaks
+from research.clean.series_catalogue import read_series_catalogue
 from research.config import SEED, ProjectPaths
 from research.errors import ResearchError
 from research.outputs import write_table
 from research.pipeline import Stage
 from research.plots.trends import save_trend_figures
 from research.trends.analysis import FORECAST_HORIZON, MIN_POINTS_FOR_FIGURE, analyse_counts, trends_table
-from research.trends.breaks import IC_MARGIN
 from research.trends.compare import DEFAULT_COMPARISONS, comparisons_table
 from research.trends.forecast import N_SIMULATIONS
+from research.trends.joinpoint import MAX_JOINPOINTS, MIN_BETWEEN, MIN_FROM_END, averages_table, segments_table
+from research.trends.interventions import MIN_PRE_FOR_TREND, PRE_WINDOW_DAYS, interventions_table
 from research.trends.models import OVERDISPERSION_ALPHA
 
 FIGURE_FORMATS = (".png", ".svg", ".pdf")
@@ -32,12 +34,20 @@ def breaks_csv(paths: ProjectPaths) -> Path:
     return paths.raw / "definition_breaks.csv"
 
 
+def series_csv(paths: ProjectPaths) -> Path:
+    return paths.raw / "series.csv"
+
+
 def trends_csv(paths: ProjectPaths) -> Path:
     return paths.processed / "trends.csv"
 
 
 def comparisons_csv(paths: ProjectPaths) -> Path:
     return paths.processed / "trend_comparisons.csv"
+
+
+def interventions_csv(paths: ProjectPaths) -> Path:
+    return paths.processed / "interventions.csv"
 
 
 def trend_figures_dir(paths: ProjectPaths) -> Path:
@@ -64,13 +74,17 @@ def build_trends(
     breaks_path: Path | None = None,
     comparisons: Sequence[tuple[str, str]] = DEFAULT_COMPARISONS,
     comparisons_path: Path | None = None,
+    series_path: Path | None = None,
 ) -> list[Path]:
     """Read a counts table, fit every series × segment, write the trends table, comparisons and figures.
 
     ``breaks_path`` is the break registry: its ``intervention`` rows marked on a series (its
-    ``break_ids``) are fitted as known breaks; without it no known break is fitted. Comparisons
+    ``break_ids``) are analysed as interrupted time series; ``series_path`` is the series
+    catalogue (``data/raw/series.csv``) whose titles every output uses (without it, series ids); without it no known break is fitted. Comparisons
     (``comparisons`` plus same-span pairs) go to ``comparisons_path`` (default: beside
-    ``out_path``, ``trend_comparisons.csv``). A figure whose inputs are unchanged since an earlier
+    ``out_path``, ``trend_comparisons.csv``); interventions as interrupted time series to
+    ``interventions.csv`` beside ``out_path``; joinpoint segments and average changes to
+    ``trend_segments.csv`` and ``trend_averages.csv`` beside it too. A figure whose inputs are unchanged since an earlier
     run is kept rather than drawn again; figures of series that no longer qualify are removed.
     """
     if not counts_path.exists():
@@ -79,20 +93,29 @@ def build_trends(
     counts["row_number"] = range(1, len(counts) + 1)
     registry = read_breaks(breaks_path) if breaks_path is not None and breaks_path.exists() else None
     inputs = [counts_path] + ([breaks_path] if registry is not None else [])
-    results = analyse_counts(counts, file=counts_path.name, lang=lang, interventions=registry)
+    catalogue = read_series_catalogue(series_path) if series_path is not None and series_path.exists() else None
+    if catalogue is not None:
+        inputs.append(series_path)
+    results = analyse_counts(counts, file=counts_path.name, lang=lang, interventions=registry, catalogue=catalogue)
     parameters = {
         "seed": SEED,
         "forecast_horizon": FORECAST_HORIZON,
         "forecast_simulations": N_SIMULATIONS,
         "overdispersion_alpha": OVERDISPERSION_ALPHA,
-        "ic_margin": IC_MARGIN,
-        "lang": lang,
+                "lang": lang,
         "break_registry": breaks_path.name if registry is not None else "none",
     }
     written = write_table(trends_table(results), out_path, inputs=inputs, parameters=parameters, root=root)
     comparisons_path = comparisons_path or out_path.with_name("trend_comparisons.csv")
     pairs = ["~".join(p) for p in comparisons]
     written += write_table(comparisons_table(results, comparisons), comparisons_path, inputs=inputs, parameters={**parameters, "comparisons": pairs, "automatic_pairs": "same country, counted and years"}, root=root)
+    models = [result.joinpoints for result in results if result.joinpoints is not None]
+    joinpoint_parameters = {**parameters, "min_from_end": MIN_FROM_END, "min_between": MIN_BETWEEN, "max_joinpoints": MAX_JOINPOINTS, "selection": "BIC (deviance)"}
+    written += write_table(segments_table(models), out_path.with_name("trend_segments.csv"), inputs=inputs, parameters=joinpoint_parameters, root=root)
+    written += write_table(averages_table(models), out_path.with_name("trend_averages.csv"), inputs=inputs, parameters=joinpoint_parameters, root=root)
+    effects = [effect for result in results for effect in result.effects]
+    written += write_table(interventions_table(effects), out_path.with_name("interventions.csv"), inputs=inputs,
+                           parameters={**parameters, "pre_window_days": PRE_WINDOW_DAYS, "min_pre_for_trend": MIN_PRE_FOR_TREND}, root=root)
     figures = save_trend_figures(results, figures_dir, min_points=MIN_POINTS_FOR_FIGURE, lang=lang, cache_file=figures_dir / FIGURE_CACHE)
     # A series that no longer qualifies must not keep a stale figure from an earlier run.
     for stale in sorted(set(figures_dir.iterdir()) - set(figures)) if figures_dir.exists() else []:
@@ -102,7 +125,7 @@ def build_trends(
 
 
 def inputs(paths: ProjectPaths) -> list[Path]:
-    return [p for p in [counts_csv(paths), breaks_csv(paths)] if p.exists()]
+    return [p for p in [counts_csv(paths), breaks_csv(paths), series_csv(paths)] if p.exists()]
 
 
 def run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
@@ -115,6 +138,7 @@ def run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
         breaks_path=breaks_csv(paths),
         comparisons=parse_pairs(parameters["comparisons"]),
         comparisons_path=comparisons_csv(paths),
+        series_path=series_csv(paths),
     )
 
 

@@ -50,7 +50,7 @@ def figure_key(results: Sequence, lang: str) -> str:
         fit = result.fit
         if fit is not None:
             parts += [fit.family, fit.n_obs, fit.n_params, repr(fit.centre), _frame_text(fit.params.to_frame()), _frame_text(fit.cov)]
-        parts += [(brk.date, brk.label) for brk in result.known_breaks]
+        parts += [(effect.event.date, effect.event.label, effect.summary) for effect in result.effects]
         digest.update(repr(parts).encode())
     return digest.hexdigest()
 

@@ -101,7 +101,7 @@ def trend_figure(results: Sequence[SeriesTrend], lang: str = "en") -> Figure:
                 ax.fill_between([row.period_start, row.period_end], row.predict_low / year_share, row.predict_high / year_share, color=OKABE_ITO["vermillion"], alpha=0.12, hatch="//", linewidth=0)
         if index > 0:
             ax.axvline(rows["start"].min(), color=OKABE_ITO["black"], linestyle=":", linewidth=1.2, label=message("trends", "figure_definition_break", lang) if index == 1 else None)
-        for brk in result.known_breaks:
+        for brk in (effect.event for effect in result.effects):
             if brk.date in drawn_breaks:  # each segment carries the same intervention: mark it once
                 continue
             drawn_breaks.add(brk.date)
@@ -115,7 +115,7 @@ def trend_figure(results: Sequence[SeriesTrend], lang: str = "en") -> Figure:
     elif positive:
         ax.set_ylim(0, max(positive) * BAND_HEADROOM)
     ax.set_ylabel(message("trends", "figure_ylabel", lang, counted=first.meta["counted"]))
-    ax.set_title(figure_title(first.meta["indicator"], first.series_id))
+    ax.set_title(figure_title(first.meta.get("title", first.series_id), first.series_id))
     ax.legend(fontsize=8, loc="upper left")
     publishers = sorted({drawable(p) for r in results for p in r.meta["publishers"].split(";") if drawable(p)})
     source_ids = sorted({s for r in results for s in r.meta["source_ids"].split(";") if s})

@@ -32,7 +32,7 @@ from research.report.figures import FigureEntry, collect_figures
 from research.report.findings import Finding, concentration_findings, format_number, funnel_finding, public_funnel_finding, retitle, trend_findings
 from research.report.mainpoints import MainPoint, funnel_numbers, main_point_candidates, select_main_points, with_producers
 from research.report.render import LanguageLink, RenderedFigure, RenderedTable, data_uri, render_page, rendered_figure
-from research.report.sources import Source, figure_sources, with_tier
+from research.report.sources import Source, access_date, figure_sources, with_tier
 from research.report.tables import PaperTable, as_html, as_markdown, takedown_table, trends_table, write_paper_table
 from research.report.takedown_points import google_outcomes, lumen_summary
 from research.report.titles import read_series_titles, series_title
@@ -466,7 +466,7 @@ def build_reports(paths: ProjectPaths, languages: tuple[str, ...] = LANGUAGES) -
     drawn_entries = {d.stem: drawn_entry(d, image, inputs) for d, image in first}
     for entry in entries + list(drawn_entries.values()):
         written += write_bundle(entry, paths.reports / "bundles", cite, breaks=break_notes(inputs.registry, _entry_breaks(entry, inputs), "en"),
-                                tiers=tiers)
+                                tiers=tiers, accessed=access_date(inputs.package))
     for lang in languages:
         written += write_main(paths, lang, inputs, entries, cite, languages, drawn_by_lang[lang], drawn_entries, tiers)
         written += write_demo(paths, lang, inputs, entries, tables, cite, languages)

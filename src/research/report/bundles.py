@@ -47,7 +47,8 @@ def licence_of(entry: FigureEntry) -> dict[str, str]:
     return {"code": LICENCES["code"], "data": LICENCES[kind]}
 
 
-def bundle_metadata(entry: FigureEntry, cite: Citation, breaks: list[BreakNote] | None = None, tiers: dict[str, str] | None = None) -> dict:
+def bundle_metadata(entry: FigureEntry, cite: Citation, breaks: list[BreakNote] | None = None, tiers: dict[str, str] | None = None,
+                    accessed: str = "") -> dict:
     """The metadata JSON of one bundle: sources, provenance, breaks, licence and the disclosure applied."""
     return {
         "figure": entry.key,
@@ -59,6 +60,7 @@ def bundle_metadata(entry: FigureEntry, cite: Citation, breaks: list[BreakNote] 
         "suppressed_cells": entry.table.suppressed_cells,
         "sources": [with_tier(s, tiers).as_dict() for s in entry.sources],
         "breaks": [b.as_dict() for b in breaks or []],
+        "accessed": accessed,
         "licence": licence_of(entry),
         "column_dictionary": {str(c): column_description(str(c)) for c in entry.table.frame.columns},
         "made_by": {"notebook": f"notebooks/{entry.notebook}.py", "module": entry.module},
@@ -68,7 +70,8 @@ def bundle_metadata(entry: FigureEntry, cite: Citation, breaks: list[BreakNote] 
     }
 
 
-def bundle_readme(entry: FigureEntry, cite: Citation, lang: str = "en", breaks: list[BreakNote] | None = None, tiers: dict[str, str] | None = None) -> str:
+def bundle_readme(entry: FigureEntry, cite: Citation, lang: str = "en", breaks: list[BreakNote] | None = None, tiers: dict[str, str] | None = None,
+                  accessed: str = "") -> str:
     """The README: what the bundle holds, its columns, sources (tier, access date), breaks, licence, citation."""
     _ = lambda key, **fields: message("report", key, lang, **fields)  # noqa: E731
     lines = [f"# {entry.title}", "", _("bundle_readme_body"), ""]
@@ -79,8 +82,8 @@ def bundle_readme(entry: FigureEntry, cite: Citation, lang: str = "en", breaks: 
     lines += ["", f"## {_('sources_label')}", ""]
     for source in (with_tier(s, tiers) for s in entry.sources):
         facts = [_("tier_short", tier=source.tier) if source.tier else _("tier_unknown")]
-        if source.accessed:
-            facts.append(_("accessed", date=source.accessed))
+        if source.accessed or accessed:
+            facts.append(_("accessed", date=source.accessed or accessed))
         lines.append(f"- {source.as_text(_('tier_word'))} ({'; '.join(facts)})")
     if not entry.sources:
         lines.append("-")
@@ -108,15 +111,15 @@ def _write_zip(folder: Path, target: Path) -> Path:
 
 
 def write_bundle(entry: FigureEntry, out_dir: Path, cite: Citation, lang: str = "en", *, breaks: list[BreakNote] | None = None,
-                 tiers: dict[str, str] | None = None) -> list[Path]:
+                 tiers: dict[str, str] | None = None, accessed: str = "") -> list[Path]:
     """Write the folder and zip of one figure's bundle; return every file written."""
     folder = out_dir / entry.key
     folder.mkdir(parents=True, exist_ok=True)
     written = [write_csv(entry.table.frame, folder / "data.csv")]
     meta = folder / "metadata.json"
-    meta.write_text(json.dumps(bundle_metadata(entry, cite, breaks, tiers), indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    meta.write_text(json.dumps(bundle_metadata(entry, cite, breaks, tiers, accessed), indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
     readme = folder / "README.md"
-    readme.write_text(bundle_readme(entry, cite, lang, breaks, tiers), encoding="utf-8")
+    readme.write_text(bundle_readme(entry, cite, lang, breaks, tiers, accessed), encoding="utf-8")
     image = folder / f"figure{entry.image.suffix}"
     image.write_bytes(entry.image.read_bytes())
     written += [meta, readme, image]

@@ -21,7 +21,7 @@ class Source:
     url: str
     #: Quality tier of the source (``source_tier`` of figures.csv: 1 best … 5); empty when unknown.
     tier: str = ""
-    #: When the project read the source (``source_date`` or the data package's access date).
+    #: When the project read the source (the data package's ``date_accessed``); empty when not recorded.
     accessed: str = ""
 
     def as_dict(self) -> dict[str, str]:
@@ -69,7 +69,6 @@ def figure_sources(figures: pd.DataFrame, figure_ids: Iterable[str]) -> list[Sou
             year=_year(row.source_date) or _year(row.period_end),
             url=str(row.source_url) if pd.notna(row.source_url) else "",
             tier=_tier_text(getattr(row, "source_tier", "")),
-            accessed=_text(getattr(row, "source_date", "")),
         )
         for row in rows.itertuples(index=False)
     }
@@ -116,3 +115,13 @@ def with_tier(source: Source, tiers: dict[str, str] | None) -> Source:
         return source
     host = source.url.split("://", 1)[1].split("/", 1)[0].lower().removeprefix("www.")
     return Source(source.publisher, source.title, source.year, source.url, tiers.get(host, ""), source.accessed)
+
+
+def access_date(package: dict | None, resource_name: str = "figures") -> str:
+    """``date_accessed`` of a data package resource's first source (when the compilation was read)."""
+    for resource in (package or {}).get("resources", []):
+        if resource.get("name") == resource_name:
+            for source in resource.get("sources", []):
+                if source.get("date_accessed"):
+                    return str(source["date_accessed"])
+    return ""

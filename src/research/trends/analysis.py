@@ -8,18 +8,34 @@ import numpy as np
 import pandas as pd
 import pycountry
 
+from research.clean.series_catalogue import series_kind, series_title
 from research.i18n import message
-from research.trends.breaks import BreakFit, BreakSearch, Intervention, fit_known_break, interventions_for, search_break
+from research.trends.breaks import interventions_for
 from research.trends.forecast import can_forecast, forecast, future_periods
-from research.trends.growth import AnnualGrowth, MannKendall, annual_growth, evidence_note, mann_kendall
+from research.trends.joinpoint import Joinpoints, average_rows, fit_joinpoints
+from research.trends.interventions import InterventionEffect, intervention_effect
+from research.trends.growth import AnnualGrowth, MannKendall, RateRatio, annual_growth, evidence_note, mann_kendall, rate_ratio
 from research.trends.models import CountFit, fit_count_model
-from research.trends.series import SeriesRefused, check_columns, finest_periods, modelable_rows, prepare_series, set_aside_nested_periods
-from research.trends.summary import not_modelled_summary, refusal_summary, series_summary
+from research.trends.series import DAYS_PER_YEAR, SeriesRefused, check_columns, modelable_rows, prepare_series, straddling_breaks, tiled_periods
+from research.trends.summary import format_percent, not_modelled_summary, ratio_summary, refusal_summary, series_summary
 
 #: Years forecast beyond the last observation.
 FORECAST_HORIZON = 2
 #: A figure and a forecast need at least this many periods.
 MIN_POINTS_FOR_FIGURE = 3
+#: A growth factor needs at least this many periods …
+MIN_POINTS_FOR_GROWTH = 4
+#: … spanning at least this many years; with fewer, a rate ratio between periods is given instead.
+MIN_SPAN_YEARS = 3.0
+
+
+@dataclass(frozen=True)
+class PeriodRatio:
+    """Rate ratio of the last period to the first (per day), for series too short for a growth rate."""
+
+    first: str
+    last: str
+    ratio: RateRatio
 
 
 @dataclass
@@ -38,13 +54,14 @@ class SeriesTrend:
     fit: CountFit | None = None
     growth: AnnualGrowth | None = None
     trend_test: MannKendall | None = None
-    known_breaks: list[BreakFit] = field(default_factory=list)
-    search: BreakSearch | None = None
     forecast: pd.DataFrame | None = None
     summary: str = ""
     n_rows: int = 0
     n_rows_excluded: int = 0
     notes: str = ""
+    ratio: PeriodRatio | None = None
+    effects: list[InterventionEffect] = field(default_factory=list)
+    joinpoints: Joinpoints | None = None
 
 
 def place_name(code: str) -> str:
@@ -83,83 +100,135 @@ def analyse_series(
     file: str | None = None,
     lang: str = "en",
     interventions: pd.DataFrame | None = None,
+    catalogue: pd.DataFrame | None = None,
 ) -> SeriesTrend:
     """Fit one series × segment; bad input becomes a ``refused`` result with the reason.
 
     ``interventions`` is the break registry (``research.clean.breaks.read_breaks``); those of kind
-    ``intervention`` marked on these rows (``break_ids``) enter as known breaks.
+    ``intervention`` marked on these rows (``break_ids``) are analysed as interrupted time series.
+    ``catalogue`` is the series catalogue (``research.clean.series_catalogue``): titles come from
+    it, and a ``stock`` (a level at a date) is never modelled as a rate per day.
     """
     series_id, segment = str(rows["series_id"].iloc[0]), int(rows["segment"].iloc[0])
     meta = _meta(rows)
+    meta["title"] = series_title(catalogue, series_id, lang)
+    meta["kind"] = series_kind(catalogue, series_id)
     mask = modelable_rows(rows)
     base = SeriesTrend(series_id, segment, n_segments, meta, status="refused", n_rows=len(rows), n_rows_excluded=int((~mask).sum()))
     place = place_name(meta["country"])
     base.observed = rows.loc[mask].copy()
+    if meta["kind"] == "stock":
+        base.status, base.reason_code = "not_modelled", "stock"
+        base.reason = message("trends", "reason_stock", lang)
+        base.summary = message("trends", "not_modelled_stock", lang, indicator=meta["title"], place=place)
+        return base
     if not mask.any():
         base.status = "not_modelled"
         units = ", ".join(sorted(rows["unit"].astype(str).unique()))
         base.reason = message("trends", "reason_no_exact_counts", lang, units=units)
         base.reason_code = "no_exact_counts"
-        base.summary = not_modelled_summary(meta["indicator"], place, units, lang)
+        base.summary = not_modelled_summary(meta["title"], place, units, lang)
         return base
-    usable, nested = set_aside_nested_periods(rows.loc[mask])
+    modelable = rows.loc[mask]
+    straddle = straddling_breaks(modelable, interventions)
+    left_out = modelable.loc[straddle != ""]
+    usable, set_aside = tiled_periods(modelable.loc[straddle == ""])
+    notes = []
+    if len(left_out):
+        notes.append(message("trends", "notes_straddling", lang, n=len(left_out), spans=_spans(left_out)))
+    tiled = set_aside.loc[set_aside["set_aside_reason"].str.startswith("tiled")]
+    if len(tiled):
+        notes.append(message("trends", "notes_tiled", lang, n=len(tiled), spans=_spans(tiled)))
+    nested = set_aside.loc[~set_aside["set_aside_reason"].str.startswith("tiled")]
     if len(nested):
-        base.n_rows_excluded += len(nested)
-        spans = ", ".join(f"{r.period_start}..{r.period_end}" for r in nested.itertuples())
-        base.notes = message("trends", "notes_set_aside", lang, n=len(nested), spans=spans)
+        notes.append(message("trends", "notes_set_aside", lang, n=len(nested), spans=_spans(nested)))
+    base.n_rows_excluded += len(left_out) + len(set_aside)
+    base.notes = "; ".join(notes)
     try:
         series = prepare_series(usable, file=file)
     except SeriesRefused as error:
         reason = error.reason(lang)
         base.reason = message("trends", "reason_at_row", lang, reason=reason, row=error.row, file=file or "") if error.row is not None else reason
         base.reason_code = error.key
-        base.summary = refusal_summary(meta["indicator"], place, reason, lang)
+        base.summary = refusal_summary(meta["title"], place, reason, lang)
+        return base
+    base.series = series
+    base.trend_test = mann_kendall(series)
+    base.effects = [intervention_effect(series, event, segment=segment, counted=meta["counted"], lang=lang) for event in interventions_for(interventions, rows)]
+    span = span_years(series)
+    if len(series) < MIN_POINTS_FOR_GROWTH or span < MIN_SPAN_YEARS:
+        base.status, base.reason_code = "rate_ratio", "growth_not_estimable"
+        base.reason = message("trends", "reason_growth_not_estimable", lang, min_points=MIN_POINTS_FOR_GROWTH, min_years=f"{MIN_SPAN_YEARS:g}", n=len(series), years=f"{span:.1f}")
+        base.ratio = first_last_ratio(series)
+        base.summary = " ".join([ratio_summary(base.ratio, indicator=meta["title"], place=place, reason=base.reason, lang=lang)] + [e.summary for e in base.effects])
         return base
     fit = fit_count_model(series)
     growth = annual_growth(fit)
-    base.status, base.series, base.fit, base.growth = "fitted", series, fit, growth
-    base.trend_test = mann_kendall(series)
-    base.known_breaks = [_known_break(series, rows.loc[mask], nested, event, file) for event in interventions_for(interventions, rows)]
-    base.search = search_break(series, fit)
+    base.status, base.fit, base.growth = "fitted", fit, growth
+    base.joinpoints = fit_joinpoints(series)
     if len(series) >= MIN_POINTS_FOR_FIGURE and can_forecast(fit):
         base.forecast = forecast(fit, future_periods(series, FORECAST_HORIZON))
     publisher = meta["publishers"].replace(";", " and ") or "the source"
     base.summary = series_summary(
         series,
         growth,
-        indicator=meta["indicator"],
+        indicator=meta["title"],
         place=place,
         counted=meta["counted"],
         publisher=publisher,
         family=fit.family,
         dispersion_test=fit.dispersion_test,
+        dispersion_ratio=fit.dispersion_ratio,
         segment=segment,
         n_segments=n_segments,
-        known_breaks=base.known_breaks,
-        search=base.search,
+        effects=base.effects,
         lang=lang,
     )
+    recent = recent_sentence(base.joinpoints, lang)
+    if recent:
+        base.summary = base.summary + " " + recent
     return base
 
 
-def _known_break(series: pd.DataFrame, modelable: pd.DataFrame, nested: pd.DataFrame, event: Intervention, file: str | None) -> BreakFit:
-    """Fit ``event`` on the series; if a longer period straddles its date, on the finer pieces.
-
-    The pieces (e.g. year-to-date increments) are comparable per day of exposure, so a level
-    change between them can be estimated where the year total hides it.
-    """
-    fitted = fit_known_break(series, event.date, event.label, break_id=event.break_id)
-    if fitted.fit is not None or not fitted.straddled or nested.empty:
-        return fitted
-    try:
-        pieces = prepare_series(finest_periods(modelable), file=file)
-    except SeriesRefused as error:
-        return BreakFit(event.date, event.label, None, status=f"{fitted.status}; finer pieces unusable: {error.message}", break_id=event.break_id, basis="sub_periods")
-    finer = fit_known_break(pieces, event.date, event.label, break_id=event.break_id, basis="sub_periods")
-    return finer if finer.fit is not None else BreakFit(event.date, event.label, None, status=f"{fitted.status}; finer pieces: {finer.status}", break_id=event.break_id, basis="sub_periods")
+def recent_sentence(model: Joinpoints | None, lang: str = "en") -> str:
+    """The recent AAPC beside the whole-span one, when the joinpoint model has more than one segment."""
+    if model is None or model.k == 0:
+        return ""
+    rows = {r["window"]: r for r in average_rows(model)}
+    recent = rows.get("last_5_years")
+    if recent is None:
+        return ""
+    whole = rows["whole_span"]
+    return message("trends", "recent_aapc", lang, n_segments=model.k + 1, years=5, start=recent["window_start"], end=recent["window_end"],
+                   signed=format_percent(recent["aapc_percent"], signed=True), low=format_percent(recent["aapc_percent_low"], signed=True),
+                   high=format_percent(recent["aapc_percent_high"], signed=True), whole=format_percent(whole["aapc_percent"], signed=True))
 
 
-def analyse_counts(counts: pd.DataFrame, file: str | None = None, lang: str = "en", interventions: pd.DataFrame | None = None) -> list[SeriesTrend]:
+def _spans(rows: pd.DataFrame) -> str:
+    return ", ".join(f"{r.period_start}..{r.period_end}" for r in rows.itertuples())
+
+
+def span_years(series: pd.DataFrame) -> float:
+    """Years from the first period's start to the last period's end (both days included)."""
+    return ((series["period_end"].max() - series["period_start"].min()).days + 1) / DAYS_PER_YEAR
+
+
+def first_last_ratio(series: pd.DataFrame) -> PeriodRatio | None:
+    """Rate per day of the last period over the first, with the exact interval (``None`` if the first is 0)."""
+    first, last = series.iloc[0], series.iloc[-1]
+    if first["count"] == 0:
+        return None
+    ratio = rate_ratio(int(first["count"]), float(first["exposure_days"]), int(last["count"]), float(last["exposure_days"]))
+    return PeriodRatio(_span_of(first), _span_of(last), ratio)
+
+
+def _span_of(row: pd.Series) -> str:
+    return f"{row['period_start'].date().isoformat()}..{row['period_end'].date().isoformat()}"
+
+
+def analyse_counts(
+    counts: pd.DataFrame, file: str | None = None, lang: str = "en", interventions: pd.DataFrame | None = None, catalogue: pd.DataFrame | None = None
+) -> list[SeriesTrend]:
     """Analyse every ``series_id`` × ``segment`` of a counts table, sorted by id then segment.
 
     ``interventions``: the break registry (see :func:`analyse_series`); ``None`` fits no known break.
@@ -173,7 +242,7 @@ def analyse_counts(counts: pd.DataFrame, file: str | None = None, lang: str = "e
     for series_id, rows in counts.groupby("series_id", sort=True):
         n_segments = rows["segment"].nunique()
         for _, segment_rows in rows.groupby("segment", sort=True):
-            results.append(analyse_series(segment_rows, n_segments=n_segments, file=file, lang=lang, interventions=interventions))
+            results.append(analyse_series(segment_rows, n_segments=n_segments, file=file, lang=lang, interventions=interventions, catalogue=catalogue))
     return results
 
 
@@ -188,6 +257,7 @@ def trend_row(result: SeriesTrend) -> dict:
         "segment": result.segment,
         "country": result.meta["country"],
         "indicator": result.meta["indicator"],
+        "title": result.meta.get("title", result.series_id),
         "counted": result.meta["counted"],
         "status": result.status,
         "reason": result.reason,
@@ -229,18 +299,36 @@ def trend_row(result: SeriesTrend) -> dict:
         "break_level_high": _nan(),
         "break_search": "",
         "forecast": "",
+        "rate_ratio": _nan(),
+        "rate_ratio_low": _nan(),
+        "rate_ratio_high": _nan(),
+        "rate_ratio_periods": "",
         "publishers": result.meta["publishers"],
         "source_ids": result.meta["source_ids"],
         "synthetic": result.meta["synthetic"],
         "summary": result.summary,
     }
+    if result.series is not None:
+        series, mk = result.series, result.trend_test
+        row.update(
+            first_period_start=series["period_start"].min().date().isoformat(),
+            last_period_end=series["period_end"].max().date().isoformat(),
+            partial_periods=int(series["partial"].sum()),
+            mann_kendall_s=mk.s,
+            mann_kendall_p=mk.p,
+            sen_slope_per_year=mk.sen_slope,
+            sen_slope_low=mk.sen_low,
+            sen_slope_high=mk.sen_high,
+            sen_percent_per_year=mk.sen_percent,
+            evidence_note=evidence_note(len(series)),
+        )
+    if result.ratio is not None:
+        r = result.ratio
+        row.update(rate_ratio=r.ratio.ratio, rate_ratio_low=r.ratio.low, rate_ratio_high=r.ratio.high, rate_ratio_periods=f"{r.first} -> {r.last}")
     if result.status != "fitted":
         return row
-    series, fit, growth, mk = result.series, result.fit, result.growth, result.trend_test
+    fit, growth = result.fit, result.growth
     row.update(
-        first_period_start=series["period_start"].min().date().isoformat(),
-        last_period_end=series["period_end"].max().date().isoformat(),
-        partial_periods=int(series["partial"].sum()),
         model=fit.family,
         dispersion_ratio=fit.dispersion_ratio,
         dispersion_p=fit.dispersion_p,
@@ -255,26 +343,21 @@ def trend_row(result: SeriesTrend) -> dict:
         doubling_time_years=growth.doubling_time_years,
         doubling_time_low=growth.doubling_low,
         doubling_time_high=growth.doubling_high,
-        mann_kendall_s=mk.s,
-        mann_kendall_p=mk.p,
-        sen_slope_per_year=mk.sen_slope,
-        sen_slope_low=mk.sen_low,
-        sen_slope_high=mk.sen_high,
-        sen_percent_per_year=mk.sen_percent,
-        evidence_note=evidence_note(len(series)),
-        break_search=result.search.describe() if result.search else "",
+        break_search=result.joinpoints.describe() if result.joinpoints else "",
         forecast=_forecast_text(result),
     )
-    if result.known_breaks:
-        brk = result.known_breaks[0]
+    if result.effects:
+        # The first intervention's crude post/pre rate ratio (all of them: interventions.csv).
+        effect = result.effects[0]
+        crude = effect.crude
         row.update(
-            known_break=f"{brk.break_id} {brk.date} {brk.label}: {brk.status}",
-            break_basis=brk.basis,
-            break_n_points=brk.n_points,
-            break_n_after=brk.n_after,
-            break_level_factor=brk.level_factor,
-            break_level_low=brk.level_low,
-            break_level_high=brk.level_high,
+            known_break=f"{effect.event.break_id} {effect.event.date} {effect.event.label}: {effect.status}",
+            break_basis="pieces_rate_ratio",
+            break_n_points=effect.n_points,
+            break_n_after=len(effect.post),
+            break_level_factor=crude.ratio if crude else _nan(),
+            break_level_low=crude.low if crude else _nan(),
+            break_level_high=crude.high if crude else _nan(),
         )
     return row
 

@@ -1,4 +1,4 @@
-"""Breaks in a trend: a known date as a level/slope change, and a search for an unknown one.
+"""Breaks in a trend: a known date as a level/slope change (unknown ones: :mod:`research.trends.joinpoint`).
 
 Definition breaks (a change in *what* is counted) are not handled here: those series are split
 into segments by cleaning and never modelled across. This module handles real changes in the
@@ -17,8 +17,6 @@ from research.trends.series import decimal_year
 
 #: Kind of registry row (``data/raw/definition_breaks.csv``) that is a change to estimate.
 INTERVENTION_KIND = "intervention"
-#: A break is kept only if it lowers the information criterion by more than this.
-IC_MARGIN = 2.0
 
 
 @dataclass(frozen=True)
@@ -101,7 +99,7 @@ def break_terms(series: pd.DataFrame, date: str, slope: bool) -> pd.DataFrame:
     return terms
 
 
-def fit_known_break(series: pd.DataFrame, date: str, label: str, family: str = "auto", break_id: str = "", basis: str = "periods") -> BreakFit:
+def fit_known_break(series: pd.DataFrame, date: str, label: str, family: str = "quasi_poisson", break_id: str = "", basis: str = "periods") -> BreakFit:
     """Fit a level change at ``date`` (and a slope change when ≥ 3 points lie on each side).
 
     Returns a :class:`BreakFit` whose ``status`` says why nothing was fitted when the date falls
@@ -125,55 +123,3 @@ def fit_known_break(series: pd.DataFrame, date: str, label: str, family: str = "
         change, change_low, change_high = np.exp(fit.interval("slope"))
         result.update(slope_change_factor=float(change), slope_change_low=float(change_low), slope_change_high=float(change_high))
     return BreakFit(date, label, fit, **result, **known)
-
-
-@dataclass(frozen=True)
-class BreakSearch:
-    """An unknown-break search: what was tried, the best candidate and whether it was kept."""
-
-    criterion: str
-    min_segment: int
-    candidates: tuple[str, ...]
-    best_date: str
-    delta: float  # criterion of best break minus criterion without a break (negative favours it)
-    kept: bool
-    status: str
-
-    def describe(self) -> str:
-        """A compact, machine-readable account of the search for the output table."""
-        if not self.candidates:
-            return f"not_searched ({self.status})"
-        verdict = "kept" if self.kept else "not_kept"
-        return (
-            f"searched {len(self.candidates)} dates {self.candidates[0]}..{self.candidates[-1]} "
-            f"(>= {self.min_segment} points per segment, {self.criterion.upper()}): best {self.best_date}, "
-            f"delta {self.delta:+.1f}, {verdict}"
-        )
-
-
-def search_break(series: pd.DataFrame, base: CountFit, min_segment: int = 3, criterion: str = "bic") -> BreakSearch:
-    """Try a level + slope change before each period that leaves ≥ ``min_segment`` points per side.
-
-    The same family as ``base`` is used for every candidate so that the information criteria
-    compare like with like. A break is kept when it lowers the criterion by more than
-    :data:`IC_MARGIN`. After a search, the chosen break's p-values overstate the evidence (the best
-    of several tries was picked), so only the criterion is reported.
-    """
-    n = len(series)
-    if n < 2 * min_segment:
-        return BreakSearch(criterion, min_segment, (), "", float("nan"), False, f"{n} points, {2 * min_segment} needed")
-    family = base.family
-    base_ic = getattr(base, criterion)
-    scored: list[tuple[float, str]] = []
-    candidates = []
-    for k in range(min_segment, n - min_segment + 1):
-        date = series["period_start"].iloc[k].date().isoformat()
-        candidates.append(date)
-        fit = fit_count_model(series, extra=break_terms(series, date, slope=True), centre=base.centre, family=family)
-        if fit.family == family and family != "quasi_poisson":
-            scored.append((getattr(fit, criterion), date))
-    if not scored:
-        return BreakSearch(criterion, min_segment, tuple(candidates), "", float("nan"), False, "no candidate fit comparable")
-    best_ic, best_date = min(scored)
-    delta = float(best_ic - base_ic)
-    return BreakSearch(criterion, min_segment, tuple(candidates), best_date, delta, delta < -IC_MARGIN, "searched")

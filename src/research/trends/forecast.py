@@ -3,7 +3,8 @@
 A confidence interval for the mean rate understates how far a future count may fall: the count
 also varies around its mean (Poisson or negative binomial noise). Each simulation draws the
 coefficients from their estimated normal distribution (parameter uncertainty), then a count from
-the fitted distribution around the implied mean (process noise).
+the fitted distribution around the implied mean (process noise: Poisson, or a gamma–Poisson
+mixture with variance φ·μ for quasi-Poisson).
 """
 
 from __future__ import annotations
@@ -99,11 +100,6 @@ def _draw_coefficients(fit: CountFit, n_simulations: int, rng: np.random.Generat
 
 
 def _draw_counts(fit: CountFit, mu: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    if fit.family == "negative_binomial":
-        # The dispersion is uncertain too: draw it on the log scale (delta method for its se).
-        log_sd = fit.alpha_se / fit.alpha if fit.alpha > 0 else 0.0
-        alpha = np.exp(rng.normal(np.log(fit.alpha), log_sd, size=(mu.shape[0], 1)))
-        return rng.negative_binomial(1 / alpha, 1 / (1 + alpha * mu)).astype(float)
     if fit.family == "quasi_poisson" and fit.scale > 1:
         # A quasi-Poisson count has variance scale·μ: a gamma–Poisson mixture with that variance.
         shape = mu / (fit.scale - 1)

@@ -88,6 +88,8 @@ def prepare_series(rows: pd.DataFrame, file: str | None = None) -> pd.DataFrame:
         that ends before it starts, overlapping periods, or fewer than two periods with a positive
         count (the slope of a log-linear model is then not estimable).
     """
+    if rows.empty:
+        raise refuse("no_rows", file=file, column="period_start")
     rows = rows.copy()
     if "row_number" not in rows.columns:
         rows["row_number"] = range(1, len(rows) + 1)
@@ -196,3 +198,64 @@ def decimal_years(moments: pd.Series) -> pd.Series:
 
 def _span(row: pd.Series) -> str:
     return f"{row['period_start'].date().isoformat()}–{row['period_end'].date().isoformat()}"
+
+
+def _dates(rows: pd.DataFrame, column: str) -> np.ndarray:
+    return pd.to_datetime(rows[column], errors="coerce", format="ISO8601").to_numpy(dtype="datetime64[D]")
+
+
+def tiled_periods(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Fit on disjoint fine pieces where they tile a longer period; keep the longer one otherwise.
+
+    A row whose period is exactly covered, day for day and without overlap, by the finest pieces
+    inside it (e.g. KNPA's 2024 total and the year-to-date increments derived from it) is set
+    aside in favour of the pieces: an event inside the year then falls *between* periods, and no
+    case is counted twice. Where the pieces cover only part of the longer period, the longer
+    period is kept and the pieces set aside (as :func:`set_aside_nested_periods` does).
+
+    Returns
+    -------
+    used, set_aside
+        The rows to model and the rows set aside (each with a ``set_aside_reason``).
+    """
+    if rows.empty:
+        return rows, rows.assign(set_aside_reason=pd.Series(dtype=str))
+    rows = rows.drop_duplicates(subset=["period_start", "period_end", "value"], keep="first")
+    start, end = _dates(rows, "period_start"), _dates(rows, "period_end")
+    contains = (start[:, None] <= start[None, :]) & (end[:, None] >= end[None, :]) & ((start[:, None] < start[None, :]) | (end[:, None] > end[None, :]))
+    atom = ~contains.any(axis=1)
+    keep = np.ones(len(rows), dtype=bool)
+    reasons = [""] * len(rows)
+    for i in np.flatnonzero(~atom):
+        inside = np.flatnonzero(contains[i] & atom)
+        order = inside[np.argsort(start[inside], kind="mergesort")]
+        s, e = start[order], end[order]
+        tiles = len(order) > 1 and s[0] == start[i] and e[-1] == end[i] and np.all(s[1:] == e[:-1] + np.timedelta64(1, "D"))
+        if tiles:
+            keep[i] = False
+            reasons[i] = f"tiled by {len(order)} disjoint pieces (kept as a consistency check)"
+        else:
+            keep[inside] = False
+            for j in inside:
+                reasons[j] = f"inside {rows['period_start'].iloc[i]}..{rows['period_end'].iloc[i]}, which the pieces do not tile"
+    set_aside = rows.loc[~keep].assign(set_aside_reason=pd.Series([r for r, k in zip(reasons, keep) if not k], index=rows.index[~keep], dtype=object))
+    return rows.loc[keep], set_aside
+
+
+def straddling_breaks(rows: pd.DataFrame, registry: pd.DataFrame | None) -> pd.Series:
+    """Per row, the dated definition break (not an intervention) whose date falls inside its period.
+
+    Such a row counts partly under the old definition and partly under the new one: it belongs to
+    neither segment and is left out of fits (an empty string means the row straddles none).
+    """
+    out = pd.Series("", index=rows.index, dtype=object)
+    if registry is None or registry.empty or "break_ids" not in rows.columns:
+        return out
+    dated = registry.loc[(registry["kind"] != "intervention") & (registry["date"].astype(str) != "")]
+    when = dict(zip(dated["break_id"], pd.to_datetime(dated["date"])))
+    start = pd.to_datetime(rows["period_start"], errors="coerce", format="ISO8601")
+    end = pd.to_datetime(rows["period_end"], errors="coerce", format="ISO8601")
+    for index, cell, first, last in zip(rows.index, rows["break_ids"].fillna("").astype(str), start, end):
+        hits = [b for b in (p.strip() for p in cell.split(";")) if b in when and first < when[b] <= last]
+        out[index] = ";".join(sorted(hits))
+    return out

@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 
 from research.i18n import message
-from research.trends.breaks import BreakFit, BreakSearch
 from research.trends.growth import AnnualGrowth, evidence_note
 
 DOMAIN = "trends"
@@ -53,10 +52,10 @@ def series_summary(
     publisher: str,
     family: str,
     dispersion_test: str = "ok",
+    dispersion_ratio: float = float("nan"),
     segment: int = 0,
     n_segments: int = 1,
-    known_breaks: Sequence[BreakFit] = (),
-    search: BreakSearch | None = None,
+    effects: Sequence = (),
     lang: str = "en",
 ) -> str:
     """The paragraph for one fitted series (see the module docstring for what it covers)."""
@@ -65,8 +64,8 @@ def series_summary(
     if first == last:
         first, last = f"{series['period_start'].min():%b %Y}", f"{series['period_end'].max():%b %Y}"
     parts = [growth_sentence(growth, indicator, place, first, last, lang)]
-    if family != "poisson":
-        parts.append(message(DOMAIN, "dispersion", lang))
+    if dispersion_test == "overdispersed":
+        parts.append(message(DOMAIN, "dispersion", lang, ratio=f"{dispersion_ratio:.1f}"))
     elif dispersion_test == "not_testable":
         parts.append(message(DOMAIN, "dispersion_untestable", lang))
     n = len(series)
@@ -80,21 +79,7 @@ def series_summary(
         parts.append(message(DOMAIN, "segment_later", lang, start=series["period_start"].min().date().isoformat()))
     if segment < n_segments - 1:
         parts.append(message(DOMAIN, "segment_earlier", lang, end=series["period_end"].max().date().isoformat()))
-    for brk in known_breaks:
-        if brk.fit is None:
-            parts.append(message(DOMAIN, "known_break_unestimable", lang, label=brk.label, date=brk.date))
-        else:
-            numbers = dict(label=brk.label, date=brk.date, factor=f"{brk.level_factor:.2f}", low=f"{brk.level_low:.2f}", high=f"{brk.level_high:.2f}")
-            if brk.basis == "sub_periods":
-                parts.append(message(DOMAIN, "known_break_pieces", lang, n=brk.n_points, n_after=brk.n_after, **numbers))
-            else:
-                parts.append(message(DOMAIN, "known_break", lang, **numbers))
-            if brk.includes_no_change:
-                parts.append(message(DOMAIN, "known_break_no_clear_change", lang))
-            if brk.basis == "sub_periods" or evidence_note(brk.n_points):
-                parts.append(message(DOMAIN, "known_break_weak", lang))
-    if search is not None and search.kept:
-        parts.append(message(DOMAIN, "search_kept", lang, date=search.best_date))
+    parts += [effect.summary for effect in effects]
     parts.append(message(DOMAIN, "not_prevalence", lang, counted=counted, publisher=publisher))
     return " ".join(parts)
 
@@ -107,3 +92,12 @@ def refusal_summary(indicator: str, place: str, reason: str, lang: str = "en") -
 def not_modelled_summary(indicator: str, place: str, units: str, lang: str = "en") -> str:
     """The sentence for a series with no exact counts (percentages, ranges, approximations)."""
     return message(DOMAIN, "not_modelled", lang, indicator=indicator, place=place, units=units)
+
+
+def ratio_summary(period_ratio, *, indicator: str, place: str, reason: str, lang: str = "en") -> str:
+    """The sentence for a series too short for a growth rate: last period against the first, per day."""
+    if period_ratio is None:
+        return refusal_summary(indicator, place, reason, lang)
+    r = period_ratio.ratio
+    return message(DOMAIN, "rate_ratio_summary", lang, indicator=indicator, place=place, reason=reason,
+                   first=period_ratio.first, last=period_ratio.last, ratio=f"{r.ratio:.2f}", low=f"{r.low:.2f}", high=f"{r.high:.2f}")

@@ -1,0 +1,69 @@
+"""The series catalogue ``data/raw/series.csv``: one plain title per series, in four languages.
+
+Columns: ``series_id, title_en, title_id, title_ja, title_ko, counted, kind, definition, notes``.
+``kind`` is ``flow`` (a number counted per period) or ``stock`` (a level measured at a date, e.g.
+partner platforms or a running total). Every title in figures, tables, summaries and the report is
+read from here with :func:`series_title`; the source's own indicator wording stays in
+``counts.csv``.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+
+from research.errors import SchemaError
+
+CATALOGUE_COLUMNS = ["series_id", "title_en", "title_id", "title_ja", "title_ko", "counted", "kind", "definition", "notes"]
+KINDS = ("flow", "stock")
+LANGUAGES = ("en", "id", "ja", "ko")
+
+
+def check_series_catalogue(table: pd.DataFrame, file: str | None = None) -> pd.DataFrame:
+    """Check columns, unique ids, kinds and that every title is written; return the table."""
+    for column in CATALOGUE_COLUMNS:
+        if column not in table.columns:
+            raise SchemaError("series catalogue lacks a column", file=file, column=column)
+    table = table.fillna("").astype(str)
+    for row_number, row in enumerate(table.itertuples(index=False), start=2):
+        if not row.series_id.strip():
+            raise SchemaError("empty series_id", file=file, row=row_number, column="series_id", value=row.series_id)
+        if row.kind not in KINDS:
+            raise SchemaError(f"kind must be one of {', '.join(KINDS)}", file=file, row=row_number, column="kind", value=row.kind)
+        for lang in LANGUAGES:
+            if not getattr(row, f"title_{lang}").strip():
+                raise SchemaError("every series needs a title in every language", file=file, row=row_number, column=f"title_{lang}", value="")
+    duplicated = table["series_id"].duplicated()
+    if duplicated.any():
+        row_number = int(duplicated.to_numpy().nonzero()[0][0]) + 2
+        raise SchemaError("series_id listed twice", file=file, row=row_number, column="series_id", value=table["series_id"][duplicated].iloc[0])
+    return table
+
+
+def read_series_catalogue(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Read and check ``series.csv``."""
+    return check_series_catalogue(pd.read_csv(path, dtype=str, keep_default_na=False), file=str(path))
+
+
+def series_title(catalogue: pd.DataFrame | None, series_id: str, lang: str = "en") -> str:
+    """The catalogue title of ``series_id`` in ``lang`` (English if that language has none).
+
+    A series the catalogue does not list keeps its id as its title: a title is never made up
+    from one row's indicator wording.
+    """
+    if catalogue is None or catalogue.empty:
+        return series_id
+    rows = catalogue.loc[catalogue["series_id"] == series_id]
+    if rows.empty:
+        return series_id
+    column = f"title_{lang}" if f"title_{lang}" in catalogue.columns else "title_en"
+    return str(rows[column].iloc[0] or rows["title_en"].iloc[0])
+
+
+def series_kind(catalogue: pd.DataFrame | None, series_id: str) -> str:
+    """``flow`` or ``stock`` (``flow`` when the catalogue does not list the series)."""
+    if catalogue is None or catalogue.empty:
+        return "flow"
+    rows = catalogue.loc[catalogue["series_id"] == series_id, "kind"]
+    return str(rows.iloc[0]) if len(rows) else "flow"

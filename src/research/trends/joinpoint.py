@@ -1,0 +1,178 @@
+"""Joinpoint (segmented log-linear) trends: APC per segment and AAPC over fixed windows.
+
+The method of NCI's Joinpoint Regression Program (Kim, Fay, Feuer & Midthune 2000): the log of
+the expected count is continuous and piecewise linear in time,
+``log μ = log exposure + b0 + b1·t + Σ δ_j (t − τ_j)+``, so segments meet at the joinpoints
+``τ_j``. Joinpoints sit at observed mid-periods, at least :data:`MIN_FROM_END` observations from
+either end and :data:`MIN_BETWEEN` between two (excluding the joinpoints, Joinpoint's defaults).
+For each number of joinpoints every allowed placement is fitted (all at once, by
+:func:`research.trends.models.quasi_poisson_batch`) and the one of least deviance kept; the number
+is chosen by the BIC of Kim et al. (2004) with the Poisson deviance in place of the residual sum of
+squares, ``ln(D_k / n) + 2(k + 1)·ln(n) / n`` (scale-free, so it suits counts of millions as well
+as dozens). The chosen model is refitted by statsmodels as a quasi-Poisson GLM whose residual df
+also pays for the ``k`` estimated locations; intervals use t quantiles on them, conditional on the
+joinpoints (as Joinpoint's are).
+
+APC of a segment: ``100·(exp(slope) − 1)``. AAPC over a window (Clegg, Hankey, Tiwari, Feuer &
+Edwards 2009): ``100·(exp(Σ w_s·slope_s) − 1)`` with ``w_s`` the share of the window in segment
+``s``; its interval is that of the same linear combination of the coefficients.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from research.trends.models import CountFit, fit_count_model, quasi_poisson_batch
+
+MIN_FROM_END = 2
+MIN_BETWEEN = 2
+#: Joinpoint's default maximum grows with the number of points (n ≤ 6: 0; 7–11: 1; 12–16: 2;
+#: 17–21: 3; …); it is capped here.
+MAX_JOINPOINTS = 3
+#: AAPC windows: name → years before the last mid-period (``None``: the whole span).
+WINDOWS = {"last_5_years": 5.0, "last_10_years": 10.0, "whole_span": None}
+
+SEGMENT_COLUMNS = ["series_id", "segment", "joinpoint_segment", "period_start", "period_end", "n_points", "apc_percent", "apc_percent_low", "apc_percent_high"]
+AVERAGE_COLUMNS = ["series_id", "segment", "window", "window_start", "window_end", "aapc_percent", "aapc_percent_low", "aapc_percent_high"]
+
+
+def default_max_joinpoints(n: int) -> int:
+    """Joinpoint's default maximum number of joinpoints for ``n`` points, capped at :data:`MAX_JOINPOINTS`."""
+    return int(min(MAX_JOINPOINTS, max(0, (n - 2) // 5)))
+
+
+def placements(n: int, k: int) -> list[tuple[int, ...]]:
+    """Allowed joinpoint positions (indices of observations) for ``k`` joinpoints among ``n`` points."""
+    allowed = range(MIN_FROM_END, n - MIN_FROM_END)
+    return [c for c in itertools.combinations(allowed, k) if all(b - a - 1 >= MIN_BETWEEN for a, b in zip(c, c[1:]))]
+
+
+def hinges(t: np.ndarray, taus: tuple[float, ...]) -> np.ndarray:
+    """The ``(t − τ)+`` columns of a continuous segmented line."""
+    return np.column_stack([np.clip(t - tau, 0, None) for tau in taus]) if taus else np.empty((len(t), 0))
+
+
+@dataclass(frozen=True)
+class Joinpoints:
+    """The chosen joinpoint model of one series × segment."""
+
+    series_id: str
+    segment: int
+    series: pd.DataFrame
+    taus: tuple[float, ...]
+    positions: tuple[int, ...]
+    fit: CountFit
+    bic: dict[int, float]
+    max_joinpoints: int
+
+    @property
+    def k(self) -> int:
+        return len(self.taus)
+
+    def slope_weights(self, s: int) -> np.ndarray:
+        """Contrast giving the log-slope of joinpoint segment ``s``."""
+        w = np.zeros(self.fit.n_params)
+        w[1] = 1.0
+        w[2 : 2 + s] = 1.0
+        return w
+
+    def bounds(self) -> list[float]:
+        t = self.series["t_mid"].to_numpy()
+        return [float(t[0]), *self.taus, float(t[-1])]
+
+    def describe(self) -> str:
+        """How the number of joinpoints was chosen, for ``trends.csv``'s ``break_search``."""
+        dates = ", ".join(_date(tau) for tau in self.taus) or "none"
+        scores = "; ".join(f"{k}: {v:.3f}" for k, v in sorted(self.bic.items()))
+        return f"joinpoints: {self.k} ({dates}), chosen by BIC among 0–{self.max_joinpoints} (BIC {scores})"
+
+
+def _date(decimal: float) -> str:
+    year = int(np.floor(decimal))
+    start = pd.Timestamp(year=year, month=1, day=1)
+    end = pd.Timestamp(year=year + 1, month=1, day=1)
+    return (start + (end - start) * (decimal - year)).date().isoformat()
+
+
+def fit_joinpoints(series: pd.DataFrame, max_joinpoints: int | None = None) -> Joinpoints:
+    """Choose and fit the joinpoint model of one prepared series (sorted by period)."""
+    t = series["t_mid"].to_numpy(dtype=float)
+    y = series["count"].to_numpy(dtype=float)
+    offset = np.log(series["exposure_years"].to_numpy(dtype=float))
+    n = len(t)
+    centre = float(t.mean())
+    limit = default_max_joinpoints(n) if max_joinpoints is None else max_joinpoints
+    best: dict[int, tuple[float, tuple[int, ...]]] = {}
+    for k in range(limit + 1):
+        sets = placements(n, k)
+        if not sets or n - (2 * k + 2) < 1:
+            break
+        base = np.column_stack([np.ones(n), t - centre])
+        X = np.stack([np.column_stack([base, hinges(t, tuple(t[list(c)]))]) for c in sets])
+        batch = quasi_poisson_batch(np.tile(y, (len(sets), 1)), X, np.tile(offset, (len(sets), 1)))
+        i = int(np.argmin(batch.deviance))
+        best[k] = (float(batch.deviance[i]), sets[i])
+    bic = {k: float(np.log(max(dev, 1e-300) / n) + 2 * (k + 1) * np.log(n) / n) for k, (dev, _) in best.items()}
+    k = min(bic, key=lambda j: (bic[j], j))
+    positions = best[k][1]
+    taus = tuple(float(t[p]) for p in positions)
+    extra = pd.DataFrame(hinges(t, taus), columns=[f"hinge_{j + 1}" for j in range(k)], index=series.index)
+    fit = fit_count_model(series, extra=extra if k else None, centre=centre, df_resid=n - (2 * k + 2))
+    return Joinpoints(str(series["series_id"].iloc[0]), int(series["segment"].iloc[0]), series, taus, positions, fit, bic, limit)
+
+
+def _percent(values: tuple[float, float, float]) -> tuple[float, float, float]:
+    return tuple(float(100 * (np.exp(v) - 1)) for v in values)
+
+
+def segment_rows(model: Joinpoints) -> list[dict]:
+    """Rows of ``trend_segments.csv``: one per joinpoint segment, with its APC and 95% interval."""
+    series, bounds = model.series, model.bounds()
+    t = series["t_mid"].to_numpy()
+    rows = []
+    for s in range(model.k + 1):
+        apc = _percent(model.fit.contrast(model.slope_weights(s)))
+        start = series["period_start"].min().date().isoformat() if s == 0 else _date(bounds[s])
+        end = series["period_end"].max().date().isoformat() if s == model.k else _date(bounds[s + 1])
+        inside = int(((t >= bounds[s] - 1e-9) & (t <= bounds[s + 1] + 1e-9)).sum())
+        rows.append(dict(series_id=model.series_id, segment=model.segment, joinpoint_segment=s, period_start=start, period_end=end,
+                         n_points=inside, apc_percent=apc[0], apc_percent_low=apc[1], apc_percent_high=apc[2]))
+    return rows
+
+
+def aapc(model: Joinpoints, start: float, end: float) -> tuple[float, float, float]:
+    """AAPC (percent) over ``[start, end]`` in decimal years, with its 95% interval."""
+    bounds = model.bounds()
+    weights = np.zeros(model.fit.n_params)
+    for s in range(model.k + 1):
+        overlap = max(0.0, min(end, bounds[s + 1]) - max(start, bounds[s]))
+        weights += overlap / (end - start) * model.slope_weights(s)
+    return _percent(model.fit.contrast(weights))
+
+
+def average_rows(model: Joinpoints) -> list[dict]:
+    """Rows of ``trend_averages.csv``: AAPC over the last 5 and 10 years (when covered) and the whole span."""
+    first, last = model.bounds()[0], model.bounds()[-1]
+    rows = []
+    for name, years in WINDOWS.items():
+        if years is not None and last - years < first - 1e-9:
+            continue
+        start = first if years is None else last - years
+        value = aapc(model, start, last)
+        rows.append(dict(series_id=model.series_id, segment=model.segment, window=name, window_start=_date(start), window_end=_date(last),
+                         aapc_percent=value[0], aapc_percent_low=value[1], aapc_percent_high=value[2]))
+    return rows
+
+
+def segments_table(models: list[Joinpoints]) -> pd.DataFrame:
+    """``trend_segments.csv`` for every fitted series."""
+    return pd.DataFrame([r for m in models for r in segment_rows(m)], columns=SEGMENT_COLUMNS)
+
+
+def averages_table(models: list[Joinpoints]) -> pd.DataFrame:
+    """``trend_averages.csv`` for every fitted series."""
+    return pd.DataFrame([r for m in models for r in average_rows(m)], columns=AVERAGE_COLUMNS)
