@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv reproduce test test-fast lab lock browser fonts bench clean
+.PHONY: help venv reproduce test test-fast lint lab lock browser fonts bench clean
 
 help: ## Show the targets and what they do
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -31,6 +31,11 @@ test: $(INSTALLED) browser fonts ## Run the whole test suite, slow end-to-end te
 
 test-fast: $(INSTALLED) fonts ## Run the tests not marked slow (no pipeline runs, browser, notebooks or full-size stages)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadscope -m "not slow" $(ARGS)
+
+lint: $(INSTALLED) ## Style gates: ruff (lint + format check) and mypy on src/ (config in pyproject.toml)
+	$(BIN)/ruff check src/
+	$(BIN)/ruff format --check src/
+	$(BIN)/mypy
 
 lab: $(INSTALLED) fonts ## Open JupyterLab on notebooks/ with the project's kernel ("Python (research)"); works as root
 	$(BIN)/jupyter lab notebooks/ $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) $(ARGS)

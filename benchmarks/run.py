@@ -110,7 +110,7 @@ def stage(name: str, log: Path, sample: int, workers: int = 2, memory: str = "4G
         from research.networks.status import latest_url_status
         from research.takedowns.funnel import funnel_tables
 
-        return_freed_memory()  # as the `research` command does before any sub-command
+        return_freed_memory()  # as `research` does with RESEARCH_RETURN_FREED_MEMORY=1
         steps, lap = {}, time.perf_counter()
 
         def step(name: str) -> None:

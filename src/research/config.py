@@ -22,6 +22,14 @@ UNSTABLE_DENOMINATOR = 20
 #: Environment variable and default file holding the HMAC key that pseudonymises URLs.
 HMAC_KEY_ENV = "RESEARCH_HMAC_KEY"
 HMAC_KEY_FILE = Path.home() / ".config" / "research" / "hmac.key"
+#: Environment variable that, set to 1 (or true/yes/on), makes the ``research`` command hand freed
+#: memory back to the system before it runs (see research.scale.memory and docs/scale.md).
+RETURN_FREED_MEMORY_ENV = "RESEARCH_RETURN_FREED_MEMORY"
+
+
+def env_flag(name: str) -> bool:
+    """True when the environment variable ``name`` is set to 1, true, yes or on (any case)."""
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 @dataclass(frozen=True)

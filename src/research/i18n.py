@@ -7,7 +7,7 @@ checks that every language has every key.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -23,7 +23,7 @@ def available_languages() -> list[str]:
     return sorted(p.name for p in LOCALES_DIR.iterdir() if p.is_dir())
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(domain: str, lang: str = DEFAULT_LANG) -> dict[str, str]:
     """The messages of ``domain`` (e.g. ``"trends"``, ``"report"``) in ``lang``."""
     path = LOCALES_DIR / lang / f"{domain}.yml"

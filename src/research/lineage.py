@@ -72,21 +72,45 @@ def _relative(path: Path, root: Path | None) -> str:
     return path.name
 
 
+def inherited_synthetic(inputs: Iterable[str | os.PathLike[str]]) -> tuple[bool, str | None]:
+    """Whether any input's lineage sidecar says ``"synthetic": true``, and that input's evidence.
+
+    An input without a sidecar (a raw file, a user's log) adds nothing: only the toolkit's own
+    records can make an output synthetic.
+    """
+    for item in sorted({Path(p) for p in inputs}, key=lambda p: p.as_posix()):
+        try:
+            record = json.loads(sidecar_path(item).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(record, dict) and record.get("synthetic") is True:
+            return True, record.get("synthetic_evidence") or f"inherited from {item.name}"
+    return False, None
+
+
 def lineage_record(
     output: str | os.PathLike[str],
     inputs: Iterable[str | os.PathLike[str]],
     parameters: Mapping[str, object] | None = None,
     root: str | os.PathLike[str] | None = None,
-    extra: Mapping[str, object] | None = None,
+    synthetic: bool | None = None,
+    synthetic_evidence: str | None = None,
 ) -> dict:
-    """Describe how ``output`` was made: inputs with sha256, parameters, version, code.
+    """Describe how ``output`` was made: inputs with sha256, parameters, version, code, provenance.
 
-    ``extra`` adds top-level keys (cleaning adds ``synthetic`` and ``synthetic_evidence``).
+    ``synthetic`` is given by the code that verified the generator's marker (cleaning) or made
+    the file (the generator); left ``None``, it is inherited: ``True`` iff an input's sidecar
+    says so (:func:`inherited_synthetic`).
     """
     root_path = Path(root) if root is not None else None
     output = Path(output)
+    inputs = list(inputs)
+    if synthetic is None:
+        synthetic, inherited = inherited_synthetic(inputs)
+        synthetic_evidence = synthetic_evidence or inherited
     return {
-        **dict(extra or {}),
+        "synthetic": bool(synthetic),
+        "synthetic_evidence": synthetic_evidence if synthetic else None,
         "file": _relative(output, root_path),
         "sha256": sha256_file(output),
         "inputs": [
@@ -104,10 +128,11 @@ def write_sidecar(
     inputs: Iterable[str | os.PathLike[str]],
     parameters: Mapping[str, object] | None = None,
     root: str | os.PathLike[str] | None = None,
-    extra: Mapping[str, object] | None = None,
+    synthetic: bool | None = None,
+    synthetic_evidence: str | None = None,
 ) -> Path:
-    """Write ``output``'s lineage sidecar and return its path (``extra``: see :func:`lineage_record`)."""
-    record = lineage_record(output, inputs, parameters, root, extra)
+    """Write ``output``'s lineage sidecar and return its path (see :func:`lineage_record`)."""
+    record = lineage_record(output, inputs, parameters, root, synthetic, synthetic_evidence)
     target = sidecar_path(output)
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")  # renamed: never half a sidecar
     partial.write_text(json.dumps(record, indent=2, sort_keys=True, default=str) + "\n")

@@ -186,5 +186,5 @@ def write_table(
     if parquet:
         written.append(write_parquet(df, targets[1]))
     for target in list(written):
-        written.append(write_sidecar(target, inputs, parameters, root, extra))
+        written.append(write_sidecar(target, inputs, parameters, root, **dict(extra or {})))
     return written

@@ -8,7 +8,7 @@ import pytest
 
 import research.pipeline as pipeline
 from research.config import paths
-from research.pipeline import Stage, run_pipeline, summarise
+from research.pipeline import Stage, run_pipeline, summarise, summarise_plan
 
 
 @pytest.fixture()
@@ -63,3 +63,119 @@ def test_real_stages_are_discovered_in_order():
     stages = pipeline.discover_stages()
     assert len(stages) == len(names)
     assert len({s.name for s in stages}) == len(stages), "stage names must be unique"
+
+
+STAGE_MODULE = '''
+from pathlib import Path
+
+FACTOR = {factor}
+
+
+def run(p, params):
+    source = p.root / "{source}"
+    out = p.processed / "{name}.txt"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(str(FACTOR * int(source.read_text())) + "\\n")
+    return [out]
+'''
+
+
+@pytest.fixture()
+def chain(tmp_path, monkeypatch):
+    """Three stages a → b → c (c reads b's output, b reads a's) and an independent d, each in its own module."""
+    from research import catalogue
+
+    package = tmp_path / "code" / ("chain_" + "".join(c if c.isalnum() else "_" for c in tmp_path.name))  # one per test
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    specs = {"a": ("data/raw/input.txt", 2), "b": ("data/processed/a.txt", 3), "c": ("data/processed/b.txt", 5), "d": ("data/raw/input.txt", 7)}
+    for name, (source, factor) in specs.items():
+        (package / f"stage_{name}.py").write_text(STAGE_MODULE.format(name=name, source=source, factor=factor))
+    monkeypatch.syspath_prepend(str(tmp_path / "code"))
+    import importlib
+
+    stages = []
+    for name, (source, _) in specs.items():
+        module = importlib.import_module(f"{package.name}.stage_{name}")
+        stages.append(Stage(name, f"stage {name}", inputs=lambda p, s=source: [p.root / s], run=module.run))
+    entries = (
+        catalogue.Entry("t_input", "data/raw/input.txt", "raw", "public", "input"),
+        catalogue.Entry("t_a", "data/processed/a.txt", "a", "public", "a", ("t_input",)),
+        catalogue.Entry("t_b", "data/processed/b.txt", "b", "public", "b", ("t_a",)),
+        catalogue.Entry("t_c", "data/processed/c.txt", "c", "public", "c", ("t_b",)),
+        catalogue.Entry("t_d", "data/processed/d.txt", "d", "public", "d", ("t_input",)),
+    )
+    monkeypatch.setattr(catalogue, "ENTRIES", entries)
+    monkeypatch.setattr(catalogue, "CATALOGUE", {e.name: e for e in entries})
+    monkeypatch.setattr(pipeline, "discover_stages", lambda: pipeline.ordered(list(reversed(stages))))
+    root = paths(tmp_path / "project")
+    root.raw.mkdir(parents=True)
+    (root.raw / "input.txt").write_text("1\n")
+    return root, package
+
+
+def _edit(source: Path, text: str) -> None:
+    """Change a stage's code as a new process would see it (the module is reloaded in place)."""
+    import importlib
+    import sys
+
+    source.write_text(text)
+    importlib.reload(sys.modules[f"{source.parent.name}.{source.stem}"])
+
+
+def _statuses(results) -> dict[str, str]:
+    return {r.name: r.status for r in results}
+
+
+def test_stages_run_in_dependency_order(chain):
+    root, _ = chain
+    # Given in the order d, c, b, a: each stage still follows the one whose output it reads.
+    assert [r.name for r in run_pipeline(root, progress=False)] == ["d", "a", "b", "c"]
+    assert (root.processed / "c.txt").read_text() == "30\n"
+
+
+def test_changing_one_stages_code_rebuilds_only_it_and_its_dependants(chain):
+    root, package = chain
+    run_pipeline(root, progress=False)
+    assert set(_statuses(run_pipeline(root, progress=False)).values()) == {"skipped"}
+    source = package / "stage_b.py"
+    _edit(source, source.read_text().replace("FACTOR = 3", "FACTOR = 4"))
+    planned = {p.name: p for p in pipeline.plan(root)}
+    assert {n: p.action for n, p in planned.items()} == {"a": "skip", "b": "run", "c": "run", "d": "skip"}
+    assert planned["b"].reason == "its code changed" and planned["c"].reason.startswith("after b")
+    assert _statuses(run_pipeline(root, progress=False)) == {"a": "skipped", "b": "built", "c": "built", "d": "skipped"}
+    assert (root.processed / "c.txt").read_text() == "40\n"
+    # A change that leaves b's output as it was does not rebuild c.
+    _edit(source, source.read_text() + "# a comment\n")
+    assert _statuses(run_pipeline(root, progress=False)) == {"a": "skipped", "b": "built", "c": "skipped", "d": "skipped"}
+
+
+def test_dry_run_names_each_stage_and_why_without_running(chain):
+    from typer.testing import CliRunner
+
+    from research.cli import app
+
+    root, _ = chain
+    result = CliRunner().invoke(app, ["reproduce", "--dry-run", "--root", str(root.root)])
+    assert result.exit_code == 0, result.output
+    assert "never built here" in result.output and "after a" in result.output
+    assert not (root.processed / "a.txt").exists() and not root.stamps.exists()
+    (root.raw / "input.txt").write_text("2\n")
+    run_pipeline(root, progress=False)
+    (root.raw / "input.txt").write_text("3\n")
+    assert "inputs changed: data/raw/input.txt" in summarise_plan(pipeline.plan(root))
+    assert "--force" in summarise_plan(pipeline.plan(root, force=True))
+
+
+def test_real_stages_own_only_the_code_they_import():
+    stages = {s.name: s for s in pipeline.discover_stages()}
+
+    def owns(stage: str, relative: str) -> bool:
+        return any(p.as_posix().endswith(f"src/research/{relative}") for p in pipeline.stage_code(stages[stage].run.__module__))
+
+    assert owns("trends", "trends/models.py") and not owns("counts", "trends/models.py")
+    assert not owns("takedowns", "trends/models.py") and not owns("networks", "trends/models.py")
+    assert owns("counts", "clean/counts.py") and owns("report", "report/templates/report.html.j2")
+    assert owns("trends", "locales/en/trends.yml")  # data beside the code counts as code
+    assert pipeline.dependants(list(stages.values()), {"trends"}) == {"notebooks", "report", "audit"}
+    assert pipeline.dependencies(list(stages.values()))["networks"] == {"takedowns"}

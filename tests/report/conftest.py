@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from research.config import paths
+from research.lineage import write_sidecar
 from research.plots.style import new_figure, save_figure, source_caption, watermark_synthetic
 
 FIGURES_CSV = """figure_id,series_id,country,publisher,indicator,period_start,period_end,value,unit,source_url,source_date,source_domain,source_tier
@@ -59,7 +60,8 @@ def make_project(tmp_path):
     ax.bar(["a.example", "b.example"], [40, 3])
     watermark_synthetic(fig)
     save_figure(fig, root.figures / "takedowns" / "domains_online", formats=("png",))
-    pd.DataFrame({"domain": ["a.example", "b.example"], "n_urls": [40, 3], "online": [12, 0], "non_removal_rate": [0.3, 0.0], "synthetic": [True, True]}).to_csv(
-        root.figures / "takedowns" / "domains_online.csv", index=False
-    )
+    table = root.figures / "takedowns" / "domains_online.csv"
+    pd.DataFrame({"domain": ["a.example", "b.example"], "n_urls": [40, 3], "online": [12, 0], "non_removal_rate": [0.3, 0.0], "synthetic": [True, True]}).to_csv(table, index=False)
+    # Synthetic by recorded provenance (as the toolkit's writers leave it), not by the column.
+    write_sidecar(table, [], synthetic=True, synthetic_evidence="test fixture: made by the synthetic generator")
     return root

@@ -34,3 +34,19 @@ def test_calling_twice_is_harmless_and_results_do_not_change(restore_pool):
     after = pc.utf8_upper(text)
     assert after.equals(before)
     assert pa.default_memory_pool().backend_name == "system"
+
+
+def test_the_command_leaves_the_allocator_alone_unless_asked(restore_pool, monkeypatch):
+    from typer.testing import CliRunner
+
+    from research.cli import app
+    from research.config import RETURN_FREED_MEMORY_ENV
+
+    pa.set_memory_pool(pa.mimalloc_memory_pool() if hasattr(pa, "mimalloc_memory_pool") else pa.jemalloc_memory_pool())
+    chosen = pa.default_memory_pool().backend_name
+    monkeypatch.delenv(RETURN_FREED_MEMORY_ENV, raising=False)
+    assert CliRunner().invoke(app, ["reproduce", "--help"]).exit_code == 0
+    assert pa.default_memory_pool().backend_name == chosen
+    monkeypatch.setenv(RETURN_FREED_MEMORY_ENV, "1")
+    assert CliRunner().invoke(app, ["reproduce", "--help"]).exit_code == 0
+    assert pa.default_memory_pool().backend_name == "system"

@@ -73,3 +73,14 @@ def test_same_inputs_same_bytes(built):
     _, _, second, snapshot = built
     for path, content in snapshot.items():
         assert path.read_bytes() == content, path.name
+
+
+def test_provenance_marks_the_generated_log_and_only_what_is_made_from_it(built):
+    from research import catalogue
+
+    project, _, _, _ = built
+    assert catalogue.file_is_synthetic(catalogue.path("synthetic_log", project))
+    assert catalogue.is_synthetic("takedowns", project) and catalogue.is_synthetic("takedown_funnel", project)
+    assert catalogue.is_synthetic("takedown_figures", project)
+    assert not catalogue.is_synthetic("takedowns", project, source="lumen")
+    assert not catalogue.is_synthetic("google_removals", project)

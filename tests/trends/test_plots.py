@@ -95,3 +95,14 @@ def test_an_intervention_shared_by_segments_is_marked_once():
     assert all(r.effects for r in results)
     labels = [t.get_text() for t in trend_figure(results).axes[0].get_legend().get_texts()]
     assert labels.count("Special crackdown on test crimes") == 1
+
+
+def test_y_axis_is_set_by_the_data_not_the_interval_band():
+    import pytest
+
+    from research.plots.trends import DATA_MARGIN
+    from tests.trends.trend_helpers import make_series
+
+    results = analyse_counts(make_series([100, 130, 90, 400]))
+    ax = trend_figure(results).axes[0]
+    assert ax.get_ylim()[1] == pytest.approx(400 * DATA_MARGIN, rel=0.01)  # rates per 365.25-day year

@@ -70,9 +70,7 @@ def _suffix_extractor() -> tldextract.TLDExtract:
 def _trim_url(url: str) -> str:
     """Drop punctuation that ends a sentence, and a closing bracket that opened outside the URL."""
     while url:
-        if url[-1] in _TRAILING_PUNCTUATION:
-            url = url[:-1]
-        elif url[-1] == ")" and url.count("(") < url.count(")"):
+        if url[-1] in _TRAILING_PUNCTUATION or (url[-1] == ")" and url.count("(") < url.count(")")):
             url = url[:-1]
         else:
             break

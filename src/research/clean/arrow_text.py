@@ -38,11 +38,6 @@ def to_series(values: pa.Array | pa.ChunkedArray, index: pd.Index | None = None)
     return pd.Series(pd.arrays.ArrowStringArray(values), index=index, copy=False)
 
 
-def blank_mask(values: pa.Array) -> np.ndarray:
-    """True where a value is missing or the empty string."""
-    return np.asarray(pc.fill_null(pc.equal(values, ""), True).to_numpy(zero_copy_only=False), dtype=bool)
-
-
 def as_bool(mask: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """An Arrow boolean array as a NumPy mask; nulls count as false."""
     return np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False), dtype=bool)

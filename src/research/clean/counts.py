@@ -20,10 +20,7 @@ import pandas as pd
 from research.clean.breaks import apply_breaks, read_breaks
 from research.clean.components import check_components
 from research.clean.cumulative import derive_increments
-from research.clean.figures_schema import (
-    COUNTS_COLUMNS, COUNTS_SCHEMA, QUALITY_COLUMNS, QUALITY_SCHEMA, QUARANTINE_COLUMNS,
-    QUARANTINE_SCHEMA, check_figure_columns,
-)
+from research.clean.figures_schema import COUNTS_COLUMNS, COUNTS_SCHEMA, QUALITY_COLUMNS, QUALITY_SCHEMA, QUARANTINE_COLUMNS, QUARANTINE_SCHEMA, check_figure_columns
 from research.clean.numbers import parse_number
 from research.clean.periods import check_plausible_date, classify_period, exposure_days, parse_date
 from research.clean.places import normalise_country
@@ -100,7 +97,7 @@ def _parse_row(row: pd.Series, seen: dict[str, int], lang: str) -> dict:
     qualifier = number.qualifier if number.qualifier != "exact" else unit.qualifier
     unit_name = "ratio" if number.ratio else unit.unit
     value = number.value
-    if unit_name == "count" and qualifier == "exact" and value is not None and value == value and not float(value).is_integer():
+    if unit_name == "count" and qualifier == "exact" and pd.notna(value) and not float(value).is_integer():
         fail("value", "count_not_whole", unit=row["unit"])
     low, high = number.low, number.high
     if qualifier == "lower_bound":

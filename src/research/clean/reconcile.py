@@ -72,11 +72,11 @@ def reconcile_group(group: pd.DataFrame, lang: str = "en") -> tuple[dict, list[d
     flags: set[str] = set()
     if not points.empty:
         support = {i: sum(agree(points.loc[i], points.loc[j]) for j in points.index) for i in points.index}
-        anchor_key = sorted(
+        anchor_key = min(
             points.index,
             key=lambda i: (points.at[i, "qualifier"] == "suspected_misprint", points.at[i, "tier"],
                            points.at[i, "rounding"], -support[i], points.at[i, "figure_id"]),
-        )[0]
+        )
         anchor = points.loc[anchor_key]
         cluster = points[[agree(anchor, points.loc[i]) and (points.at[i, "qualifier"] != "suspected_misprint" or points.at[i, "value"] == anchor["value"]) for i in points.index]]
         chosen = cluster.sort_values(["rounding", "precision", "tier", "figure_id"]).iloc[0]

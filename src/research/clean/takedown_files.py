@@ -122,4 +122,4 @@ def write_cleaned(
     write_parquet(result.table, files[1])
     write_csv(result.quarantine, files[2])
     write_csv(result.quality, files[3])
-    return files + [write_sidecar(path, inputs, parameters, root, extra=result.provenance) for path in files]
+    return files + [write_sidecar(path, inputs, parameters, root, **dict(result.provenance)) for path in files]

@@ -22,8 +22,8 @@ queries that may hold tracking parameters, are also handled in Python once per d
 from __future__ import annotations
 
 import ipaddress
-from concurrent.futures import ThreadPoolExecutor
 import re
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from urllib.parse import quote
 

@@ -11,7 +11,7 @@ import pkgutil
 
 import typer
 
-from research.scale.memory import return_freed_memory
+from research.scale.memory import apply_environment_settings
 
 app = typer.Typer(
     name="research",
@@ -25,7 +25,7 @@ app = typer.Typer(
 @app.callback()
 def _root() -> None:
     """Open research toolkit on digital sex crime trends and content removal."""
-    return_freed_memory()  # large logs: freed buffers go back to the system (research.scale.memory)
+    apply_environment_settings()  # opt-in allocator settings for large logs (docs/scale.md)
 
 
 def _register_subcommands() -> None:

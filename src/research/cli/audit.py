@@ -19,7 +19,15 @@ NAME = "audit"
 app = typer.Typer(help="Audit exports (privacy) and lineage (integrity).", no_args_is_help=True)
 
 RootOption = Annotated[Path | None, typer.Option(help="Project root (default: this repository).")]
-OutOption = Annotated[Path | None, typer.Option("--out", help="Also write the findings to this CSV file.")]
+OutOption = Annotated[Path | None, typer.Option("--out", help="Also write the findings into this folder (a .csv path still names the file; deprecated).")]
+
+
+def _findings_file(out: Path, name: str) -> Path:
+    """``out/name``, or ``out`` itself when it is a ``.csv`` path (the old form, with a warning)."""
+    if out.suffix.lower() == ".csv":
+        typer.secho("warning: --out FILE.csv will be removed in the next release; --out takes a folder", err=True, fg="yellow")
+        return out
+    return out / name
 
 
 @app.command("exports")
@@ -28,7 +36,14 @@ def exports(
     out: OutOption = None,
     threshold: Annotated[int, typer.Option(help="Smallest count allowed in takedown-derived exports.")] = SUPPRESSION_THRESHOLD,
 ) -> None:
-    """Scan reports/ and data/processed/ for URL paths, e-mails, phone numbers and small counts."""
+    """Scan reports/ and data/processed/ for URL paths, e-mails, phone numbers and small counts.
+
+    Examples:
+
+        research audit exports
+
+        research audit exports --out reports/audit --threshold 10
+    """
     paths = project_paths(root)
     try:
         audit = audit_exports(paths, threshold=threshold)
@@ -36,7 +51,7 @@ def exports(
         typer.secho(f"error: {error}", err=True, fg="red")
         raise typer.Exit(2) from error
     if out is not None:
-        write_csv(audit.findings, out)
+        write_csv(audit.findings, _findings_file(out, "export_findings.csv"))
     for name, reason in sorted(audit.skipped.items()):
         typer.echo(f"skipped {name}: {reason}", err=True)
     if audit.passed:
@@ -49,7 +64,12 @@ def exports(
 
 @app.command("lineage")
 def lineage(root: RootOption = None, out: OutOption = None) -> None:
-    """Check raw files against data/raw/SHA256SUMS and processed files against their sidecars."""
+    """Check raw files against data/raw/SHA256SUMS and processed files against their sidecars.
+
+    Examples:
+
+        research audit lineage --out reports/audit
+    """
     paths = project_paths(root)
     try:
         findings = audit_lineage(paths)
@@ -57,7 +77,7 @@ def lineage(root: RootOption = None, out: OutOption = None) -> None:
         typer.secho(f"error: {error}", err=True, fg="red")
         raise typer.Exit(2) from error
     if out is not None:
-        write_csv(findings, out)
+        write_csv(findings, _findings_file(out, "lineage_findings.csv"))
     if findings.empty:
         typer.echo("lineage audit passed: raw files match the manifest, processed files match their sidecars")
         return

@@ -23,7 +23,12 @@ def clean(
     breaks: Annotated[Path | None, typer.Option(help="Definition-break registry (default: data/raw/definition_breaks.csv).")] = None,
     lang: Annotated[str, typer.Option(help="Language of reasons and explanations (en, id).")] = "en",
 ) -> None:
-    """Write counts.csv, quarantine.csv and quality.csv for FIGURES into --out."""
+    """Write counts.csv, quarantine.csv and quality.csv for FIGURES into --out.
+
+    Examples:
+
+        research counts clean data/raw/figures.csv --out results/counts --lang id
+    """
     registry = breaks if breaks is not None else project_paths().raw / "definition_breaks.csv"
     try:
         result = clean_counts_file(figures, registry, lang=lang)

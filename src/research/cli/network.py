@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from research import catalogue
 from research.config import SEED
 from research.config import paths as project_paths
 from research.errors import ResearchError
@@ -20,9 +21,10 @@ app = typer.Typer(help="Hosting-site networks behind non-removal (graphs, rankin
 @app.command("build")
 def build(
     takedowns: Annotated[Path, typer.Argument(help="Cleaned takedown log (takedowns.parquet or .csv).")],
-    out_processed: Annotated[Path | None, typer.Option(help="Folder for the tables (default data/processed/network).")] = None,
-    out_reports: Annotated[Path | None, typer.Option(help="Folder for GEXF/GraphML and node/edge tables (default reports/networks).")] = None,
-    out_figures: Annotated[Path | None, typer.Option(help="Folder for the figures (default reports/figures/networks).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Folder for everything: tables in it, exports in exports/, figures in figures/ (default: data/processed/network, reports/networks, reports/figures/networks).")] = None,
+    out_processed: Annotated[Path | None, typer.Option(help="Deprecated (use --out): folder for the tables.", hidden=True)] = None,
+    out_reports: Annotated[Path | None, typer.Option(help="Deprecated (use --out): folder for GEXF/GraphML and node/edge tables.", hidden=True)] = None,
+    out_figures: Annotated[Path | None, typer.Option(help="Deprecated (use --out): folder for the figures.", hidden=True)] = None,
     top: Annotated[int, typer.Option(help="Domains drawn in the network figure and kept in the top rankings.")] = 30,
     seed: Annotated[int, typer.Option(help="Seed of Louvain, k-means, folds and bootstrap.")] = SEED,
     lang: Annotated[str, typer.Option(help="Language of figure texts.")] = "en",
@@ -30,11 +32,21 @@ def build(
     engine: Annotated[str, typer.Option("--engine", help="default (pandas) or dask (URL status computed per partition).")] = "default",
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address (default: a local cluster with a memory limit).")] = None,
 ) -> None:
-    """Build the co-hosting network, layers, rankings, communities, concentration and model; export for Gephi."""
+    """Build the co-hosting network, layers, rankings, communities, concentration and model; export for Gephi.
+
+    Examples:
+
+        research network build data/processed/takedowns/mine/takedowns.parquet --out results/network
+
+        research network build takedowns.parquet --engine dask --top 50 --seed 1
+    """
     paths = project_paths(root)
-    processed = out_processed or paths.processed / "network"
-    reports = out_reports or paths.reports / "networks"
-    figures = out_figures or paths.figures / "networks"
+    deprecated = [name for name, value in (("--out-processed", out_processed), ("--out-reports", out_reports), ("--out-figures", out_figures)) if value is not None]
+    if deprecated:
+        typer.secho(f"warning: {', '.join(deprecated)} will be removed in the next release; use --out DIR", err=True, fg="yellow")
+    processed = out_processed or (out if out is not None else catalogue.path("network_tables", paths, source="", table="x").parent)
+    reports = out_reports or (out / "exports" if out is not None else paths.reports / "networks")
+    figures = out_figures or (out / "figures" if out is not None else catalogue.path("network_figures", paths, source=""))
     try:
         status = None
         if engine == "dask":

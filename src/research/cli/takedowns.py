@@ -30,7 +30,16 @@ def clean(
     engine: Annotated[str, typer.Option("--engine", help="default (pandas, in memory) or dask (partitioned Parquet; UTF-8 CSV in the documented format).")] = "default",
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address (default: a local cluster with a memory limit).")] = None,
 ) -> None:
-    """Clean LOG: normalise URLs into pseudonyms and domains, map outcome words, quarantine the rest."""
+    """Clean LOG: normalise URLs into pseudonyms and domains, map outcome words, quarantine the rest.
+
+    Examples:
+
+        research takedowns clean data/raw/private/export.csv --out data/processed/takedowns/mine
+
+        research takedowns clean notices.json --format lumen --public-sample --out results/lumen
+
+        research takedowns clean big.csv --engine dask --out data/processed/takedowns/big
+    """
     from research.clean.takedown_files import clean_log_file, write_cleaned
 
     try:
@@ -54,13 +63,22 @@ def clean(
 
 @app.command("synth")
 def synth(
-    out: Annotated[Path, typer.Option("--out", help="CSV file to write (.csv or .csv.gz).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for synthetic_log.csv.gz (a .csv or .csv.gz path still names the file; deprecated).")],
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = SEED,
     files: Annotated[int | None, typer.Option("--files", help="Number of files (default: the NPO's 99,266); statuses keep its proportions.")] = None,
     root: Annotated[Path | None, typer.Option(help="Project root (default: this repository).")] = None,
     lang: Annotated[str, typer.Option("--lang", help="Language of the summary.")] = "en",
 ) -> None:
-    """Generate the seeded synthetic example log (synthetic — illustrative) in the documented format."""
+    """Generate the seeded synthetic example log (synthetic — illustrative) in the documented format.
+
+    Examples:
+
+        research takedowns synth --out examples/ --files 2000 --seed 7
+    """
+    if out.name.lower().endswith((".csv", ".csv.gz")):
+        typer.secho("warning: --out FILE will be removed in the next release; --out takes a folder", err=True, fg="yellow")
+    else:
+        out = out / "synthetic_log.csv.gz"
     from research.takedowns.seeds import scaled_counts, seed_funnel
     from research.takedowns.synth import synth_log, write_synth_log
 

@@ -20,22 +20,36 @@ app = typer.Typer(help="Growth of count series: models, intervals, breaks, forec
 @app.command("fit")
 def fit(
     counts: Annotated[Path | None, typer.Option("--counts", help="Cleaned counts table (default: data/processed/counts.csv).")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Trends table to write (default: data/processed/trends.csv).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Folder for trends.csv, trend_comparisons.csv and figures/ (default: data/processed/ and reports/figures/trends). A .csv path still names the trends table (deprecated).")] = None,
     figures: Annotated[Path | None, typer.Option("--figures", help="Folder for figures (default: reports/figures/trends).")] = None,
     breaks: Annotated[Path | None, typer.Option("--breaks", help="Break registry whose interventions are fitted (default: data/raw/definition_breaks.csv).", exists=True, dir_okay=False)] = None,
     compare: Annotated[list[str] | None, typer.Option("--compare", help="Pair of series to compare, SERIES_A~SERIES_B (repeatable; default: the KR deepfake / NCMEC enticement pair).")] = None,
     lang: Annotated[str, typer.Option("--lang", help="Language of the summaries.")] = "en",
     root: Annotated[Path | None, typer.Option(help="Project root (default: this repository).")] = None,
 ) -> None:
-    """Fit every series × segment of the counts table; write one row each, plus figures."""
+    """Fit every series × segment of the counts table; write one row each, plus figures.
+
+    Examples:
+
+        research trends fit
+
+        research trends fit --counts my/counts.csv --out results/trends --lang id
+
+        research trends fit --compare KR_A~KR_B --out results/trends
+    """
     paths = project_paths(root)
-    out_path = out or trends_csv(paths)
+    out_path, figures_dir = trends_csv(paths), figures or trend_figures_dir(paths)
+    if out is not None and out.suffix.lower() == ".csv":
+        typer.secho("warning: --out FILE.csv will be removed in the next release; --out takes a folder", err=True, fg="yellow")
+        out_path = out
+    elif out is not None:
+        out_path, figures_dir = out / trends_csv(paths).name, figures or out / "figures"
     try:
         registry = breaks if breaks is not None else breaks_csv(paths)
         if not registry.exists():
             typer.echo(f"no break registry at {registry}: no intervention is fitted")
         pairs = parse_pairs(compare) if compare else list(DEFAULT_COMPARISONS)
-        written = build_trends(counts or counts_csv(paths), out_path, figures or trend_figures_dir(paths), root=paths.root, lang=lang, breaks_path=registry, comparisons=pairs, series_path=series_csv(paths))
+        written = build_trends(counts or counts_csv(paths), out_path, figures_dir, root=paths.root, lang=lang, breaks_path=registry, comparisons=pairs, series_path=series_csv(paths))
     except ResearchError as error:
         typer.secho(f"error: {error}", err=True, fg="red")
         raise typer.Exit(1) from error

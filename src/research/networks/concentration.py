@@ -35,7 +35,7 @@ def lorenz_curve(values: Sequence[float] | np.ndarray) -> pd.DataFrame:
     x = np.sort(np.asarray(values, dtype=float))
     total = x.sum()
     population = np.arange(x.size + 1) / max(x.size, 1)
-    cumulative = np.concatenate([[0.0], np.cumsum(x)]) / (total if total else 1.0)
+    cumulative = np.concatenate([[0.0], np.cumsum(x)]) / (total or 1.0)
     return pd.DataFrame({"population_share": population, "value_share": cumulative})
 
 
@@ -55,7 +55,7 @@ def top_k_shares(values: pd.Series, ks: Sequence[int] = (1, 5, 10)) -> pd.DataFr
     rows = []
     for k in ks:
         top = ordered.head(k)
-        rows.append({"k": int(k), "nodes_in_top": int(len(top)), "share": float(top.sum()) / total if total else float("nan"), "top_nodes": ";".join(map(str, top.index))})
+        rows.append({"k": int(k), "nodes_in_top": len(top), "share": float(top.sum()) / total if total else float("nan"), "top_nodes": ";".join(map(str, top.index))})
     return pd.DataFrame(rows)
 
 
@@ -73,7 +73,7 @@ def concentration_tables(status: pd.DataFrame, levels: Sequence[str], ks: Sequen
         held = status.groupby(level, sort=True)["non_removed"].sum().astype("int64")
         shares = top_k_shares(held, ks)
         shares.insert(0, "level", level)
-        shares.insert(1, "nodes", int(len(held)))
+        shares.insert(1, "nodes", len(held))
         shares.insert(2, "non_removed_total", int(held.sum()))
         shares.insert(3, "gini", gini(held.to_numpy()))
         summaries.append(shares)

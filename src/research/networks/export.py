@@ -89,17 +89,3 @@ def write_graphml(graph: nx.Graph, path: str | os.PathLike[str]) -> Path:
     text = "\n".join(nx.generate_graphml(graph, encoding="utf-8", prettyprint=True)) + "\n"
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def graph_tables(graph: nx.Graph) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Node and edge tables of ``graph`` (``id`` + attributes; ``source, target`` + attributes)."""
-    nodes = pd.DataFrame([{"id": n, **d} for n, d in graph.nodes(data=True)], columns=None)
-    if nodes.empty:
-        nodes = pd.DataFrame(columns=["id"])
-    edges = pd.DataFrame([{"source": u, "target": v, **d} for u, v, d in graph.edges(data=True)])
-    if edges.empty:
-        edges = pd.DataFrame(columns=["source", "target"])
-    return (
-        nodes.sort_values("id", kind="mergesort").reset_index(drop=True),
-        edges.sort_values(["source", "target"], kind="mergesort").reset_index(drop=True),
-    )

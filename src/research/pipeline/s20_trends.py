@@ -17,8 +17,8 @@ from research.plots.trends import save_trend_figures
 from research.trends.analysis import FORECAST_HORIZON, MIN_POINTS_FOR_FIGURE, analyse_counts, trends_table
 from research.trends.compare import DEFAULT_COMPARISONS, comparisons_table
 from research.trends.forecast import N_SIMULATIONS
-from research.trends.joinpoint import MAX_JOINPOINTS, MIN_BETWEEN, MIN_FROM_END, averages_table, segments_table
 from research.trends.interventions import MIN_PRE_FOR_TREND, PRE_WINDOW_DAYS, interventions_table
+from research.trends.joinpoint import MAX_JOINPOINTS, MIN_BETWEEN, MIN_FROM_END, averages_table, segments_table
 from research.trends.models import OVERDISPERSION_ALPHA
 
 FIGURE_FORMATS = (".png", ".svg", ".pdf")

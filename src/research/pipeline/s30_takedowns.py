@@ -17,10 +17,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from research import catalogue
 from research.clean.google_transparency import read_google_detailed, read_google_removals
 from research.clean.takedown_files import clean_log_file, write_cleaned
 from research.config import SEED, ProjectPaths
 from research.i18n import message
+from research.lineage import sha256_file, write_sidecar
 from research.outputs import write_table
 from research.pipeline import Stage
 from research.plots.takedowns import KM_HORIZON_DAYS, funnel_figure, km_figure
@@ -76,8 +78,10 @@ def _run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
     funnel = seed_funnel(paths.figures_csv)
     files = parameters.get("files")
     counts = funnel.counts if files is None else scaled_counts(funnel, int(files))
-    log_path = write_synth_log(synth_log(counts, seed=seed), processed / "synthetic" / "synthetic_log.csv.gz")
-    written.append(log_path)
+    log_path = write_synth_log(synth_log(counts, seed=seed), catalogue.path("synthetic_log", paths))
+    # The generator's own record: everything cleaned and built from this log inherits it.
+    evidence = f"research.takedowns.synth sha256:{sha256_file(log_path)}"
+    written += [log_path, write_sidecar(log_path, [paths.figures_csv], params, root, synthetic=True, synthetic_evidence=evidence)]
     sources = {
         "synthetic": (log_path, clean_log_file(log_path, "generic"), [paths.figures_csv]),
         "lumen": (external / LUMEN, clean_log_file(external / LUMEN, "lumen", public_sample=True), [external / LUMEN]),

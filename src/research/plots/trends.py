@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -29,8 +29,9 @@ from research.trends.series import DAYS_PER_YEAR, decimal_years
 
 #: A log y-axis is used when the largest yearly rate is this many times the smallest.
 LOG_SCALE_RANGE = 50
-#: The y-axis reaches this many times the largest observed yearly rate (bands may run beyond).
-BAND_HEADROOM = 2.5
+#: The y-axis is set by the observations alone, with this margin: an interval band from few points
+#: may leave the frame, which shows its width honestly rather than squashing the data.
+DATA_MARGIN = 1.15
 #: A title keeps the indicator's words only if this many Latin words survive dropping the
 #: characters the font cannot draw; otherwise the series id is the title.
 MIN_TITLE_WORDS = 2
@@ -111,9 +112,9 @@ def trend_figure(results: Sequence[SeriesTrend], lang: str = "en") -> Figure:
     positive = [r for r in all_rates if r > 0]
     if positive and max(positive) / min(positive) > LOG_SCALE_RANGE:
         ax.set_yscale("log")
-        ax.set_ylim(min(positive) / BAND_HEADROOM, max(positive) * BAND_HEADROOM)
+        ax.set_ylim(min(positive) / DATA_MARGIN, max(positive) * DATA_MARGIN)
     elif positive:
-        ax.set_ylim(0, max(positive) * BAND_HEADROOM)
+        ax.set_ylim(0, max(positive) * DATA_MARGIN)
     ax.set_ylabel(message("trends", "figure_ylabel", lang, counted=first.meta["counted"]))
     ax.set_title(figure_title(first.meta.get("title", first.series_id), first.series_id))
     ax.legend(fontsize=8, loc="upper left")
@@ -126,7 +127,7 @@ def trend_figure(results: Sequence[SeriesTrend], lang: str = "en") -> Figure:
     return fig
 
 
-@lru_cache(maxsize=None)
+@cache
 def _font_charmap(weight: str) -> frozenset[int]:
     """Code points the house font (in ``weight``) can draw."""
     family = RC_PARAMS["font.family"]

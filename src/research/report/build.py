@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from research import catalogue
 from research.clean.breaks import read_breaks
 from research.config import ProjectPaths
 from research.i18n import message
@@ -43,12 +44,9 @@ MAX_MAIN_FIGURES = 12
 #: The published takedown funnel of the seeds (PAPS, Japan): requested files and files still online.
 PUBLIC_FUNNEL_REQUESTED = ("JP_PAPS_REMOVAL_REQUESTS_TOTAL", "JP_PAPS_REMOVAL_REQUESTS")
 PUBLIC_FUNNEL_ONLINE = ("JP_PAPS_FILES_STILL_ONLINE", "JP_PAPS_REMOVAL_STILL_ONLINE")
-#: Where the networks and takedowns stages leave the tables the report summarises (glob patterns,
-#: first match in sorted order wins).
-CONCENTRATION_CANDIDATES = ("data/processed/network/**/concentration.csv", "reports/networks/**/concentration.csv")
-FUNNEL_CANDIDATES = ("reports/tables/takedowns/synthetic/funnel.csv", "data/processed/takedowns/**/funnel*.csv", "reports/tables/takedowns/**/funnel.csv")
-GOOGLE_OUTCOMES = "data/processed/takedowns/google/removal_outcomes.csv"
-LUMEN_CANDIDATES = ("data/processed/takedowns/lumen/takedowns.csv",)
+#: Catalogue names of the takedown and network tables the report summarises (the example log's).
+FUNNEL_TABLE = "takedown_funnel"
+CONCENTRATION_TABLE = "network_concentration"
 #: Trend-stage tables shown in full in the appendix (those not yet built are left out).
 TREND_TABLES = (("trends", "table_trends_title"), ("trend_segments", "table_segments_title"),
                 ("interventions", "table_interventions_title"), ("trend_averages", "table_averages_title"))
@@ -73,26 +71,22 @@ class ReportInputs:
     lumen: pd.DataFrame | None = None
     titles: pd.DataFrame | None = None
     trend_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: From the tables' lineage (research.catalogue.is_synthetic), never from a folder or column.
+    funnel_synthetic: bool = False
+    concentration_synthetic: bool = False
 
 
-def _first_existing(root: Path, candidates: tuple[str, ...]) -> Path | None:
-    for pattern in candidates:
-        found = sorted(p for p in root.glob(pattern) if p.is_file() and not p.name.endswith(".lineage.json"))
-        if found:
-            return found[0]
-    return None
+def _lumen_csv(paths: ProjectPaths) -> Path:
+    return catalogue.path("takedowns", paths, source="lumen").with_suffix(".csv")
 
 
 def input_files(paths: ProjectPaths) -> list[Path]:
     """Files the report depends on (for the pipeline's skip check)."""
     fixed = [paths.figures_csv, paths.datapackage, paths.manifest, paths.processed / "counts.csv", paths.raw / "definition_breaks.csv",
-             paths.raw / "series.csv", paths.root / GOOGLE_OUTCOMES, paths.root / "CITATION.cff"]
+             paths.raw / "series.csv", catalogue.path("google_removals", paths), paths.root / "CITATION.cff",
+             catalogue.path(FUNNEL_TABLE, paths), catalogue.path(CONCENTRATION_TABLE, paths), _lumen_csv(paths)]
     fixed += [paths.processed / f"{name}.csv" for name, _ in TREND_TABLES]
     found = [p for p in fixed if p.exists()]
-    for candidates in (CONCENTRATION_CANDIDATES, FUNNEL_CANDIDATES, LUMEN_CANDIDATES):
-        hit = _first_existing(paths.root, candidates)
-        if hit is not None:
-            found.append(hit)
     if paths.figures.exists():
         found += [p for p in paths.figures.rglob("*") if p.is_file() and p.suffix in {".png", ".csv", ".json"}]
     return sorted(set(found), key=lambda p: p.as_posix())
@@ -110,15 +104,17 @@ def read_inputs(paths: ProjectPaths) -> ReportInputs:
         figures=table(paths.figures_csv),
         counts=table(paths.processed / "counts.csv"),
         trends=table(paths.processed / "trends.csv"),
-        funnel=table(_first_existing(paths.root, FUNNEL_CANDIDATES)),
-        concentration=table(_first_existing(paths.root, CONCENTRATION_CANDIDATES)),
+        funnel=catalogue.load(FUNNEL_TABLE, paths),
+        concentration=catalogue.load(CONCENTRATION_TABLE, paths),
         package=package,
         files=input_files(paths),
         registry=read_breaks(registry_path) if registry_path.exists() else None,
-        google=table(paths.root / GOOGLE_OUTCOMES),
-        lumen=table(_first_existing(paths.root, LUMEN_CANDIDATES)),
+        google=catalogue.load("google_removals", paths),
+        lumen=table(_lumen_csv(paths)),
         titles=read_series_titles(paths.raw / "series.csv"),
         trend_tables=trend_tables,
+        funnel_synthetic=catalogue.is_synthetic(FUNNEL_TABLE, paths),
+        concentration_synthetic=catalogue.is_synthetic(CONCENTRATION_TABLE, paths),
     )
 
 
@@ -163,12 +159,12 @@ def synthetic_findings(inputs: ReportInputs, lang: str) -> list[Finding]:
         numbers = online[["n", "total", "share_low", "share_high"]].apply(pd.to_numeric, errors="coerce").dropna()
         if not numbers.empty:
             row = numbers.iloc[0]
-            findings.append(funnel_finding(int(row["total"]), int(row["n"]), float(row["share_low"]), float(row["share_high"]), lang, True))
+            findings.append(funnel_finding(int(row["total"]), int(row["n"]), float(row["share_low"]), float(row["share_high"]), lang, inputs.funnel_synthetic))
     if inputs.concentration is not None:
         preferred = inputs.concentration
         if "k" in preferred.columns and (preferred["k"] == 5).any():
             preferred = preferred[preferred["k"] == 5]
-        findings += concentration_findings(preferred, lang, synthetic=True)
+        findings += concentration_findings(preferred, lang, synthetic=inputs.concentration_synthetic)
     return findings
 
 
@@ -188,9 +184,9 @@ def paper_tables(inputs: ReportInputs) -> list[PaperTable]:
         funnel = inputs.funnel
         if "group_kind" in funnel.columns:
             funnel = funnel[funnel["group_kind"] == "all"].reset_index(drop=True)
-        tables.append(takedown_table(funnel, "takedown_funnel", "table_funnel_title", synthetic=True))
+        tables.append(takedown_table(funnel, "takedown_funnel", "table_funnel_title", synthetic=inputs.funnel_synthetic))
     if inputs.concentration is not None and not inputs.concentration.empty:
-        tables.append(takedown_table(inputs.concentration, "network_concentration", "table_concentration_title", synthetic=True))
+        tables.append(takedown_table(inputs.concentration, "network_concentration", "table_concentration_title", synthetic=inputs.concentration_synthetic))
     return tables
 
 
@@ -373,7 +369,7 @@ def write_main(paths: ProjectPaths, lang: str, inputs: ReportInputs, entries: li
     html_path, md_path = report_paths(paths, lang)
     html_path.parent.mkdir(parents=True, exist_ok=True)
     html_path.write_text(render_page("report", "html", lang, demo_sentence=demo_sentence, **common), encoding="utf-8")
-    switch = " · ".join(f"[{l.name}]({page_name('report', l.code, 'md')})" for l in common["languages"])
+    switch = " · ".join(f"[{link.name}]({page_name('report', link.code, 'md')})" for link in common["languages"])
     md_path.write_text(render_page("report", "md", lang, demo_sentence_md=message("report", "ntk_demo", lang, link=f"[{link}]({demo_href})"),
                                    language_line=switch, **common), encoding="utf-8")
     return [html_path, md_path]

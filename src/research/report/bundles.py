@@ -15,8 +15,8 @@ from pathlib import Path
 
 from research.i18n import catalogue, message
 from research.outputs import write_csv
-from research.report.citation import Citation
 from research.report.breaks import BreakNote
+from research.report.citation import Citation
 from research.report.figures import FigureEntry
 from research.report.sources import with_tier
 
@@ -65,7 +65,7 @@ def bundle_metadata(entry: FigureEntry, cite: Citation, breaks: list[BreakNote] 
         "column_dictionary": {str(c): column_description(str(c)) for c in entry.table.frame.columns},
         "made_by": {"notebook": f"notebooks/{entry.notebook}.py", "module": entry.module},
         "columns": list(map(str, entry.table.frame.columns)),
-        "rows": int(len(entry.table.frame)),
+        "rows": len(entry.table.frame),
         "report_version": {"package": cite.version, "commit": cite.commit, "data_sha256": cite.data_sha256, "date": cite.date, "repository": cite.url},
     }
 

@@ -15,8 +15,7 @@ from pathlib import Path
 import yaml
 
 from research import __version__
-from research.config import ProjectPaths
-from research.config import PACKAGE_DIR
+from research.config import PACKAGE_DIR, ProjectPaths
 from research.lineage import code_revision, sha256_file
 
 

@@ -97,7 +97,7 @@ def funnel_figure(funnel: FunnelNumbers, publisher: str, lang: str) -> DrawnFigu
     labels = [message(DOMAIN, f"figure_paps_{name}", lang) for name, _ in parts]
     colours = {"full": OKABE_ITO["bluish_green"], "partial": OKABE_ITO["sky_blue"], "online": OKABE_ITO["vermillion"], "unknown": "#999999"}
     fig, ax = new_figure(figsize=(7.5, 3.4))
-    values = [value for _, value in parts]
+    values = [value for _, value in parts if value is not None]
     ax.barh(range(len(parts))[::-1], values, color=[colours[name] for name, _ in parts])
     ax.set_yticks(range(len(parts))[::-1], labels)
     for position, value in zip(range(len(parts))[::-1], values):

@@ -3,8 +3,9 @@
 Figures are found under ``reports/figures/<area>/<stem>.png``. The table behind a figure is
 ``<stem>.csv`` beside it when the module that drew it wrote one; otherwise the area's own rule
 applies (a trends figure named after a series shows that series' rows of ``counts.csv``). An
-optional ``<stem>.meta.json`` beside the figure may give ``title``, ``synthetic``, ``origin`` and
-``figure_ids`` (rows of ``figures.csv`` it draws on).
+optional ``<stem>.meta.json`` beside the figure may give ``title``, ``origin`` and
+``figure_ids`` (rows of ``figures.csv`` it draws on). Whether a figure is synthetic is read from
+the lineage of the tables behind it (:mod:`research.catalogue`), never from its folder's name.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from research import catalogue
 from research.audit.exports import is_count_column
 from research.config import ProjectPaths
 from research.report.disclosure import DisclosedTable, Origin, disclose
-from research.report.sources import Source, datapackage_sources, figure_sources, split_ids, synthetic_source
 from research.report.findings import series_titles
+from research.report.sources import Source, datapackage_sources, figure_sources, split_ids, synthetic_source
 
 
 @dataclass(frozen=True)
@@ -128,8 +130,13 @@ def figure_entry(
     package: dict | None,
     key: str | None = None,
     table_candidates: tuple[Path, ...] = (),
+    synthetic: bool = False,
 ) -> FigureEntry:
-    """Describe one figure: its title, the disclosed table behind it and its sources."""
+    """Describe one figure: its title, the disclosed table behind it and its sources.
+
+    ``synthetic`` comes from recorded provenance (:func:`figure_is_synthetic`), never from the
+    figure's folder or a column of its table.
+    """
     spec = AREAS.get(area, AreaSpec("takedown_log", True, "04_report", "research"))
     meta = _read_meta(image)
     beside = next((c for c in table_candidates if c.exists()), image.with_suffix(".csv"))
@@ -143,13 +150,9 @@ def figure_entry(
         data = pd.DataFrame()
     label = (key or image.stem).lower()
     is_public = area == "trends" or any(m in label for m in ("google", "transparency"))
-    # A folder named after a real source (Lumen, Google) is not synthetic; one named "synthetic" is.
-    real_source = is_public or "lumen" in label
     origin: Origin = meta.get("origin", "public" if is_public else spec.origin)
-    synthetic = bool(meta.get("synthetic", "synthetic" in image.parts or (spec.synthetic and not real_source)))
-    if "synthetic" in data.columns:
-        synthetic = bool(data["synthetic"].astype(str).str.lower().isin(["true", "1", "synthetic — illustrative"]).any()) or synthetic
-        data = data.drop(columns="synthetic")
+    # The watermark column of a disclosed table is re-added by disclose() below when synthetic.
+    data = data.drop(columns="synthetic", errors="ignore")
     sources: list[Source] = []
     figure_ids = list(meta.get("figure_ids", []))
     if "source_ids" in data.columns:
@@ -174,9 +177,33 @@ def collect_figures(paths: ProjectPaths, *, figures: pd.DataFrame | None, counts
     order = {name: i for i, name in enumerate(AREAS)}
     images = sorted(paths.figures.glob("*/**/*.png"), key=lambda p: (order.get(_area(paths, p), len(order)), p.relative_to(paths.figures).as_posix()))
     return [
-        figure_entry(p, _area(paths, p), figures=figures, counts=counts, package=package, key=_key(paths, p), table_candidates=table_candidates(paths, p))
+        figure_entry(
+            p, _area(paths, p), figures=figures, counts=counts, package=package, key=_key(paths, p),
+            table_candidates=table_candidates(paths, p), synthetic=figure_is_synthetic(paths, p),
+        )
         for p in images
     ]
+
+
+#: Figure folders under ``reports/figures/`` → their catalogue figure set.
+FIGURE_SETS = {"trends": "trend_figures", "takedowns": "takedown_figures", "networks": "network_figures"}
+
+
+def figure_is_synthetic(paths: ProjectPaths, image: Path) -> bool:
+    """Whether ``image`` was drawn from synthetic data, by the lineage of the tables behind it.
+
+    The table beside or behind the figure decides when it has a lineage sidecar; otherwise the
+    catalogue's figure set (``reports/figures/<area>/<source>/``) answers from its tables.
+    """
+    recorded = [c for c in table_candidates(paths, image) if catalogue.lineage(c) is not None]
+    if recorded:
+        return catalogue.file_is_synthetic(recorded[0])
+    relative = image.relative_to(paths.figures).parts
+    figure_set = FIGURE_SETS.get(relative[0])
+    if figure_set is None:
+        return False
+    source = "/".join(relative[1:-1])
+    return catalogue.is_synthetic(figure_set, paths, source=source)
 
 
 def table_candidates(paths: ProjectPaths, image: Path) -> tuple[Path, ...]:

@@ -27,8 +27,8 @@ import pandas as pd
 
 from research.errors import ResearchError
 from research.i18n import message
-from research.report.findings import DOMAIN, format_number, format_share
 from research.report.featured import FEATURED, FeaturedRatio, featured_findings, period_label
+from research.report.findings import DOMAIN, format_number, format_share
 from research.trends.growth import rate_ratio
 
 MAX_MAIN_POINTS = 8
@@ -171,7 +171,7 @@ def comparable_pair(rows: pd.DataFrame, series_breaks: pd.DataFrame) -> tuple[pd
 def ratio_numbers(ratio: float, low: float, high: float, lang: str) -> tuple[str, str, str]:
     """A ratio and its interval with two decimals, or more when two decimals would hide the interval."""
     for decimals in (2, 3, 4):
-        texts = tuple(format_number(v, lang, decimals) for v in (ratio, low, high))
+        texts = (format_number(ratio, lang, decimals), format_number(low, lang, decimals), format_number(high, lang, decimals))
         if texts[1] != texts[2]:
             break
     return texts

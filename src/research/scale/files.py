@@ -119,7 +119,7 @@ def clean_with_dask(
     key_kind = pd.DataFrame({"metric": ["hmac_key"], "value": [choice.kind]}, dtype="string")
     quality = pd.concat([parts.quality(distinct, synthetic), key_kind], ignore_index=True)
     for path in (out / "takedowns.csv", out / "takedowns.parquet", out / "quarantine.csv"):
-        write_sidecar(path, inputs, parameters, root, extra=choice.lineage())
+        write_sidecar(path, inputs, parameters, root, **choice.lineage())
     write_table(quality, out / "quality.csv", inputs=inputs, parameters=parameters, root=root, extra=choice.lineage())
     return CleanedLog(empty_clean_table(), _quarantine([]), quality, choice.lineage())
 

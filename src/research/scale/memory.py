@@ -7,8 +7,10 @@ near the sum of everything it ever held. Measured on the 10M-row synthetic log
 (``benchmarks/notes.md``), Arrow's system pool plus a fixed glibc mmap threshold lowered the
 default engine's peak from about 6.4 GB to 5.5 GB; results do not change, only where the bytes live.
 
-:func:`return_freed_memory` is called by the ``research`` command before any sub-command runs;
-notebooks and scripts that process large logs can call it first thing.
+Nothing here runs unless asked: a library must not change the process's allocator behind its
+caller's back. Set ``RESEARCH_RETURN_FREED_MEMORY=1`` and the ``research`` command calls
+:func:`return_freed_memory` before its sub-command (:func:`apply_environment_settings`); notebooks
+and scripts that process large logs can call it first thing.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import ctypes
 import ctypes.util
 
 import pyarrow as pa
+
+from research.config import RETURN_FREED_MEMORY_ENV, env_flag
 
 #: glibc's ``mallopt`` parameter number for the mmap threshold (``M_MMAP_THRESHOLD``).
 _M_MMAP_THRESHOLD = -3
@@ -49,3 +53,11 @@ def return_freed_memory() -> dict[str, str]:
     else:
         settings["glibc_mmap_threshold"] = "not glibc"
     return settings
+
+
+def apply_environment_settings() -> dict[str, str] | None:
+    """Apply :func:`return_freed_memory` if ``$RESEARCH_RETURN_FREED_MEMORY`` asks for it.
+
+    Returns what was set, or ``None`` when the variable is unset (the allocators are left alone).
+    """
+    return return_freed_memory() if env_flag(RETURN_FREED_MEMORY_ENV) else None

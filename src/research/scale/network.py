@@ -45,17 +45,7 @@ from research.networks.rankings import LEVELS, node_counts, rates_from_counts
 from research.networks.status import latest_url_status
 from research.outputs import write_csv
 from research.scale.engine import CleanedParts, clean_partitions, parquet_parts, read_parts, tree_reduce
-from research.scale.reduce import (
-    block_of,
-    co_hosting_triplets,
-    compact_funnel,
-    edges_from_triplets,
-    expand_funnel,
-    funnel_from_counts,
-    sum_funnel_counts,
-    sum_node_counts,
-    union_sorted,
-)
+from research.scale.reduce import block_of, co_hosting_triplets, compact_funnel, edges_from_triplets, expand_funnel, funnel_from_counts, sum_funnel_counts, sum_node_counts, union_sorted
 from research.scale.shuffle import bucket_of, present_buckets, read_bucket, row_groups, split_parquet, write_buckets
 from research.takedowns.funnel import COUNT_COLUMNS, GROUPINGS, funnel_tables
 

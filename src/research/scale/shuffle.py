@@ -16,7 +16,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import dask
-
 import numpy as np
 import pandas as pd
 import pyarrow as pa

@@ -131,7 +131,7 @@ def _outcome_flags(latest: pd.DataFrame, cache: Coded) -> dict[str, np.ndarray]:
 
 def _per_file(latest: pd.DataFrame, by: str | None, cache: Coded) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray]:
     """Each file (or file × ``by`` group): its combined code, URL counts and status (index of FILE_STATUSES)."""
-    content, files = _coded(latest, "content_id", cache)
+    content, _ = _coded(latest, "content_id", cache)
     group = content
     if by:
         codes, values = _coded(latest, by, cache)

@@ -13,6 +13,8 @@ Japanese, Korean and Indonesian, some URLs with tracking parameters or upper-cas
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -184,7 +186,7 @@ def _as_text(rng, world, site, file_of_url, request_index, channel, language, ou
     return table.sort_values(["request_id", "url"], kind="mergesort").reset_index(drop=True)
 
 
-def write_synth_log(log: pd.DataFrame, path) -> "Path":
+def write_synth_log(log: pd.DataFrame, path) -> Path:
     """Write the synthetic log as CSV; ``.gz`` paths are gzipped with a fixed timestamp (same bytes each run).
 
     The generator's marker (``<path>.synthetic.json``, :mod:`research.clean.synthetic_marker`) is
@@ -192,7 +194,6 @@ def write_synth_log(log: pd.DataFrame, path) -> "Path":
     ``synthetic`` column is kept for readers of the file, but cleaning ignores it.
     """
     import os
-    from pathlib import Path
 
     from research.clean.synthetic_marker import write_marker
 

@@ -12,9 +12,9 @@ from research.clean.series_catalogue import series_kind, series_title
 from research.i18n import message
 from research.trends.breaks import interventions_for
 from research.trends.forecast import can_forecast, forecast, future_periods
-from research.trends.joinpoint import Joinpoints, average_rows, fit_joinpoints
-from research.trends.interventions import InterventionEffect, intervention_effect
 from research.trends.growth import AnnualGrowth, MannKendall, RateRatio, annual_growth, evidence_note, mann_kendall, rate_ratio
+from research.trends.interventions import InterventionEffect, intervention_effect
+from research.trends.joinpoint import Joinpoints, average_rows, fit_joinpoints
 from research.trends.models import CountFit, fit_count_model
 from research.trends.series import DAYS_PER_YEAR, SeriesRefused, check_columns, modelable_rows, prepare_series, straddling_breaks, tiled_periods
 from research.trends.summary import format_percent, not_modelled_summary, ratio_summary, refusal_summary, series_summary

@@ -153,7 +153,7 @@ def effect_summary(effect: InterventionEffect, counted: str, lang: str = "en") -
             parts.append(message("trends", "intervention_no_surge_before", lang, ratio=_fmt(s.ratio), low=_fmt(s.low), high=_fmt(s.high)))
         ratio, low, high = effect.trend_adjusted
         if np.isfinite(ratio):
-            parts.append(message("trends", "intervention_trend_adjusted", lang, ratio=_fmt(ratio), low=_fmt(low), high=_fmt(high), n=int(len(effect.before))))
+            parts.append(message("trends", "intervention_trend_adjusted", lang, ratio=_fmt(ratio), low=_fmt(low), high=_fmt(high), n=len(effect.before)))
         else:
             parts.append(message("trends", "intervention_no_trend", lang, n=MIN_PRE_FOR_TREND))
     if len(effect.straddling):
