@@ -126,7 +126,8 @@ def fit_joinpoints(series: pd.DataFrame, max_joinpoints: int | None = None) -> J
 
 
 def _percent(values: tuple[float, float, float]) -> tuple[float, float, float]:
-    return tuple(float(100 * (np.exp(v) - 1)) for v in values)
+    a, b, c = (float(100 * (np.exp(v) - 1)) for v in values)
+    return a, b, c
 
 
 def segment_rows(model: Joinpoints) -> list[dict]:
