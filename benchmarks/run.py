@@ -37,17 +37,17 @@ SEED = 20241202
 def make_log(rows: int) -> Path:
     """A seeded synthetic log of about ``rows`` rows (the repo's generator, scaled by files)."""
     path = DATA / f"log_{rows}.csv"
-    if not path.exists():
+    from research.clean.synthetic_marker import marker_path
+
+    if not path.exists() or not marker_path(path).exists():
         from research.config import paths
         from research.takedowns.seeds import scaled_counts, seed_funnel
-        from research.takedowns.synth import synth_log
+        from research.takedowns.synth import synth_log, write_synth_log
 
         funnel = seed_funnel(paths().figures_csv)
         counts = scaled_counts(funnel, max(1, round(rows / 3.58)))  # ~3.58 rows per file in the seed log
-        DATA.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".partial")  # an interrupted run must not leave a "finished" log
-        synth_log(counts, seed=SEED).to_csv(partial, index=False)
-        partial.rename(path)
+        # Written atomically, then the generator's marker: the log cleans as synthetic (demo key).
+        write_synth_log(synth_log(counts, seed=SEED), path)
     return path
 
 
@@ -84,12 +84,13 @@ def make_parquet_log_in_subprocess(rows: int, partition_rows: int) -> Path:
 
 def dask_network(raw_files: list, out: Path, workers: int, memory: str) -> dict:
     """The bounded Dask path on Parquet parts, on a local cluster; sizes of what it wrote."""
-    from research.clean.pseudonyms import load_key
+    from research.clean.synthetic_marker import choose_key
     from research.scale.engine import dask_scheduler
     from research.scale.network import run_summary, takedown_network_dask
 
+    choice = choose_key(Path(raw_files[0]).parent, synthetic=True)  # the generator's folder, marker verified
     with dask_scheduler(None, workers=workers, memory_limit=memory):
-        network = takedown_network_dask(raw_files, out, key=load_key(synthetic=True), synthetic=True, source=out.name)
+        network = takedown_network_dask(raw_files, out, key=choice.key, synthetic=choice.synthetic, source=out.name)
     return run_summary(network, {"partitions": len(raw_files), "workers": workers, "worker_memory": memory})
 
 
@@ -132,7 +133,7 @@ def stage(name: str, log: Path, sample: int, workers: int = 2, memory: str = "4G
         detail["edges"] = len(edges)
         detail.update(rows=len(table), steps_s=steps)
     elif name in ("duckdb", "polars"):
-        from research.clean.pseudonyms import load_key
+        from research.clean.synthetic_marker import choose_key
         from research.networks.communities import communities_from_edges
         from research.networks.rankings import rates_from_counts
         from research.scale.memory import return_freed_memory
@@ -145,7 +146,7 @@ def stage(name: str, log: Path, sample: int, workers: int = 2, memory: str = "4G
             now = time.perf_counter()
             steps[label], lap = round(now - lap, 1), now
 
-        key = load_key(synthetic=True)
+        key = choose_key(log, synthetic=True).key  # the generator's log: marker verified
         if name == "duckdb":
             from research.scale import duckdb_engine as engine
 

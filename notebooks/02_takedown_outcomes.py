@@ -37,7 +37,7 @@ small_files = 500
 # %%
 import pandas as pd
 
-from research.clean.pseudonyms import load_key
+from research.clean.pseudonyms import DEMO_KEY
 from research.clean.takedowns import clean_takedown_log
 from research.report.disclosure import disclose
 from research.takedowns.funnel import funnel_tables
@@ -46,7 +46,7 @@ from research.takedowns.synth import synth_log
 
 if small or not log_path:
     raw = synth_log(scaled_counts(seed_funnel(figures_csv), small_files), seed=seed)
-    log = clean_takedown_log(raw, key=load_key(synthetic=True), synthetic=True, source="synthetic log").table
+    log = clean_takedown_log(raw, key=DEMO_KEY, synthetic=True, source="synthetic log").table
 else:
     log = pd.read_parquet(log_path)
 synthetic = bool(log["synthetic"].any())

@@ -45,7 +45,7 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import Image
 
-from research.clean.pseudonyms import load_key
+from research.clean.pseudonyms import DEMO_KEY
 from research.clean.takedowns import clean_takedown_log
 from research.networks.build import build_network
 from research.plots.networks import lorenz_figure
@@ -55,7 +55,7 @@ from research.takedowns.synth import synth_log
 
 if small:
     raw = synth_log(scaled_counts(seed_funnel(figures_csv), small_files), seed=seed)
-    network = build_network(clean_takedown_log(raw, key=load_key(synthetic=True), synthetic=True, source="synthetic log").table, seed=seed, bootstrap_replicates=20)
+    network = build_network(clean_takedown_log(raw, key=DEMO_KEY, synthetic=True, source="synthetic log").table, seed=seed, bootstrap_replicates=20)
     rankings, concentration, synthetic = network.rankings, network.concentration, network.synthetic
     lorenz_png = lorenz_figure(network.lorenz, network.concentration, Path(tempfile.mkdtemp()) / "lorenz", sources=["synthetic takedown log (research toolkit)"], synthetic=synthetic)[0]
 else:

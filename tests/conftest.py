@@ -24,3 +24,16 @@ def _seed_and_close_figures():
 def repo_paths():
     """Paths of the repository itself (raw data as committed)."""
     return paths()
+
+
+#: A secret-like key used only by tests (real logs are cleaned with it where a test needs a key).
+TEST_SECRET_KEY = "test-only-secret-key-9f3c1a7e5b2d"
+
+
+@pytest.fixture(scope="session")
+def secret_key_file(tmp_path_factory):
+    """A key file holding :data:`TEST_SECRET_KEY`, readable by its owner only."""
+    path = tmp_path_factory.mktemp("key") / "hmac.key"
+    path.write_text(TEST_SECRET_KEY + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    return path

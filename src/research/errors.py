@@ -46,3 +46,14 @@ class SchemaError(InputError):
 
 class PrivacyError(ResearchError):
     """Something would expose data below site level, or a key for real data is missing."""
+
+
+@dataclass
+class OutputError(ResearchError):
+    """An output that could not be written (full disk, no permission, a folder in the way)."""
+
+    message: str
+    file: str | None = None
+
+    def __str__(self) -> str:
+        return f"file {self.file}: {self.message}" if self.file is not None else self.message

@@ -134,5 +134,7 @@ def write_sidecar(
     """Write ``output``'s lineage sidecar and return its path (see :func:`lineage_record`)."""
     record = lineage_record(output, inputs, parameters, root, synthetic, synthetic_evidence)
     target = sidecar_path(output)
-    target.write_text(json.dumps(record, indent=2, sort_keys=True, default=str) + "\n")
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")  # renamed: never half a sidecar
+    partial.write_text(json.dumps(record, indent=2, sort_keys=True, default=str) + "\n")
+    os.replace(partial, target)
     return target

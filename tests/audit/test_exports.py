@@ -145,13 +145,14 @@ def test_zip_members_and_notebook_outputs_are_scanned(tree):
     ]
 
 
-def test_unreadable_binaries_are_listed_as_skipped_and_corrupt_ones_as_findings(tree):
+def test_unreadable_binaries_are_findings_and_listed_as_skipped(tree):
+    # Since issue 15 the audit fails closed: a file it cannot scan is a finding (it was only listed).
     tree.figures.mkdir(parents=True)
     (tree.figures / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\0\0")
     (tree.processed / "broken.parquet").write_bytes(b"PAR1 not really")
     audit = audit_exports(tree)
     assert list(audit.skipped) == ["reports/figures/photo.jpg"]
-    assert _kinds(audit) == [("data/processed/broken.parquet", "unreadable")]
+    assert _kinds(audit) == [("data/processed/broken.parquet", "unreadable"), ("reports/figures/photo.jpg", "unscannable")]
 
 
 @pytest.mark.parametrize(
@@ -175,15 +176,20 @@ def test_the_path_rule_for_takedown_derived_exports(relative, expected):
     assert is_takedown_export(relative) is expected
 
 
-def test_gzipped_files_are_scanned_and_only_a_fully_synthetic_raw_log_may_keep_urls(tree):
+def test_gzipped_files_are_scanned_and_only_a_generated_raw_log_may_keep_urls(tree):
+    # Since issue 15: the generator's marker decides, not the log's `synthetic` column.
     import gzip
+
+    from research.clean.synthetic_marker import write_marker
 
     folder = tree.processed / "takedowns" / "synthetic"
     folder.mkdir(parents=True)
     log = "request_id,url,synthetic\nR1,https://site-9.com/v/1,true\nR2,https://site-9.com/v/2,true\n"
-    (folder / "synthetic_log.csv.gz").write_bytes(gzip.compress(log.encode()))
+    (folder / "synthetic_log.csv.gz").write_bytes(gzip.compress(log.encode(), mtime=0))
+    assert _kinds(audit_exports(tree)) == [("data/processed/takedowns/synthetic/synthetic_log.csv.gz", "url_path")] * 2  # no marker
+    write_marker(folder / "synthetic_log.csv.gz", "research.takedowns.synth")
     assert audit_exports(tree).passed
-    (folder / "synthetic_log.csv.gz").write_bytes(gzip.compress(log.replace("v/2,true", "v/2,false").encode()))
+    (folder / "synthetic_log.csv.gz").write_bytes(gzip.compress(log.replace("v/2,true", "v/3,true").encode(), mtime=0))
     (folder / "export.csv.gz").write_bytes(gzip.compress(log.encode()))
     assert _kinds(audit_exports(tree)) == [("data/processed/takedowns/synthetic/export.csv.gz", "url_path")] * 2 + [
         ("data/processed/takedowns/synthetic/synthetic_log.csv.gz", "url_path")

@@ -27,10 +27,6 @@ def test_different_keys_give_different_pseudonyms():
     assert pseudonymise(urls, b"a" * 32).iloc[0] != pseudonymise(urls, b"b" * 32).iloc[0]
 
 
-def test_synthetic_data_uses_the_published_demo_key():
-    assert load_key(synthetic=True) == DEMO_KEY
-
-
 def test_missing_key_for_real_data_is_a_privacy_error(monkeypatch, tmp_path):
     monkeypatch.delenv(config.HMAC_KEY_ENV, raising=False)
     with pytest.raises(PrivacyError, match="no HMAC key"):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from research.clean.takedown_files import clean_log_file, declared_synthetic
+from research.clean.takedown_files import clean_log_file
 from research.clean.takedown_mapping import load_mapping, read_generic_log
 from research.clean.takedowns import clean_takedown_log
-from research.errors import InputError, SchemaError
+from research.errors import SchemaError
 
 KEY = b"test-key-" * 4
 
@@ -33,16 +33,16 @@ def log_file(tmp_path):
     return path
 
 
-def test_rows_in_equal_rows_out_plus_quarantined(log_file):
-    result = clean_log_file(log_file, key_file=None, synthetic=True)
+def test_rows_in_equal_rows_out_plus_quarantined(log_file, secret_key_file):
+    result = clean_log_file(log_file, key_file=secret_key_file)
     quality = dict(zip(result.quality["metric"], result.quality["value"], strict=True))
     assert (quality["rows_in"], quality["rows_out"], quality["rows_quarantined"]) == ("10", "3", "7")
     assert quality["rows_balance_ok"] == "True"
     assert result.table["row_number"].tolist() == [1, 2, 3]
 
 
-def test_clean_values(log_file):
-    table = clean_log_file(log_file, synthetic=True).table
+def test_clean_values(log_file, secret_key_file):
+    table = clean_log_file(log_file, key_file=secret_key_file).table
     assert table["domain"].tolist() == ["alpha-site.com", "beta-site.co.jp", "gamma.co.kr"]
     assert table["outcome"].tolist() == ["removed", "online", "pending"]
     assert table["channel"].tolist() == ["platform_report", "platform_report", "police"]
@@ -51,11 +51,11 @@ def test_clean_values(log_file):
     assert table["requested_at"].iloc[0] == pd.Timestamp("2024-01-01", tz="UTC")
     assert pd.isna(table["resolved_at"].iloc[1])
     assert table["url_id"].str.fullmatch(r"[0-9a-f]{16}").all()
-    assert table["synthetic"].all()
+    assert not table["synthetic"].any()  # a hand-made log is real (only the generator's logs are synthetic)
 
 
-def test_quarantine_reasons(log_file):
-    quarantine = clean_log_file(log_file, synthetic=True).quarantine
+def test_quarantine_reasons(log_file, secret_key_file):
+    quarantine = clean_log_file(log_file, key_file=secret_key_file).quarantine
     reasons = {(r.row_number, r.column, r.reason) for r in quarantine.itertuples()}
     assert (4, "url", "url not http") in reasons
     assert (5, "outcome", "unknown outcome word") in reasons
@@ -66,8 +66,8 @@ def test_quarantine_reasons(log_file):
     assert {(10, "channel", "unknown channel word"), (10, "asn", "unreadable AS number")} <= reasons
 
 
-def test_quarantine_never_shows_a_url(log_file):
-    quarantine = clean_log_file(log_file, synthetic=True).quarantine
+def test_quarantine_never_shows_a_url(log_file, secret_key_file):
+    quarantine = clean_log_file(log_file, key_file=secret_key_file).quarantine
     text = quarantine[["value"]].to_csv()
     for fragment in ("mailto", "secret-mail", "alpha-site", "/v/1", "http", "theta"):
         assert fragment not in text
@@ -100,7 +100,7 @@ def test_missing_required_column_names_file_and_column(tmp_path):
         clean_takedown_log(pd.DataFrame({"url": ["x"]}), key=KEY)
 
 
-def test_yaml_mapping_reads_an_organisations_export(tmp_path):
+def test_yaml_mapping_reads_an_organisations_export(tmp_path, secret_key_file):
     export = tmp_path / "ngo.csv"
     export.write_text(
         "Ticket,File hash,Link,Sent on,Last checked,Status,Route\n"
@@ -114,7 +114,7 @@ def test_yaml_mapping_reads_an_organisations_export(tmp_path):
         "  checked_at: Last checked\n  outcome: Status\n  channel: Route\n"
         "outcomes:\n  taken offline: removed\nchannels:\n  web form: platform_report\ntimezone: Asia/Tokyo\n"
     )
-    table = clean_log_file(export, mapping=mapping, synthetic=True).table
+    table = clean_log_file(export, mapping=mapping, key_file=secret_key_file).table
     assert table["outcome"].tolist() == ["removed", "online"]
     assert table["channel"].tolist() == ["platform_report", "platform_report"]
     assert table["requested_at"].iloc[0] == pd.Timestamp("2024-03-01 01:00", tz="UTC")  # 10:00 in Tokyo
@@ -131,17 +131,11 @@ def test_csv_mapping_and_bad_mappings(tmp_path):
         load_mapping(wrong)
 
 
-def test_mixed_synthetic_flags_are_refused():
-    with pytest.raises(InputError):
-        declared_synthetic(pd.DataFrame({"synthetic": ["true", "false"]}), "x.csv")
-    assert declared_synthetic(pd.DataFrame({"synthetic": ["true", "TRUE"]}), "x.csv")
-
-
-def test_cleaned_table_meets_the_full_contract_including_unique_request_url_pairs(log_file):
+def test_cleaned_table_meets_the_full_contract_including_unique_request_url_pairs(log_file, secret_key_file):
     from research.clean.takedown_schema import CLEAN_TAKEDOWNS_SCHEMA
 
     # Cleaning skips pandera's slow uniqueness check because repeats are quarantined; prove it holds.
-    CLEAN_TAKEDOWNS_SCHEMA.validate(clean_log_file(log_file, synthetic=True).table)
+    CLEAN_TAKEDOWNS_SCHEMA.validate(clean_log_file(log_file, key_file=secret_key_file).table)
 
 
 def test_csv_view_writes_whole_seconds_in_utc_and_keeps_missing_times_missing():

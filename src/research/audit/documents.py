@@ -14,7 +14,10 @@ Formats and what is read from them:
   each figure carry the same words and are scanned as text;
 * ZIP: each member, by its own suffix; gzip: the decompressed file, by its inner suffix.
 
-Anything else (JPEG, fonts, other binaries) is listed as skipped, with the reason.
+Anything else (JPEG, fonts, other binaries, text that is not UTF-8) raises :class:`Skipped`, with
+the reason, and the audit counts it as a finding: a file that cannot be scanned is not clean. A
+text file is read whatever control characters it holds (a NUL byte no longer hides a file), and
+the audit reports those characters too.
 """
 
 from __future__ import annotations
@@ -58,6 +61,8 @@ class ScanText:
     text: str
     prose: str
     locate: Callable[[int], Location]
+    #: Whether control characters in ``text`` are findings (not for PDF objects or PNG chunks).
+    controls: bool = True
 
 
 class Skipped(Exception):
@@ -171,17 +176,16 @@ def _png_text_chunks(data: bytes) -> Iterator[tuple[str, str]]:
 
 
 def _png_scans(data: bytes) -> list[ScanText]:
-    return [ScanText(value, value, _line_locator(value, f"PNG {key}")) for key, value in _png_text_chunks(data)]
+    return [ScanText(value, value, _line_locator(value, f"PNG {key}"), controls=False) for key, value in _png_text_chunks(data)]
 
 
 def _pdf_scans(data: bytes) -> list[ScanText]:
     outside_streams = _PDF_STREAM.sub(b"stream endstream", data).decode("latin-1")
-    return [ScanText(outside_streams, outside_streams, _line_locator(outside_streams, "PDF objects"))]
+    return [ScanText(outside_streams, outside_streams, _line_locator(outside_streams, "PDF objects"), controls=False)]
 
 
 def _decode_text(data: bytes) -> str:
-    if b"\0" in data[:8192]:
-        raise Skipped("binary file (NUL bytes) of a format the scanner does not read")
+    # NUL and other control characters are valid UTF-8: the text is scanned, and they are findings.
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -209,14 +213,17 @@ def scans_for(name: str, data: bytes) -> Iterator[tuple[str, ScanText]]:
         inner_name = name[: -len(".gz")]
         yield from ((name, s) for _, s in scans_for(inner_name, inner))
     elif suffix == ".zip":
+        unscanned = []
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for member in sorted(archive.namelist()):
                 if member.endswith("/"):
                     continue
                 try:
                     yield from scans_for(f"{name}!{member}", archive.read(member))
-                except Skipped:
-                    continue
+                except Skipped as reason:
+                    unscanned.append(f"{member} ({reason})")
+        if unscanned:  # the other members were scanned; these make the archive a finding
+            raise Skipped("members that cannot be scanned: " + "; ".join(unscanned))
     elif suffix in {".jpg", ".jpeg", ".gif", ".webp", ".ico", ".woff", ".woff2", ".ttf", ".otf"}:
         raise Skipped(f"binary {suffix} file: images and fonts hold no table or text the toolkit writes")
     else:

@@ -30,7 +30,7 @@ reported URLs), and takedown-derived files get no allowance at all. The XML name
 SVG, GEXF and GraphML files must declare are allowed everywhere (:data:`NAMESPACE_PREFIXES`).
 
 One file may hold URLs under ``data/processed/takedowns/``: the generated raw-like synthetic log
-(``synthetic_log.*``), and only if its ``synthetic`` column is true on every row
+(``synthetic_log.*``), and only if the generator's marker beside it verifies
 (:func:`is_synthetic_raw_log`); it is still scanned for e-mail addresses and phone numbers.
 
 *Count columns* are found by name (:func:`is_count_column`): the disclosure helper suppresses the
@@ -49,6 +49,7 @@ import pandas as pd
 
 from research.audit import patterns
 from research.audit.documents import ScanText, Skipped, scans_for
+from research.clean.synthetic_marker import verify_marker
 from research.config import SUPPRESSION_THRESHOLD, ProjectPaths
 
 FINDING_COLUMNS = ["file", "line", "row", "column", "kind", "excerpt"]
@@ -139,14 +140,11 @@ def is_takedown_export(relative: str) -> bool:
 
 def is_synthetic_raw_log(path: Path, relative: str) -> bool:
     """A generated raw-like log (``synthetic_log.*`` under ``data/processed/takedowns/``) whose
-    ``synthetic`` column is true on every row: its URLs are made up by the generator and may stay."""
+    generator marker verifies (:func:`research.clean.synthetic_marker.verify_marker`): its URLs
+    are made up by the generator and may stay. A ``synthetic`` column proves nothing."""
     if not is_internal_takedown_file(relative) or not path.name.startswith(SYNTHETIC_RAW_LOG_NAME):
         return False
-    try:
-        flags = pd.read_csv(path, usecols=["synthetic"], dtype="string")["synthetic"]
-    except (ValueError, OSError, pd.errors.ParserError):
-        return False
-    return len(flags) > 0 and bool(flags.str.strip().str.lower().eq("true").all())
+    return verify_marker(path)[0] is not None
 
 
 def allowed_source_urls(paths: ProjectPaths) -> frozenset[str]:
@@ -179,6 +177,7 @@ def _text_findings(name: str, scan: ScanText, allowed: frozenset[str] | None, ur
     found = [m for m in patterns.find_urls_with_path(scan.text) if not _is_allowed_url(m.text, allowed or frozenset())] if urls else []
     found += patterns.find_emails(scan.text)
     found += patterns.find_phones(scan.prose)
+    found += patterns.find_control_characters(scan.text) if scan.controls else []
     rows = []
     for match in found:
         where = scan.locate(match.start)
@@ -247,8 +246,9 @@ def audit_exports(paths: ProjectPaths, threshold: int = SUPPRESSION_THRESHOLD) -
         try:
             for name, scan in scans_for(relative, path.read_bytes()):
                 rows.extend(_text_findings(name, scan, None if strict else allowed, urls=check_urls))
-        except Skipped as reason:
+        except Skipped as reason:  # fail closed: a file the audit cannot read is not a clean file
             audit.skipped[relative] = str(reason)
+            rows.append({"file": relative, "line": None, "row": None, "column": None, "kind": "unscannable", "excerpt": str(reason)})
             continue
         except (ValueError, OSError) as error:  # a corrupt Parquet/PNG/ZIP: unreadable is not "clean"
             rows.append({"file": relative, "line": None, "row": None, "column": None, "kind": "unreadable", "excerpt": type(error).__name__})

@@ -48,6 +48,8 @@ PHONE = re.compile(
     re.VERBOSE,
 )
 _TRAILING_PUNCTUATION = ".,;:!?'\""
+#: C0 control characters other than tab, line feed and carriage return, and DEL: never written.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ class Match:
     """One suspicious string: where it starts in the text, what kind it is, and the text."""
 
     start: int
-    kind: str  # "url_path", "email" or "phone"
+    kind: str  # "url_path", "email", "phone" or "control_character"
     text: str
 
 
@@ -129,6 +131,11 @@ def find_phones(text: str) -> list[Match]:
     return found
 
 
+def find_control_characters(text: str) -> list[Match]:
+    """NUL and the other control characters the toolkit refuses at read and never writes."""
+    return [Match(m.start(), "control_character", m.group()) for m in CONTROL.finditer(text)]
+
+
 def normalise_url(url: str) -> str:
     """A comparable form of a URL: trimmed, scheme and host lower-cased, no trailing ``/``."""
     url = _trim_url(url.strip())
@@ -162,4 +169,6 @@ def mask(kind: str, text: str) -> str:
             else:
                 out.append(ch)
         return "".join(out)
+    if kind == "control_character":
+        return f"U+{ord(text):04X}"
     return text

@@ -13,6 +13,7 @@ every machine. A pseudonym made with the demo key protects nothing; it only keep
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -30,24 +31,38 @@ DEMO_KEY = b"research-toolkit demo key: synthetic and public data only, NOT SECR
 PSEUDONYM_LENGTH = 16
 
 
-def load_key(*, synthetic: bool = False, key_file: str | os.PathLike[str] | None = None) -> bytes:
-    """Return the HMAC key: the demo key for synthetic data, else the configured secret.
+#: A key with fewer distinct bytes than this (``aaaa…``, ``0000…``) is refused as guessable.
+MIN_DISTINCT_KEY_BYTES = 8
+
+
+class KeyFileWarning(UserWarning):
+    """The key file can be read by other users of the machine."""
+
+
+def load_key(*, key_file: str | os.PathLike[str] | None = None) -> bytes:
+    """Return the secret HMAC key for real logs.
+
+    The demo key is never returned: which logs may use it is decided in one place,
+    :func:`research.clean.synthetic_marker.choose_key`.
 
     Parameters
     ----------
-    synthetic
-        True for synthetic logs and public samples: the demo key is returned.
     key_file
-        Read the key from this file instead of the default (tests use it).
+        Read the key from this file. An explicit file wins over ``$RESEARCH_HMAC_KEY``; without
+        one, the environment variable is used, then ``~/.config/research/hmac.key``.
 
     Raises
     ------
     PrivacyError
-        No key is set for real data, or the key is shorter than 16 bytes.
+        No key is set; the key file is not UTF-8 text; the key is shorter than 16 bytes, has
+        fewer than :data:`MIN_DISTINCT_KEY_BYTES` distinct bytes, or is the public demo key.
+
+    Warns
+    -----
+    KeyFileWarning
+        The key file is readable by group or others (``chmod 600`` it).
     """
-    if synthetic:
-        return DEMO_KEY
-    key_text = os.environ.get(config.HMAC_KEY_ENV)
+    key_text = None if key_file is not None else os.environ.get(config.HMAC_KEY_ENV)
     source = f"${config.HMAC_KEY_ENV}"
     if not key_text:
         path = Path(key_file) if key_file is not None else config.HMAC_KEY_FILE
@@ -57,10 +72,19 @@ def load_key(*, synthetic: bool = False, key_file: str | os.PathLike[str] | None
                 f"no HMAC key for pseudonymising real URLs: set ${config.HMAC_KEY_ENV} or write a random key "
                 f"(e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`) to {path}; keep it out of git"
             )
-        key_text = path.read_text(encoding="utf-8")
+        try:
+            key_text = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise PrivacyError(f"the HMAC key file {path} is not text (not UTF-8 at byte {error.start}); write the key as one line of text") from None
+        except OSError as error:
+            raise PrivacyError(f"the HMAC key file {path} cannot be read: {error.strerror}") from None
+        if os.name == "posix" and path.stat().st_mode & 0o077:
+            warnings.warn(f"the HMAC key file {path} can be read by other users; run `chmod 600 {path}`", KeyFileWarning, stacklevel=2)
     key = key_text.strip().encode("utf-8")
     if len(key) < 16:
         raise PrivacyError(f"the HMAC key in {source} is shorter than 16 bytes; use a long random key")
+    if len(set(key)) < MIN_DISTINCT_KEY_BYTES:
+        raise PrivacyError(f"the HMAC key in {source} is guessable (fewer than {MIN_DISTINCT_KEY_BYTES} distinct characters); use a long random key")
     if key == DEMO_KEY:
         raise PrivacyError(f"the HMAC key in {source} is the public demo key; real data needs a secret key")
     return key

@@ -18,6 +18,7 @@ import pycountry
 from research.clean.arrow_text import as_bool, distinct_trimmed, to_arrow, to_series, trim_text
 from research.clean.periods import EARLIEST_PLAUSIBLE_DATE
 from research.clean.takedown_schema import TIMESTAMP_DTYPE
+from research.errors import InputError
 
 _AWARE = r"(?:[zZ]|[+-]\d{2}:?\d{2})$"
 # 2024/1/5, 2024.01.05 and 2024年1月5日 are unambiguous (year first); day-first or month-first
@@ -33,8 +34,37 @@ def _ymd_to_iso(text: str) -> str:
     return _YMD.sub(lambda m: f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}", text.strip(), count=1)
 
 
+#: Why a non-blank timestamp was not read (the quarantine reasons).
+UNREADABLE = "unreadable timestamp"
+PARTIAL = "partial date (year or month only): not guessed"
+NONEXISTENT = "nonexistent local time (skipped by a clock change)"
+AMBIGUOUS = "ambiguous local time (repeated by a clock change)"
+_REASONS = [None, UNREADABLE, PARTIAL, NONEXISTENT, AMBIGUOUS]
+_PARTIAL = re.compile(r"^\s*\d{4}(?:\s*[-/.年]\s*\d{1,2}\s*月?)?\s*$")
+
+
+def check_timezone(timezone: str, source: str = "log") -> str:
+    """``timezone`` if it is an IANA zone name (``Asia/Tokyo``), else an :class:`~research.errors.InputError`."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(str(timezone))
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise InputError("unknown time zone; use an IANA name such as Asia/Tokyo or UTC", file=source, column="timezone", value=timezone) from None
+    return str(timezone)
+
+
 def parse_timestamps(values: pd.Series, timezone: str = "UTC") -> tuple[pd.Series, pd.Series]:
-    """Read ISO 8601 timestamps (or year-first dates) as UTC.
+    """Read ISO 8601 timestamps (or year-first dates) as UTC; ``(parsed, bad)``.
+
+    ``bad`` is true where :func:`timestamp_reasons` gives a reason.
+    """
+    parsed, reasons = timestamp_reasons(values, timezone)
+    return parsed, reasons.notna()
+
+
+def timestamp_reasons(values: pd.Series, timezone: str = "UTC") -> tuple[pd.Series, pd.Series]:
+    """Read ISO 8601 timestamps (or year-first dates) as UTC, with the reason for each one not read.
 
     Parameters
     ----------
@@ -45,9 +75,11 @@ def parse_timestamps(values: pd.Series, timezone: str = "UTC") -> tuple[pd.Serie
 
     Returns
     -------
-    parsed, bad
-        ``parsed`` in UTC (missing where blank or unreadable); ``bad`` is true where a non-blank
-        value could not be read.
+    parsed, reasons
+        ``parsed`` in UTC (missing where blank or not read); ``reasons`` is missing where the value
+        was read or blank, else one of :data:`UNREADABLE`, :data:`PARTIAL` (``2024``,
+        ``2024-02``: never guessed as the first day), :data:`NONEXISTENT` (a local time the
+        clocks skipped), :data:`AMBIGUOUS` (a local time the clocks repeated).
 
     Notes
     -----
@@ -67,22 +99,31 @@ def parse_timestamps(values: pd.Series, timezone: str = "UTC") -> tuple[pd.Serie
         except pa.ArrowInvalid:
             usual[:] = False
     blank = np.zeros(len(text), dtype=bool)
+    reasons = np.zeros(len(text), dtype=np.int8)  # index into _REASONS (0: read or blank)
     if not usual.all():
         rest_text = trim_text(text.filter(pa.array(~usual)))
         rest_blank = as_bool(pc.equal(rest_text, ""))
         blank[~usual] = rest_blank
         rest = np.flatnonzero(~usual)[~rest_blank]
         if len(rest):
-            parsed_rest = _parse_distinct(to_series(rest_text.filter(pa.array(~rest_blank))), timezone)
+            parsed_rest, rest_reasons = _parse_distinct(to_series(rest_text.filter(pa.array(~rest_blank))), timezone)
             micros[rest] = parsed_rest.dt.tz_localize(None).to_numpy().view(np.int64)
+            reasons[rest] = pd.Categorical(rest_reasons, categories=_REASONS[1:]).codes + 1
     parsed = pd.Series(pd.to_datetime(micros.view("datetime64[us]"), utc=True), index=values.index).astype(TIMESTAMP_DTYPE)
-    return parsed, pd.Series(~blank & parsed.isna().to_numpy(), index=values.index)
+    reasons[~blank & parsed.isna().to_numpy() & (reasons == 0)] = _REASONS.index(UNREADABLE)
+    return parsed, pd.Series(pd.Categorical.from_codes(reasons.astype(np.int16) - 1, categories=_REASONS[1:]), index=values.index)
 
 
-def _parse_distinct(text: pd.Series, timezone: str) -> pd.Series:
-    """pandas' ISO 8601 reader (after year-first dates are rewritten), once per distinct value."""
+def _parse_distinct(text: pd.Series, timezone: str) -> tuple[pd.Series, pd.Series]:
+    """pandas' ISO 8601 reader (after year-first dates are rewritten), once per distinct value.
+
+    Returns the parsed values and the reason (or missing) for each value.
+    """
     codes, uniques = pd.factorize(text, use_na_sentinel=True)
     unique_text = pd.Series(pd.array(uniques, dtype="string"))
+    reason = pd.Series(pd.NA, index=unique_text.index, dtype="string")
+    partial = unique_text.str.contains(_PARTIAL.pattern, regex=True).fillna(False).astype(bool)
+    reason[partial] = PARTIAL
     year_first = unique_text.str.contains(r"^\s*\d{4}[/.年]", regex=True).fillna(False).astype(bool)
     if year_first.any():
         unique_text[year_first] = unique_text[year_first].map(_ymd_to_iso).astype("string")
@@ -92,10 +133,17 @@ def _parse_distinct(text: pd.Series, timezone: str) -> pd.Series:
         parsed[aware] = pd.to_datetime(unique_text[aware], format="ISO8601", utc=True, errors="coerce").astype(TIMESTAMP_DTYPE)
     if (~aware).any():
         naive = pd.to_datetime(unique_text[~aware], format="ISO8601", errors="coerce")
-        parsed[~aware] = naive.dt.tz_localize(timezone, nonexistent="shift_forward", ambiguous="NaT").dt.tz_convert("UTC").astype(TIMESTAMP_DTYPE)
+        local = naive.dt.tz_localize(timezone, nonexistent="NaT", ambiguous="NaT")
+        lost = naive.notna() & local.isna()
+        if lost.any():  # which clock change: a skipped hour has a shifted reading, a repeated one not
+            shifted = naive[lost].dt.tz_localize(timezone, nonexistent="shift_forward", ambiguous="NaT")
+            reason[lost[lost].index] = np.where(shifted.notna(), NONEXISTENT, AMBIGUOUS)
+        parsed[~aware] = local.dt.tz_convert("UTC").astype(TIMESTAMP_DTYPE)
+    parsed[partial] = pd.NaT
     table = pd.concat([parsed, pd.Series([pd.NaT], dtype=TIMESTAMP_DTYPE)], ignore_index=True)
+    reasons = pd.concat([reason, pd.Series([pd.NA], dtype="string")], ignore_index=True)
     # take() on the datetime array keeps it vectorised; code -1 (blank) picks the trailing NaT.
-    return pd.Series(table.array.take(codes), index=text.index)
+    return pd.Series(table.array.take(codes), index=text.index), pd.Series(reasons.array.take(codes), index=text.index)
 
 
 def implausible_dates(stamps: pd.Series, today: date | None = None) -> pd.Series:

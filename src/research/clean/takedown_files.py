@@ -9,36 +9,22 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from research.clean.arrow_text import distinct_trimmed, to_series
+from research.clean.arrow_text import to_series
 from research.clean.lumen import LUMEN_OUTCOME_WORDS, read_lumen
-from research.clean.pseudonyms import load_key
+from research.clean.synthetic_marker import choose_key
 from research.clean.takedown_mapping import ColumnMapping, load_mapping, read_generic_log
 from research.clean.takedowns import CleanedLog, clean_takedown_log
-from research.errors import InputError
+from research.errors import InputError, OutputError
 from research.lineage import write_sidecar
-from research.outputs import write_table
+from research.outputs import remove_sidecars, write_csv, write_parquet
 
 FORMATS = ("generic", "lumen")
-TRUE_WORDS = {"true", "1", "yes"}
-
-
-def declared_synthetic(raw: pd.DataFrame, source: str) -> bool:
-    """True if the log's ``synthetic`` column says every row is synthetic; a mix is an error."""
-    if "synthetic" not in raw.columns:
-        return False
-    codes, uniques = distinct_trimmed(raw["synthetic"])
-    flags = np.array([u.lower() in TRUE_WORDS for u in uniques] + [False], dtype=bool)[codes]
-    if flags.all():
-        return True
-    if flags.any():
-        row = int((~flags).nonzero()[0][0]) + 1
-        raise InputError("a log may not mix synthetic and real rows", file=source, row=row, column="synthetic", value=raw["synthetic"].iloc[row - 1])
-    return False
+#: What cleaning one log writes, in this order (the Dask engine writes the same files).
+OUTPUT_FILES = ("takedowns.csv", "takedowns.parquet", "quarantine.csv", "quality.csv")
 
 
 def clean_log_file(
@@ -49,6 +35,7 @@ def clean_log_file(
     synthetic: bool = False,
     public_sample: bool = False,
     key_file: str | os.PathLike[str] | None = None,
+    pseudonymise_ids: bool = True,
 ) -> CleanedLog:
     """Read and clean one log file.
 
@@ -61,39 +48,44 @@ def clean_log_file(
     mapping
         YAML/CSV column mapping for a generic export that does not use the documented names.
     synthetic
-        The log is synthetic: rows are marked ``synthetic`` and URLs hashed with the published
-        demo key. A log whose ``synthetic`` column is true on every row is treated the same way.
+        Expect a log made by the toolkit's generator: refuse it unless its marker verifies. A
+        generated log is recognised by its marker whether or not this is set; nothing in the log
+        itself (a ``synthetic`` column is user data) makes it synthetic
+        (:mod:`research.clean.synthetic_marker`).
     public_sample
-        The log is real but already published in full (e.g. Lumen's sample): its URLs are hashed
-        with the demo key so outputs are the same everywhere; rows are *not* marked synthetic.
+        The log is one of the published samples shipped with the toolkit (Lumen's): its URLs are
+        hashed with the demo key so outputs are the same everywhere; rows are *not* marked
+        synthetic. Refused for any other file.
     key_file
         HMAC key file for real data, instead of the default location.
+    pseudonymise_ids
+        Replace ``request_id`` and ``content_id`` by keyed pseudonyms (the default); ``False``
+        (``--keep-ids``) keeps them as written, scanned for e-mail addresses, phone numbers
+        and URLs (see :func:`research.clean.takedowns.clean_takedown_log`).
     """
     if log_format not in FORMATS:
         raise InputError(f"unknown format; choose one of {', '.join(FORMATS)}", file=str(path), value=log_format)
     source = Path(path).name
+    choice = choose_key(path, synthetic=synthetic, public_sample=public_sample, key_file=key_file)
     if log_format == "lumen":
         column_mapping = ColumnMapping(outcomes=dict(LUMEN_OUTCOME_WORDS))
         raw = read_lumen(path)
     else:
         column_mapping = load_mapping(mapping)
         raw = read_generic_log(path, column_mapping)
-    synthetic = synthetic or declared_synthetic(raw, source)
-    key = load_key(synthetic=synthetic or public_sample, key_file=key_file)
-    if "synthetic" in raw.columns:
-        del raw["synthetic"]
     result = clean_takedown_log(
         raw,
-        key=key,
-        synthetic=synthetic,
+        key=choice.key,
+        synthetic=choice.synthetic,
         source=source,
         outcome_words=column_mapping.outcomes,
         channel_words=column_mapping.channels,
         timezone=column_mapping.timezone,
         consume=True,  # the log was read here and is not needed afterwards
+        pseudonymise_ids=pseudonymise_ids,
     )
-    key_kind = pd.DataFrame({"metric": ["hmac_key"], "value": ["demo (published, not secret)" if synthetic or public_sample else "secret"]}, dtype="string")
-    return CleanedLog(result.table, result.quarantine, pd.concat([result.quality, key_kind], ignore_index=True))
+    key_kind = pd.DataFrame({"metric": ["hmac_key"], "value": [choice.kind]}, dtype="string")
+    return CleanedLog(result.table, result.quarantine, pd.concat([result.quality, key_kind], ignore_index=True), choice.lineage())
 
 
 def csv_view(table: pd.DataFrame) -> pd.DataFrame:
@@ -115,13 +107,19 @@ def write_cleaned(
     parameters: dict[str, object],
     root: str | os.PathLike[str] | None = None,
 ) -> list[Path]:
-    """Write ``takedowns.parquet`` + ``takedowns.csv``, ``quarantine.csv`` and ``quality.csv`` in ``out_dir``."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = write_table(csv_view(result.table), out_dir / "takedowns.csv", inputs=inputs, parameters=parameters, root=root)
-    result.table.to_parquet(out_dir / "takedowns.parquet", index=False, engine="pyarrow", compression="zstd")
+    """Write ``takedowns.parquet`` + ``takedowns.csv``, ``quarantine.csv`` and ``quality.csv`` in ``out_dir``.
 
-    written += [out_dir / "takedowns.parquet", write_sidecar(out_dir / "takedowns.parquet", inputs, parameters, root)]
-    written += write_table(result.quarantine, out_dir / "quarantine.csv", inputs=inputs, parameters=parameters, root=root)
-    written += write_table(result.quality, out_dir / "quality.csv", inputs=inputs, parameters=parameters, root=root)
-    return written
+    Each file is written atomically (:mod:`research.outputs`); the four lineage sidecars are
+    removed first and written after all four files, so an interrupted run leaves no file whose
+    sidecar vouches for it, and a rerun recovers.
+    """
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError("--out must be a folder, and this is a file", file=str(out_dir))
+    files = [out_dir / name for name in OUTPUT_FILES]
+    remove_sidecars(files)
+    write_csv(csv_view(result.table), files[0])
+    write_parquet(result.table, files[1])
+    write_csv(result.quarantine, files[2])
+    write_csv(result.quality, files[3])
+    return files + [write_sidecar(path, inputs, parameters, root, **dict(result.provenance)) for path in files]

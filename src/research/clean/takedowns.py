@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -22,9 +22,17 @@ import pyarrow.compute as pc
 from research.clean.arrow_text import as_bool, distinct_trimmed, join_text, to_arrow, to_series, trim_text, update_where
 from research.clean.channels import map_channels
 from research.clean.outcomes import OUTCOMES, map_outcomes
+from research.clean.read_table import FIELDS_MISSING
+from research.clean.redact import EMAIL, PHONE, URL, URL_WITH_PATH, control_characters, redact_array, shapes
 from research.clean.pseudonyms import hex_strings, pseudonym_array, pseudonym_digests, pseudonym_numbers
-from research.clean.takedown_fields import implausible_dates, parse_asns, parse_countries, parse_timestamps
-from research.clean.takedown_schema import CLEAN_COLUMNS, CLEAN_TAKEDOWNS_SCHEMA, LOG_COLUMNS, QUARANTINE_COLUMNS, REQUIRED_COLUMNS
+from research.clean.takedown_fields import check_timezone, implausible_dates, parse_asns, parse_countries, timestamp_reasons
+from research.clean.takedown_schema import (
+    CLEAN_COLUMNS,
+    CLEAN_TAKEDOWNS_SCHEMA,
+    LOG_COLUMNS,
+    QUARANTINE_COLUMNS,
+    REQUIRED_COLUMNS,
+)
 from research.clean.urls import normalise_url_array
 from research.errors import SchemaError
 
@@ -41,11 +49,16 @@ class CleanedLog:
         One line per problem: ``row_number, column, value, reason``.
     quality
         ``metric, value`` pairs: rows in/out/quarantined, counts per reason and outcome.
+    provenance
+        Top-level keys for the outputs' lineage sidecars (``synthetic``, ``synthetic_evidence``:
+        :meth:`research.clean.synthetic_marker.KeyChoice.lineage`); empty when the caller chose
+        the key itself.
     """
 
     table: pd.DataFrame
     quarantine: pd.DataFrame
     quality: pd.DataFrame
+    provenance: Mapping[str, object] = field(default_factory=dict)
 
 
 def _mask(values) -> np.ndarray:
@@ -62,6 +75,7 @@ def clean_takedown_log(
     channel_words: Mapping[str, str] | None = None,
     timezone: str = "UTC",
     consume: bool = False,
+    pseudonymise_ids: bool = True,
 ) -> CleanedLog:
     """Clean a log whose columns already carry the documented names.
 
@@ -84,6 +98,12 @@ def clean_takedown_log(
         Take the text columns out of ``raw`` (which is left empty) and free each as soon as it
         has been read: a caller that owns a large log gives it up and peak memory drops by the
         size of the raw text.
+    pseudonymise_ids
+        Replace ``request_id`` and ``content_id`` by keyed pseudonyms (:func:`id_pseudonyms`),
+        as URLs are: an organisation's ids are free text and may hold a name or an e-mail
+        address. ``False`` keeps them as written (trimmed); they are then scanned like
+        ``hosting_provider`` and a row whose id holds an e-mail address, phone number or URL
+        is quarantined.
 
     Raises
     ------
@@ -98,6 +118,7 @@ def clean_takedown_log(
             file=source,
             column=missing[0],
         )
+    timezone = check_timezone(timezone, source)
     n = len(raw)
     row_number = raw["row_number"].to_numpy(dtype=np.int64) if "row_number" in raw.columns else np.arange(1, n + 1, dtype=np.int64)
     absent = to_series(pa.nulls(n, pa.large_string()))
@@ -110,18 +131,39 @@ def clean_takedown_log(
 
     problems: list[pd.DataFrame] = []
     quarantined = np.zeros(n, dtype=bool)
+    # Rows the reader found shorter than the header: one reason, not a reason per empty field.
+    short = raw[FIELDS_MISSING].astype("boolean").fillna(False).to_numpy(dtype=bool) if FIELDS_MISSING in raw.columns else np.zeros(n, dtype=bool)
 
     def flag(mask, name: str, reason: str, shown: pa.Array | None = None) -> None:
         mask = _mask(mask)
         if mask.any():
             rows = pa.array(mask)
-            values = shown.filter(rows) if shown is not None else trim_text(to_arrow(column[name]).filter(rows))
+            # Never the raw text: a URL, e-mail address or phone number is shown by its shape.
+            values = shown.filter(rows) if shown is not None else redact_array(trim_text(to_arrow(column[name]).filter(rows)))
             problems.append(pd.DataFrame({"row_number": row_number[mask], "column": name, "value": to_series(pc.fill_null(values, "")).to_numpy(), "reason": reason}))
             quarantined[mask] = True
+
+    def flag_identifying(values: pa.Array, name: str) -> None:
+        found = shapes(values)
+        for shown_shape, reason in IDENTIFYING_REASONS.items():
+            flag(pc.equal(found, shown_shape), name, reason)
+
+    for name in LOG_COLUMNS:  # NUL, ESC …: refused in every column, never written
+        bad = control_characters(to_arrow(column[name]))
+        shown = None
+        if name == "url" and bad.any():  # a URL's text is never shown, only its pseudonym
+            raw_url = trim_text(to_arrow(column[name]))
+            shown = update_where(raw_url, bad, lambda rows: join_text(["hmac:", pseudonym_array(rows, key)]))
+        flag(bad, name, "control character", shown=shown)
 
     ids = {c: trim_text(to_arrow(column[c])) for c in ("request_id", "content_id")}
     for name, values in ids.items():
         flag(pc.equal(values, ""), name, "missing value")
+        # Excel shows a long numeric id as 1.23E+15 and saves it so: the digits are gone, and
+        # different requests would merge under one id.
+        flag(pc.match_substring_regex(values, SCIENTIFIC_ID), name, "id mangled by a spreadsheet (scientific notation)")
+        if not pseudonymise_ids:
+            flag_identifying(values, name)
 
     urls = normalise_url_array(to_arrow(column["url"]))
     reasons = urls.pop("reason")
@@ -140,8 +182,10 @@ def clean_takedown_log(
 
     stamps = {}
     for name in ("requested_at", "checked_at", "resolved_at"):
-        stamps[name], bad = parse_timestamps(column[name], timezone)
-        flag(bad, name, "unreadable timestamp")
+        stamps[name], why = timestamp_reasons(column[name], timezone)
+        bad = why.notna().to_numpy()
+        for reason in sorted(why.cat.categories[np.unique(why.cat.codes[bad])] if bad.any() else []):
+            flag((why == reason).to_numpy(), name, reason)
         flag(implausible_dates(stamps[name]), name, "date before 1990 or in the future")
         if name != "resolved_at":  # not read and not unreadable: blank
             flag(stamps[name].isna().to_numpy() & ~_mask(bad), name, "missing value")
@@ -159,11 +203,18 @@ def clean_takedown_log(
     asn, bad_asn = parse_asns(column["asn"])
     flag(bad_asn, "asn", "unreadable AS number")
     release("outcome", "channel", "country", "asn")
+    flag_identifying(trim_text(to_arrow(column["hosting_provider"])), "hosting_provider")
 
-    # One row per URL per request: later repeats of a (request, URL) pair are quarantined.
-    flag(_repeated_pairs(ids["request_id"], digests, bad_url), "url", "duplicate URL within request", shown=url_id)
+    # One row per URL per request: the latest check of a (request, URL) pair is kept, the others quarantined.
+    repeated, conflicting = _repeated_pairs(ids["request_id"], digests, bad_url, stamps["checked_at"], outcome["category"])
+    flag(repeated & ~conflicting, "url", DUPLICATE, shown=url_id)
+    flag(conflicting, "url", DUPLICATE_CONFLICT, shown=url_id)
     del digests
 
+    if short.any():
+        problems = [p[~np.isin(p["row_number"].to_numpy(), row_number[short])] for p in problems]
+        problems.append(pd.DataFrame({"row_number": row_number[short], "column": "row", "value": "", "reason": "too few fields (the row is shorter than the header)"}))
+        quarantined[short] = True
     quarantine = (
         pd.concat(problems, ignore_index=True).astype({"row_number": "int64"})
         if problems
@@ -180,8 +231,7 @@ def clean_takedown_log(
     table = pd.DataFrame(
         {
             "row_number": row_number[kept],
-            "request_id": text_column(ids["request_id"]),
-            "content_id": text_column(ids["content_id"]),
+            **{name: to_series(id_pseudonyms(values.filter(keep), key, name)) if pseudonymise_ids else text_column(values) for name, values in ids.items()},
             "url_id": text_column(url_id),
             "domain": text_column(urls["domain"]),
             "site": text_column(urls["site"]),
@@ -201,16 +251,43 @@ def clean_takedown_log(
     return CleanedLog(table, quarantine, quality_table(n, table, quarantine, synthetic))
 
 
+SCIENTIFIC_ID = r"^[0-9](?:[.,][0-9]+)?[Ee]\+[0-9]+$"
+DUPLICATE = "duplicate URL within request"
+DUPLICATE_CONFLICT = "duplicate URL within request, other outcome (the latest check is kept)"
+#: Quarantine reason for each shape :func:`research.clean.redact.shapes` finds in free text.
+IDENTIFYING_REASONS = {EMAIL: "e-mail address in free text", PHONE: "phone number in free text", URL_WITH_PATH: "URL in free text", URL: "URL in free text"}
+
+
+def id_pseudonyms(values: pa.Array, key: bytes, name: str) -> pa.Array:
+    """Keyed pseudonyms of an id column: HMAC-SHA256 of ``"<name>:<id>"``, 16 hex characters.
+
+    The column name in the message keeps a request id and a file id (or a URL) that are the
+    same text from getting the same pseudonym. Equal ids get equal pseudonyms, so grouping by
+    request or by file is unchanged.
+    """
+    return pseudonym_array(join_text([f"{name}:", values]), key)
+
+
 _SCHEMA_WITHOUT_PAIR_CHECK = copy.copy(CLEAN_TAKEDOWNS_SCHEMA)
 _SCHEMA_WITHOUT_PAIR_CHECK.unique = None
 
 
-def _repeated_pairs(request_id: pa.Array, digests: np.ndarray, bad_url: np.ndarray) -> np.ndarray:
-    """True for every repeat, after its first row, of a (request, URL) pair with both known.
+def _repeated_pairs(request_id: pa.Array, digests: np.ndarray, bad_url: np.ndarray, checked_at: pd.Series, outcome: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Rows that repeat a (request, URL) pair with both known, and which of them conflict.
+
+    Of the rows of one pair, the one with the latest ``checked_at`` is kept (the first of them
+    when several share it; a row without a readable ``checked_at`` counts as the earliest): it
+    says what was last seen. Every other row is a repeat; a repeat *conflicts* when its outcome
+    differs from the kept row's (``online`` on 01-09, ``removed`` on 02-20: ``removed`` is kept).
 
     URLs are compared by their pseudonym's 64 bits, which is the contract's rule "one row per
     ``request_id, url_id``" on integers. One hash of both codes finds the candidate repeats; the
     exact pairs are then compared for those few rows only.
+
+    Returns
+    -------
+    repeated, conflicting
+        Boolean masks over the rows.
     """
     known = ~bad_url & as_bool(pc.not_equal(request_id, ""))
     request = pd.factorize(to_series(request_id))[0].astype(np.uint64)
@@ -219,9 +296,19 @@ def _repeated_pairs(request_id: pa.Array, digests: np.ndarray, bad_url: np.ndarr
         mixed = url ^ (request * np.uint64(0x9E3779B97F4A7C15))
     candidates = np.flatnonzero(known & pd.Series(mixed.view(np.int64)).duplicated(keep=False).to_numpy())
     repeated = np.zeros(len(known), dtype=bool)
-    pairs = pd.DataFrame({"request": request[candidates], "url": url[candidates]})
-    repeated[candidates] = pairs.duplicated(keep="first").to_numpy()
-    return repeated
+    conflicting = np.zeros(len(known), dtype=bool)
+    if not len(candidates):
+        return repeated, conflicting
+    checked = checked_at.iloc[candidates].to_numpy(dtype="datetime64[us]").view(np.int64)  # NaT is the smallest
+    pairs = pd.DataFrame({"request": request[candidates], "url": url[candidates], "later": -checked, "at": candidates})
+    pairs["outcome"] = outcome.iloc[candidates].astype("string").fillna("").to_numpy()
+    pairs = pairs.sort_values(["request", "url", "later", "at"], kind="mergesort")
+    first = ~pairs.duplicated(["request", "url"], keep="first").to_numpy()
+    kept_outcome = pairs["outcome"].where(first).ffill().to_numpy()
+    at = pairs["at"].to_numpy()
+    repeated[at[~first]] = True
+    conflicting[at[~first & (pairs["outcome"].to_numpy() != kept_outcome)]] = True
+    return repeated, conflicting
 
 
 def quality_table(rows_in: int, table: pd.DataFrame, quarantine: pd.DataFrame, synthetic: bool) -> pd.DataFrame:
@@ -246,6 +333,8 @@ def quality_table(rows_in: int, table: pd.DataFrame, quarantine: pd.DataFrame, s
         ("channel_blank", int(table["channel"].isna().sum())),
         ("country_blank", int(table["country"].isna().sum())),
         ("hosting_provider_blank", int(table["hosting_provider"].isna().sum())),
+        # Repeats of a (request, URL) pair whose outcome differs from the kept (latest) check.
+        ("duplicates_conflicting", int((quarantine["reason"] == DUPLICATE_CONFLICT).sum())),
     ]
     reasons = quarantine.groupby(["column", "reason"], sort=True).size()
     metrics += [(f"quarantine: {column}: {reason}", int(count)) for (column, reason), count in reasons.items()]

@@ -50,7 +50,10 @@ URL_REASONS = ("blank", "not_http", "malformed", "bad_port", "bad_idn", "no_regi
 # RFC 3986, appendix B, with the fragment dropped.
 _PARTS = r"^(?P<scheme>[^:/?#]+)://(?P<authority>[^/?#]*)(?P<path>[^?#]*)(?:\?(?P<query>[^#]*))?"
 _HAS_SCHEME = r"^[A-Za-z][A-Za-z0-9+.\-]*://"
-_OTHER_SCHEME = r"^(?:mailto|javascript|data|magnet|tel|file|about|urn|ftp|ftps|ws|wss|chrome|blob):"
+_OTHER_SCHEME = r"^(?:mailto|javascript|vbscript|data|magnet|tel|sms|file|about|urn|ftp|ftps|ws|wss|chrome|blob):"
+# Any other "name:" without "//" whose name has no dot and is not followed by a port number
+# (vbscript:…, intent:…) is a scheme too; "localhost:8080" and "example.com:8080" are hosts.
+_BARE_SCHEME = r"^[A-Za-z][A-Za-z0-9+\-]*:(?:[^0-9/]|$)"
 _HOST_PORT = r"^(?P<host>\[[^\]]*\]|[^:]*)(?P<port>:.*)?$"
 # The usual shape, split without capture groups (much faster than RE2 extraction): http(s), a
 # plain ASCII host without port or user, then optionally a path of URL characters (no escapes),
@@ -106,14 +109,27 @@ def host_info(host: str) -> tuple[str | None, str | None, bool, str | None]:
         return (f"[{text}]" if ip.version == 6 else text), text, True, None
     if not host or any(c.isspace() for c in host) or ".." in host:
         return None, None, False, "malformed"
+    if len(host) > 253 * 4:  # far beyond any IDN of 253 ASCII characters: not worth encoding
+        return None, None, False, "malformed"
     try:
         ascii_host = host if host.isascii() else idna.encode(host, uts46=True).decode("ascii")
-    except idna.IDNAError:
+    except (idna.IDNAError, UnicodeError):
         return None, None, False, "bad_idn"
+    if not _valid_host_name(ascii_host):
+        return None, None, False, "malformed"
     parts = _extractor()(ascii_host)
     if not parts.suffix or not parts.domain:
         return ascii_host, None, False, "no_registrable_domain"
     return ascii_host, parts.top_domain_under_public_suffix, False, None
+
+
+#: A DNS label (RFC 1035/1123): letters, digits, inner hyphens, 1–63 characters; ``_`` is tolerated
+#: (seen in real sub-domains). Anything else — ``%2f``, ``\``, a leading or trailing hyphen — is not a host.
+_LABEL = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$")
+
+
+def _valid_host_name(host: str) -> bool:
+    return len(host) <= 253 and all(_LABEL.match(label) for label in host.split("."))
 
 
 def _clean_query(query: str) -> str:
@@ -194,20 +210,25 @@ def _simple_pieces(text: pa.Array) -> dict[str, pa.Array]:
 
 def _general_pieces(text: pa.Array) -> dict[str, pa.Array]:
     blank = pc.equal(text, "")
-    other = pc.match_substring_regex(text, _OTHER_SCHEME, ignore_case=True)
+    other = pc.or_(pc.match_substring_regex(text, _OTHER_SCHEME, ignore_case=True), pc.match_substring_regex(text, _BARE_SCHEME))
     has_scheme = pc.match_substring_regex(text, _HAS_SCHEME)
     prefix = pc.if_else(pc.or_(has_scheme, other), "", pc.if_else(pc.starts_with(text, "//"), "http:", "http://"))
     parts = pc.extract_regex(join_text([prefix, text]), _PARTS)
     scheme = pc.utf8_lower(pc.struct_field(parts, "scheme"))
     not_http = pc.or_(other, pc.invert(pc.fill_null(pc.is_in(scheme, pa.array(["http", "https"])), False)))
-    authority = pc.replace_substring_regex(pc.fill_null(pc.struct_field(parts, "authority"), ""), "^.*@", "")
+    raw_authority = pc.fill_null(pc.struct_field(parts, "authority"), "")
+    # Browsers read "\\" as "/" (WHATWG): in http://evil.com\@good.com/ the host is evil.com, not
+    # good.com. Such an authority is refused rather than attributed to either.
+    backslash = pc.match_substring(raw_authority, "\\")
+    authority = pc.replace_substring_regex(raw_authority, "^.*@", "")
     host_port = pc.extract_regex(authority, _HOST_PORT)
     # RE2 gives "" for a group that did not take part, so the port group keeps its colon.
     port = pc.if_else(pc.equal(pc.struct_field(host_port, "port"), ""), _NO_TEXT, pc.struct_field(host_port, "port"))
     digits = pc.utf8_slice_codeunits(port, 1)
-    port_ok = pc.and_(pc.match_substring_regex(digits, r"^[0-9]{1,5}$"), pc.less_equal(pc.cast(pc.if_else(pc.match_substring_regex(digits, r"^[0-9]{1,5}$"), digits, _NO_TEXT), pa.int64()), 65535))
+    number = pc.cast(pc.if_else(pc.match_substring_regex(digits, r"^[0-9]{1,5}$"), digits, _NO_TEXT), pa.int64())
+    port_ok = pc.and_(pc.match_substring_regex(digits, r"^[0-9]{1,5}$"), pc.and_(pc.less_equal(number, 65535), pc.greater(number, 0)))
     bad_port = pc.and_(pc.is_valid(port), pc.invert(pc.fill_null(port_ok, False)))
-    reason = pc.if_else(blank, "blank", pc.if_else(not_http, "not_http", pc.if_else(bad_port, "bad_port", _NO_TEXT)))
+    reason = pc.if_else(blank, "blank", pc.if_else(not_http, "not_http", pc.if_else(backslash, "malformed", pc.if_else(bad_port, "bad_port", _NO_TEXT))))
     return {
         "scheme": scheme,
         "host": pc.fill_null(pc.struct_field(host_port, "host"), ""),

@@ -22,9 +22,10 @@ def clean(
     out: Annotated[Path, typer.Option("--out", help="Folder for takedowns.parquet/.csv, quarantine.csv, quality.csv.")],
     log_format: Annotated[str, typer.Option("--format", help="generic (CSV in the documented format or with --mapping) or lumen.")] = "generic",
     mapping: Annotated[Path | None, typer.Option("--mapping", help="YAML/CSV file naming your export's columns (and extra words).", exists=True, dir_okay=False)] = None,
-    synthetic: Annotated[bool, typer.Option("--synthetic", help="The log is synthetic: mark rows synthetic, use the published demo key.")] = False,
-    public_sample: Annotated[bool, typer.Option("--public-sample", help="The log is already public in full (e.g. Lumen's sample): use the published demo key.")] = False,
-    key_file: Annotated[Path | None, typer.Option("--key-file", help="HMAC key file for real data (default: $RESEARCH_HMAC_KEY or ~/.config/research/hmac.key).")] = None,
+    synthetic: Annotated[bool, typer.Option("--synthetic", help="Require a log made by `research takedowns synth` (its marker must verify); such a log is recognised without this flag, and nothing in a log's columns makes it synthetic.")] = False,
+    public_sample: Annotated[bool, typer.Option("--public-sample", help="The log is a published sample shipped with the toolkit (Lumen's): use the published demo key. Refused for any other file.")] = False,
+    key_file: Annotated[Path | None, typer.Option("--key-file", help="HMAC key file for real data; wins over $RESEARCH_HMAC_KEY (default: $RESEARCH_HMAC_KEY, else ~/.config/research/hmac.key).")] = None,
+    keep_ids: Annotated[bool, typer.Option("--keep-ids", help="Keep request_id and content_id as written instead of replacing them by keyed pseudonyms (rows whose ids hold an e-mail address, phone number or URL are quarantined).")] = False,
     lang: Annotated[str, typer.Option("--lang", help="Language of the summary.")] = "en",
     engine: Annotated[str, typer.Option("--engine", help="default (pandas, in memory) or dask (partitioned Parquet; UTF-8 CSV in the documented format).")] = "default",
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address (default: a local cluster with a memory limit).")] = None,
@@ -42,16 +43,16 @@ def clean(
     from research.clean.takedown_files import clean_log_file, write_cleaned
 
     try:
-        parameters = {"format": log_format, "mapping": mapping.name if mapping else None, "synthetic": synthetic, "public_sample": public_sample}
+        parameters = {"format": log_format, "mapping": mapping.name if mapping else None, "synthetic": synthetic, "public_sample": public_sample, "keep_ids": keep_ids}
         if engine == "dask":
             from research.scale.files import clean_with_dask
 
             if log_format != "generic" or mapping is not None:
                 raise InputError("--engine dask reads CSV in the documented format only (no --format lumen, no --mapping)", file=str(log), value=log_format if log_format != "generic" else str(mapping))
             # Writes the same files as write_cleaned, one block of rows at a time.
-            result = clean_with_dask(log, out, synthetic=synthetic, public_sample=public_sample, key_file=key_file, scheduler=scheduler, inputs=[log], parameters=parameters)
+            result = clean_with_dask(log, out, synthetic=synthetic, public_sample=public_sample, key_file=key_file, scheduler=scheduler, inputs=[log], parameters=parameters, pseudonymise_ids=not keep_ids)
         else:
-            result = clean_log_file(log, log_format, mapping, synthetic=synthetic, public_sample=public_sample, key_file=key_file)
+            result = clean_log_file(log, log_format, mapping, synthetic=synthetic, public_sample=public_sample, key_file=key_file, pseudonymise_ids=not keep_ids)
             write_cleaned(result, out, inputs=[log] + ([mapping] if mapping else []), parameters=parameters)
     except ResearchError as error:
         typer.secho(f"error: {error}", err=True, fg="red")

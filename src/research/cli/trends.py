@@ -22,7 +22,7 @@ def fit(
     counts: Annotated[Path | None, typer.Option("--counts", help="Cleaned counts table (default: data/processed/counts.csv).")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Folder for trends.csv, trend_comparisons.csv and figures/ (default: data/processed/ and reports/figures/trends). A .csv path still names the trends table (deprecated).")] = None,
     figures: Annotated[Path | None, typer.Option("--figures", help="Folder for figures (default: reports/figures/trends).")] = None,
-    breaks: Annotated[Path | None, typer.Option("--breaks", help="Break registry whose interventions are fitted (default: data/raw/definition_breaks.csv).")] = None,
+    breaks: Annotated[Path | None, typer.Option("--breaks", help="Break registry whose interventions are fitted (default: data/raw/definition_breaks.csv).", exists=True, dir_okay=False)] = None,
     compare: Annotated[list[str] | None, typer.Option("--compare", help="Pair of series to compare, SERIES_A~SERIES_B (repeatable; default: the KR deepfake / NCMEC enticement pair).")] = None,
     lang: Annotated[str, typer.Option("--lang", help="Language of the summaries.")] = "en",
     root: Annotated[Path | None, typer.Option(help="Project root (default: this repository).")] = None,

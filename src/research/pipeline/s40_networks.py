@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from research.clean.read_table import read_parquet_file
 from research.config import SEED, ProjectPaths
 from research.errors import InputError, ResearchError
 from research.i18n import message
@@ -38,7 +39,7 @@ def read_log(path: Path) -> pd.DataFrame:
     if not path.exists():
         raise InputError("no such takedown log; clean one first with `research takedowns clean`", file=str(path))
     if path.suffix.lower() == ".parquet":
-        return pd.read_parquet(path)
+        return read_parquet_file(path)
     if path.suffix.lower() == ".csv":
         return pd.read_csv(path, dtype={"content_id": str, "url_id": str, "asn": str}, keep_default_na=True)
     raise InputError("a takedown log must be .parquet or .csv", file=str(path), value=path.suffix)

@@ -31,6 +31,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 from dask.delayed import Delayed
 
+from research.clean.read_table import FIELDS_MISSING, arrow_plan, gunzipped, is_gzip, read_text_table, whitespace_only_rows
 from research.clean.takedown_schema import QUARANTINE_COLUMNS, empty_clean_table
 from research.clean.takedowns import CleanedLog, clean_takedown_log, quality_table
 from research.errors import InputError
@@ -70,21 +71,22 @@ def dask_scheduler(scheduler: str | None = None, *, workers: int = 2, memory_lim
 
 
 def csv_to_parquet(csv_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], rows_per_partition: int = ROWS_PER_PARTITION) -> list[Path]:
-    """Stream a UTF-8 CSV log into ``part-NNNNN.parquet`` files of text columns plus ``row_number``.
+    """Stream a CSV log into ``part-NNNNN.parquet`` files of text columns plus ``row_number``.
 
-    Memory stays at one block of the reader plus one partition, whatever the file's size. The
-    default engine's reader also guesses encodings and delimiters; this one expects the
-    documented format (UTF-8, comma), as a large export written by a database would be.
+    The file is read as the default engine reads it (:mod:`research.clean.read_table`, one
+    reader): a plain UTF-8 file is streamed with the same Arrow plan (:func:`~research.clean.read_table.arrow_plan`),
+    so memory stays at one block of the reader plus one partition whatever the file's size; a
+    gzipped file is first streamed out with the same caps; anything the plan does not cover
+    (another encoding, a ragged row, a quoted line break) is read whole by the same general reader.
     """
     csv_path, out_dir = Path(csv_path), Path(out_dir)
     if not csv_path.exists():
         raise InputError("no such log", file=str(csv_path))
     out_dir.mkdir(parents=True, exist_ok=True)
-    header = pacsv.open_csv(csv_path).schema.names
-    convert = pacsv.ConvertOptions(column_types={name: pa.string() for name in header}, strings_can_be_null=False)
-    reader = pacsv.open_csv(csv_path, convert_options=convert, read_options=pacsv.ReadOptions(block_size=64 << 20))
+    if is_gzip(csv_path):
+        with gunzipped(csv_path, str(csv_path), folder=out_dir) as plain:
+            return csv_to_parquet(plain, out_dir, rows_per_partition)
     written: list[Path] = []
-    pending = pa.Table.from_batches([], schema=reader.schema)
 
     def write(part: pa.Table) -> None:
         first = 1 + sum(pq.ParquetFile(p).metadata.num_rows for p in written)
@@ -93,14 +95,34 @@ def csv_to_parquet(csv_path: str | os.PathLike[str], out_dir: str | os.PathLike[
         pq.write_table(part, path)
         written.append(path)
 
-    for batch in reader:
-        pending = pa.concat_tables([pending, pa.Table.from_batches([batch])])
-        while pending.num_rows >= rows_per_partition:
-            write(pending.slice(0, rows_per_partition))
-            pending = pending.slice(rows_per_partition)
-    if pending.num_rows or not written:
-        write(pending)
-    return written
+    def write_all(table: pa.Table) -> list[Path]:
+        for start in range(0, max(table.num_rows, 1), rows_per_partition):
+            write(table.slice(start, rows_per_partition))
+        return written
+
+    plan = arrow_plan(csv_path)
+    if plan is not None:
+        names = [name.strip() for name in plan.header]
+        try:
+            reader = pacsv.open_csv(csv_path, read_options=plan.options["read_options"], parse_options=plan.options["parse_options"], convert_options=plan.options["convert_options"])
+            pending = pa.Table.from_batches([], schema=reader.schema).rename_columns(names)
+            for batch in reader:
+                pending = pa.concat_tables([pending, pa.Table.from_batches([batch]).rename_columns(names)])
+                while pending.num_rows >= rows_per_partition:
+                    write(pending.slice(0, rows_per_partition))
+                    pending = pending.slice(rows_per_partition)
+            if pending.num_rows or not written:
+                write(pending)
+            if len(names) > 1 or not any(whitespace_only_rows(pq.read_table(p, columns=names)) for p in written):
+                return written
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
+        for path in written:  # the general reader decides, as it does for the default engine
+            path.unlink()
+        written.clear()
+    frame = read_text_table(csv_path, source=str(csv_path)).frame
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    return write_all(table.cast(pa.schema([(c, pa.bool_() if c == FIELDS_MISSING else pa.large_string()) for c in frame.columns])))
 
 
 def parquet_parts(folder: str | os.PathLike[str]) -> list[Path]:

@@ -15,43 +15,25 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from research.clean.pseudonyms import load_key
-from research.clean.takedown_files import TRUE_WORDS, csv_view
+from research.clean.synthetic_marker import choose_key
+from research.clean.takedown_files import OUTPUT_FILES, csv_view
 from research.clean.takedown_schema import QUARANTINE_COLUMNS, empty_clean_table
 from research.clean.takedowns import CleanedLog
-from research.errors import InputError
+from research.errors import InputError, OutputError
 from research.lineage import write_sidecar
-from research.outputs import write_table
-from research.scale.engine import ROWS_PER_PARTITION, _quarantine, clean_partitions, csv_to_parquet, dask_scheduler, distinct_in_splits, parquet_parts
+from research.outputs import atomic_target, csv_ready, refuse_control_characters, remove_sidecars, write_table
+from research.scale.engine import (
+    ROWS_PER_PARTITION,
+    _quarantine,
+    clean_partitions,
+    csv_to_parquet,
+    dask_scheduler,
+    distinct_in_splits,
+    parquet_parts,
+)
 from research.scale.network import url_status_dask
-
-
-def declared_synthetic_parts(files: list[Path], source: str) -> bool:
-    """True if the ``synthetic`` column of every row says so (as the default engine reads it).
-
-    Raises
-    ------
-    InputError
-        Some rows are synthetic and others not: names the first real row and its value.
-    """
-    first_real: tuple[int, str] | None = None
-    any_synthetic = False
-    for path in files:
-        if "synthetic" not in pq.ParquetFile(path).schema_arrow.names:
-            return False
-        part = pq.read_table(path, columns=["synthetic", "row_number"])
-        text = pc.utf8_lower(pc.utf8_trim_whitespace(part["synthetic"]))
-        flags = pc.fill_null(pc.is_in(text, pa.array(sorted(TRUE_WORDS))), False).to_numpy(zero_copy_only=False)
-        any_synthetic = any_synthetic or bool(flags.any())
-        if first_real is None and not flags.all():
-            at = int((~flags).nonzero()[0][0])
-            first_real = (int(part["row_number"][at].as_py()), part["synthetic"][at].as_py())
-    if any_synthetic and first_real is not None:
-        raise InputError("a log may not mix synthetic and real rows", file=source, row=first_real[0], column="synthetic", value=first_real[1])
-    return any_synthetic
 
 
 def _blocks(folder: Path) -> list[Path]:
@@ -76,22 +58,24 @@ def write_table_in_row_order(pieces: Path, parquet: Path, csv: Path) -> int:
     """
     schema = pa.Schema.from_pandas(empty_clean_table(), preserve_index=False)
     rows = 0
-    with pq.ParquetWriter(parquet, schema, compression="zstd") as writer, open(csv, "w", encoding="utf-8", newline="") as handle:
-        csv_view(empty_clean_table()).to_csv(handle, index=False, lineterminator="\n")
-        for block in _blocks(pieces):
-            frame = _block_frame(block, ["row_number"])
-            writer.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False))
-            csv_view(frame).to_csv(handle, index=False, header=False, lineterminator="\n")
-            rows += len(frame)
+    with atomic_target(parquet) as parquet_part, atomic_target(csv) as csv_part:
+        with pq.ParquetWriter(parquet_part, schema, compression="zstd") as writer, open(csv_part, "w", encoding="utf-8", newline="") as handle:
+            csv_view(empty_clean_table()).to_csv(handle, index=False, lineterminator="\n")
+            for block in _blocks(pieces):
+                frame = _block_frame(block, ["row_number"])
+                refuse_control_characters(frame, parquet)
+                writer.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False))
+                csv_ready(csv_view(frame), csv).to_csv(handle, index=False, header=False, lineterminator="\n")
+                rows += len(frame)
     return rows
 
 
 def write_quarantine_in_row_order(pieces: Path, csv: Path) -> None:
     """Append the quarantine's row blocks to one CSV, sorted as the cleaner sorts it."""
-    with open(csv, "w", encoding="utf-8", newline="") as handle:
+    with atomic_target(csv) as part, open(part, "w", encoding="utf-8", newline="") as handle:
         pd.DataFrame(columns=list(QUARANTINE_COLUMNS)).to_csv(handle, index=False, lineterminator="\n")
         for block in _blocks(pieces):
-            _quarantine([_block_frame(block, ["row_number"])]).to_csv(handle, index=False, header=False, lineterminator="\n")
+            csv_ready(_quarantine([_block_frame(block, ["row_number"])]), csv).to_csv(handle, index=False, header=False, lineterminator="\n")
 
 
 def clean_with_dask(
@@ -105,6 +89,7 @@ def clean_with_dask(
     inputs: list[Path] | None = None,
     parameters: Mapping[str, object] | None = None,
     root: str | os.PathLike[str] | None = None,
+    pseudonymise_ids: bool = True,
 ) -> CleanedLog:
     """Clean ``log`` (UTF-8 CSV, or a folder of Parquet parts) with Dask and write the default engine's files.
 
@@ -114,27 +99,29 @@ def clean_with_dask(
     they are on disk).
     """
     log, out = Path(log), Path(out)
+    if out.exists() and not out.is_dir():
+        raise OutputError("--out must be a folder, and this is a file", file=str(out))
     out.mkdir(parents=True, exist_ok=True)
     inputs = inputs if inputs is not None else [log]
+    choice = choose_key(log, synthetic=synthetic, public_sample=public_sample, key_file=key_file)
+    key, synthetic = choice.key, choice.synthetic
     with tempfile.TemporaryDirectory(dir=out, prefix=".dask-") as work:
         raw_files = parquet_parts(log) if log.is_dir() else csv_to_parquet(log, Path(work) / "raw")
-        synthetic = synthetic or declared_synthetic_parts(raw_files, log.name)
-        key = load_key(synthetic=synthetic or public_sample, key_file=key_file)
         row_block = max((pq.ParquetFile(p).metadata.num_rows for p in raw_files), default=ROWS_PER_PARTITION) or ROWS_PER_PARTITION
         with dask_scheduler(scheduler):
-            options = {"key": key, "synthetic": synthetic, "source": log.name}
+            options = {"key": key, "synthetic": synthetic, "source": log.name, "pseudonymise_ids": pseudonymise_ids}
             splits = {"files": ("content_id", ["content_id"]), "urls": ("url_id", ["url_id"])}
             parts = clean_partitions(raw_files, Path(work) / "clean", options, row_block=row_block, splits=splits, work=Path(work) / "split")
             distinct = distinct_in_splits(parts, {"files": "content_id", "urls": "url_id"})
+        remove_sidecars(out / name for name in OUTPUT_FILES)
         write_table_in_row_order(Path(work) / "clean" / "takedowns", out / "takedowns.parquet", out / "takedowns.csv")
         write_quarantine_in_row_order(Path(work) / "clean" / "quarantine", out / "quarantine.csv")
-    kind = "demo (published, not secret)" if synthetic or public_sample else "secret"
-    key_kind = pd.DataFrame({"metric": ["hmac_key"], "value": [kind]}, dtype="string")
+    key_kind = pd.DataFrame({"metric": ["hmac_key"], "value": [choice.kind]}, dtype="string")
     quality = pd.concat([parts.quality(distinct, synthetic), key_kind], ignore_index=True)
     for path in (out / "takedowns.csv", out / "takedowns.parquet", out / "quarantine.csv"):
-        write_sidecar(path, inputs, parameters, root)
-    write_table(quality, out / "quality.csv", inputs=inputs, parameters=parameters, root=root)
-    return CleanedLog(empty_clean_table(), _quarantine([]), quality)
+        write_sidecar(path, inputs, parameters, root, **choice.lineage())
+    write_table(quality, out / "quality.csv", inputs=inputs, parameters=parameters, root=root, extra=choice.lineage())
+    return CleanedLog(empty_clean_table(), _quarantine([]), quality, choice.lineage())
 
 
 def status_with_dask(cleaned: str | os.PathLike[str], scheduler: str | None = None) -> pd.DataFrame:

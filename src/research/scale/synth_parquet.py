@@ -31,6 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from research.clean.synthetic_marker import marker_path, write_marker
 from research.config import SEED
 from research.takedowns.seeds import SeedFunnel, scaled_counts
 from research.takedowns.synth import synth_log
@@ -141,7 +142,7 @@ def write_synth_parquet(
     done = out_dir / DONE_FILE
     files = chunk_files(rows, rows_per_chunk)
     paths = [out_dir / f"part-{chunk:05d}.parquet" for chunk in range(len(files))]
-    if done.exists() and {k: v for k, v in json.loads(done.read_text()).items() if k in settings} == settings:
+    if done.exists() and marker_path(out_dir).exists() and {k: v for k, v in json.loads(done.read_text()).items() if k in settings} == settings:
         return paths
     done.unlink(missing_ok=True)
     first_row = 1
@@ -152,6 +153,7 @@ def write_synth_parquet(
         pq.write_table(table, partial, compression="zstd")
         partial.rename(path)
         first_row += table.num_rows
+    write_marker(out_dir, "research.scale.synth_parquet")
     done.write_text(json.dumps(settings | {"rows": first_row - 1, "parts": len(paths)}, indent=2, sort_keys=True) + "\n")
     return paths
 

@@ -187,9 +187,21 @@ def _as_text(rng, world, site, file_of_url, request_index, channel, language, ou
 
 
 def write_synth_log(log: pd.DataFrame, path) -> Path:
-    """Write the synthetic log as CSV; ``.gz`` paths are gzipped with a fixed timestamp (same bytes each run)."""
+    """Write the synthetic log as CSV; ``.gz`` paths are gzipped with a fixed timestamp (same bytes each run).
+
+    The generator's marker (``<path>.synthetic.json``, :mod:`research.clean.synthetic_marker`) is
+    written after the log: it is what makes cleaning treat the log as synthetic. The log's own
+    ``synthetic`` column is kept for readers of the file, but cleaning ignores it.
+    """
+    import os
+
+    from research.clean.synthetic_marker import write_marker
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     compression = {"method": "gzip", "mtime": 0, "compresslevel": 1} if path.suffix == ".gz" else None
-    log.to_csv(path, index=False, lineterminator="\n", encoding="utf-8", compression=compression)
+    partial = path.with_name(path.name + ".partial")
+    log.to_csv(partial, index=False, lineterminator="\n", encoding="utf-8", compression=compression)
+    os.replace(partial, path)
+    write_marker(path, "research.takedowns.synth")
     return path
