@@ -79,5 +79,3 @@ def shapes(values: pa.Array) -> pa.Array:
 def control_characters(values: pa.Array) -> np.ndarray:
     """True where a value holds a control character other than tab, line feed or carriage return."""
     return as_bool(pc.fill_null(pc.match_substring_regex(to_arrow(values), CONTROL_RE2), False))
-
-

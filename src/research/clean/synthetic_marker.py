@@ -183,10 +183,7 @@ def choose_key(
     if evidence is not None:
         return KeyChoice(DEMO_KEY, True, evidence, DEMO_KIND)
     if synthetic:
-        raise PrivacyError(
-            f"{log.name}: --synthetic is only for logs made by `research takedowns synth` (the generator's "
-            f"marker must verify): {problem}; a real log needs the secret key"
-        )
+        raise PrivacyError(f"{log.name}: --synthetic is only for logs made by `research takedowns synth` (the generator's marker must verify): {problem}; a real log needs the secret key")
     if public_sample:
         digest = sha256_file(log) if log.is_file() else None
         if digest not in PUBLIC_SAMPLES:

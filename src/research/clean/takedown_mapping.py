@@ -160,7 +160,8 @@ def read_generic_log(path: str | os.PathLike[str], mapping: ColumnMapping | None
     if len(doubled):
         raise SchemaError(
             f"two columns would both be '{doubled[0]}': the file has that column and the mapping names another for it",
-            file=str(path), column=str(doubled[0]),
+            file=str(path),
+            column=str(doubled[0]),
         )
     # Columns the format does not name (a user's ``synthetic`` column too) are left out.
     renamed = renamed.loc[:, [c for c in (*LOG_COLUMNS, FIELDS_MISSING) if c in renamed.columns]]

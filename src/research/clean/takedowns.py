@@ -22,17 +22,11 @@ import pyarrow.compute as pc
 from research.clean.arrow_text import as_bool, distinct_trimmed, join_text, to_arrow, to_series, trim_text, update_where
 from research.clean.channels import map_channels
 from research.clean.outcomes import OUTCOMES, map_outcomes
+from research.clean.pseudonyms import hex_strings, pseudonym_array, pseudonym_digests, pseudonym_numbers
 from research.clean.read_table import FIELDS_MISSING
 from research.clean.redact import EMAIL, PHONE, URL, URL_WITH_PATH, control_characters, redact_array, shapes
-from research.clean.pseudonyms import hex_strings, pseudonym_array, pseudonym_digests, pseudonym_numbers
 from research.clean.takedown_fields import check_timezone, implausible_dates, parse_asns, parse_countries, timestamp_reasons
-from research.clean.takedown_schema import (
-    CLEAN_COLUMNS,
-    CLEAN_TAKEDOWNS_SCHEMA,
-    LOG_COLUMNS,
-    QUARANTINE_COLUMNS,
-    REQUIRED_COLUMNS,
-)
+from research.clean.takedown_schema import CLEAN_COLUMNS, CLEAN_TAKEDOWNS_SCHEMA, LOG_COLUMNS, QUARANTINE_COLUMNS, REQUIRED_COLUMNS
 from research.clean.urls import normalise_url_array
 from research.errors import SchemaError
 

@@ -25,7 +25,7 @@ from research.stats.ranking import MIN_REQUESTS, conservative_ranking
 from research.stats.shrinkage import BetaPrior, fit_beta_prior, rate_summary, shrunken_rates
 
 LEVELS: tuple[str, ...] = ("domain", "hosting_provider", "country")
-__all__ = ["LEVELS", "BetaPrior", "fit_beta_prior", "shrunken_rates", "wilson_interval", "node_counts", "node_rates", "rates_from_counts", "ranking"]
+__all__ = ["LEVELS", "BetaPrior", "fit_beta_prior", "node_counts", "node_rates", "ranking", "rates_from_counts", "shrunken_rates", "wilson_interval"]
 
 
 def node_counts(status: pd.DataFrame, level: str) -> pd.DataFrame:

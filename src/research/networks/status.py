@@ -14,9 +14,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from research.clean.arrow_text import as_bool, distinct_trimmed, to_arrow, to_series, trim_text
+from research.clean.latest import latest_positions
 from research.clean.pseudonyms import pseudonym_numbers
 from research.errors import ParseError, SchemaError
-from research.clean.latest import latest_positions
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("content_id", "url_id", "domain", "outcome")
 OPTIONAL_COLUMNS: tuple[str, ...] = (

@@ -21,14 +21,13 @@ import pandas as pd
 from research import catalogue
 from research.clean.google_transparency import read_google_detailed, read_google_removals
 from research.clean.takedown_files import clean_log_file, write_cleaned
-from research.config import SEED, ProjectPaths
+from research.config import SEED, SUPPRESSION_THRESHOLD, ProjectPaths
 from research.i18n import message
 from research.lineage import sha256_file, write_sidecar
 from research.outputs import write_table
 from research.pipeline import Stage
 from research.plots.takedowns import KM_HORIZON_DAYS, funnel_figure, km_figure
 from research.report.disclosure import disclose
-from research.config import SUPPRESSION_THRESHOLD
 from research.takedowns.aggregates import google_country_rates, google_outcome_counts
 from research.takedowns.analysis import analyse_log
 from research.takedowns.funnel import with_intervals

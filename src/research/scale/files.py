@@ -24,15 +24,7 @@ from research.clean.takedowns import CleanedLog
 from research.errors import InputError, OutputError
 from research.lineage import write_sidecar
 from research.outputs import atomic_target, csv_ready, refuse_control_characters, remove_sidecars, write_table
-from research.scale.engine import (
-    ROWS_PER_PARTITION,
-    _quarantine,
-    clean_partitions,
-    csv_to_parquet,
-    dask_scheduler,
-    distinct_in_splits,
-    parquet_parts,
-)
+from research.scale.engine import ROWS_PER_PARTITION, _quarantine, clean_partitions, csv_to_parquet, dask_scheduler, distinct_in_splits, parquet_parts
 from research.scale.network import url_status_dask
 
 
@@ -58,15 +50,19 @@ def write_table_in_row_order(pieces: Path, parquet: Path, csv: Path) -> int:
     """
     schema = pa.Schema.from_pandas(empty_clean_table(), preserve_index=False)
     rows = 0
-    with atomic_target(parquet) as parquet_part, atomic_target(csv) as csv_part:
-        with pq.ParquetWriter(parquet_part, schema, compression="zstd") as writer, open(csv_part, "w", encoding="utf-8", newline="") as handle:
-            csv_view(empty_clean_table()).to_csv(handle, index=False, lineterminator="\n")
-            for block in _blocks(pieces):
-                frame = _block_frame(block, ["row_number"])
-                refuse_control_characters(frame, parquet)
-                writer.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False))
-                csv_ready(csv_view(frame), csv).to_csv(handle, index=False, header=False, lineterminator="\n")
-                rows += len(frame)
+    with (
+        atomic_target(parquet) as parquet_part,
+        atomic_target(csv) as csv_part,
+        pq.ParquetWriter(parquet_part, schema, compression="zstd") as writer,
+        open(csv_part, "w", encoding="utf-8", newline="") as handle,
+    ):
+        csv_view(empty_clean_table()).to_csv(handle, index=False, lineterminator="\n")
+        for block in _blocks(pieces):
+            frame = _block_frame(block, ["row_number"])
+            refuse_control_characters(frame, parquet)
+            writer.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False))
+            csv_ready(csv_view(frame), csv).to_csv(handle, index=False, header=False, lineterminator="\n")
+            rows += len(frame)
     return rows
 
 

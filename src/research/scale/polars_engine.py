@@ -50,10 +50,6 @@ def _pseudonyms(values: pl.Series) -> pl.Series:
 _KEY: list[bytes] = [b""]  # the key of the query being built (map_batches takes a function of one batch)
 
 
-def _lookup(distinct: pl.Series, table: pa.Table) -> pl.DataFrame:
-    return pl.from_arrow(table) if len(distinct) else pl.from_arrow(table).clear()
-
-
 def _distinct(frame: pl.LazyFrame, expression: pl.Expr) -> pa.Array:
     values = frame.select(expression.alias("v")).unique().sort("v").collect(engine="streaming")["v"]
     return to_arrow(values.to_arrow())

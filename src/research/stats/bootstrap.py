@@ -38,9 +38,7 @@ class ClusterBootstrap:
         return pd.DataFrame({"group": self.groups, "share": self.share, "cluster_low": self.low, "cluster_high": self.high, "clusters": self.clusters})
 
 
-def cluster_bootstrap(
-    groups, clusters, successes, trials, *, alpha: float = 0.05, replicates: int = REPLICATES, seed: int = 0, min_clusters: int = MIN_CLUSTERS
-) -> ClusterBootstrap:
+def cluster_bootstrap(groups, clusters, successes, trials, *, alpha: float = 0.05, replicates: int = REPLICATES, seed: int = 0, min_clusters: int = MIN_CLUSTERS) -> ClusterBootstrap:
     """Cluster-bootstrap interval of each group's pooled share.
 
     Parameters

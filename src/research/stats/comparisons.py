@@ -22,9 +22,29 @@ from scipy.stats.contingency import association, odds_ratio
 from statsmodels.stats.proportion import confint_proportions_2indep
 
 TIDY_COLUMNS = [
-    "grouping", "test", "groups", "group_a", "group_b", "successes_a", "trials_a", "successes_b", "trials_b",
-    "statistic", "df", "p_value", "difference", "difference_low", "difference_high", "difference_method",
-    "odds_ratio", "odds_ratio_low", "odds_ratio_high", "odds_ratio_method", "cramers_v", "min_expected", "note",
+    "grouping",
+    "test",
+    "groups",
+    "group_a",
+    "group_b",
+    "successes_a",
+    "trials_a",
+    "successes_b",
+    "trials_b",
+    "statistic",
+    "df",
+    "p_value",
+    "difference",
+    "difference_low",
+    "difference_high",
+    "difference_method",
+    "odds_ratio",
+    "odds_ratio_low",
+    "odds_ratio_high",
+    "odds_ratio_method",
+    "cramers_v",
+    "min_expected",
+    "note",
 ]
 
 

@@ -68,7 +68,8 @@ class KaplanMeier:
         median = self.fit.quantile(0.5)
         with np.errstate(divide="ignore", invalid="ignore"):
             low, high = self.fit.quantile_ci(0.5, alpha=self.alpha)
-        return tuple(float(v) if v is not None and np.isfinite(v) else np.nan for v in (median, low, high))
+        point, lower, upper = (float(v) if v is not None and np.isfinite(v) else np.nan for v in (median, low, high))
+        return point, lower, upper
 
     def tidy(self) -> pd.DataFrame:
         """The step curve: ``days, at_risk, removed, censored, survival, survival_low, survival_high``.
@@ -81,8 +82,16 @@ class KaplanMeier:
         if self.fit is not None and self.events.sum() > 0:
             low, high = _loglog_interval(self.fit.surv_prob, self.fit.surv_prob_se, self.alpha)
             for i, t in enumerate(self.fit.surv_times):
-                rows.append({"days": float(t), "at_risk": int(self.fit.n_risk[i]), "removed": int(self.fit.n_events[i]),
-                             "survival": float(self.fit.surv_prob[i]), "survival_low": float(low[i]), "survival_high": float(high[i])})
+                rows.append(
+                    {
+                        "days": float(t),
+                        "at_risk": int(self.fit.n_risk[i]),
+                        "removed": int(self.fit.n_events[i]),
+                        "survival": float(self.fit.surv_prob[i]),
+                        "survival_low": float(low[i]),
+                        "survival_high": float(high[i]),
+                    }
+                )
         last = self.last_time
         if n and last > rows[-1]["days"]:
             rows.append({**rows[-1], "days": last, "at_risk": int((self.durations >= last).sum()), "removed": 0})
@@ -358,9 +367,19 @@ class ParametricFit:
         median, low, high = self.median_interval()
         mean = float(self.distribution.mean())
         return pd.DataFrame(
-            [{"model": self.model, "aic": self.aic, "median_days": median, "median_low": low, "median_high": high,
-              "mean_days": mean if np.isfinite(mean) else np.nan, "restricted_mean_days": self.restricted_mean(),
-              "horizon_days": self.horizon, "converged": bool(self.result.mle_retvals.get("converged", False))}]
+            [
+                {
+                    "model": self.model,
+                    "aic": self.aic,
+                    "median_days": median,
+                    "median_low": low,
+                    "median_high": high,
+                    "mean_days": mean if np.isfinite(mean) else np.nan,
+                    "restricted_mean_days": self.restricted_mean(),
+                    "horizon_days": self.horizon,
+                    "converged": bool(self.result.mle_retvals.get("converged", False)),
+                }
+            ]
         )
 
 
@@ -403,4 +422,8 @@ def parametric_fit(lower, upper, model: str = "lognormal", horizon: float | None
 def parametric_fits(lower, upper, horizon: float | None = None, alpha: float = 0.05, seed: int = 0) -> pd.DataFrame:
     """Every model of :data:`PARAMETRIC_MODELS`, tidied, ordered as listed (empty with too few events)."""
     parts = [fit.tidy() for model in PARAMETRIC_MODELS if (fit := parametric_fit(lower, upper, model, horizon, alpha, seed)) is not None]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["model", "aic", "median_days", "median_low", "median_high", "mean_days", "restricted_mean_days", "horizon_days", "converged"])
+    return (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=["model", "aic", "median_days", "median_low", "median_high", "mean_days", "restricted_mean_days", "horizon_days", "converged"])
+    )

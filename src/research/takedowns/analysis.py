@@ -61,7 +61,9 @@ def clustered_funnel(table: pd.DataFrame, funnel: pd.DataFrame, alpha: float = 0
     for kind in kinds:
         groups = pd.Series("all", index=latest.index) if kind == "all" else latest[kind].astype("string").fillna(NOT_RECORDED)
         for status in out.loc[(out["unit"] == "url") & (out["group_kind"] == kind), "status"].unique():
-            boot = cluster_bootstrap(groups.to_numpy(dtype=object), latest[cluster].to_numpy(dtype=object), latest["outcome"].eq(status).to_numpy(dtype=float), np.ones(len(latest)), alpha=alpha, seed=seed)
+            boot = cluster_bootstrap(
+                groups.to_numpy(dtype=object), latest[cluster].to_numpy(dtype=object), latest["outcome"].eq(status).to_numpy(dtype=float), np.ones(len(latest)), alpha=alpha, seed=seed
+            )
             found = pd.DataFrame({"group": boot.groups.astype(str), "low": boot.low, "high": boot.high, "clusters": boot.clusters})
             rows = (out["unit"] == "url") & (out["group_kind"] == kind) & (out["status"] == status)
             merged = out.loc[rows, ["group"]].merge(found, on="group", how="left")
@@ -88,7 +90,9 @@ def group_tests(table: pd.DataFrame, times: pd.DataFrame, by: str, alpha: float 
     logrank = logrank_test(times, by, groups)
     if len(logrank):
         row = logrank.iloc[0]
-        parts.append(pd.DataFrame([{"grouping": by, "test": "logrank", "groups": int(row["groups"]), "statistic": row["chi2"], "df": int(row["df"]), "p_value": row["p_value"]}]).reindex(columns=TIDY_COLUMNS))
+        parts.append(
+            pd.DataFrame([{"grouping": by, "test": "logrank", "groups": int(row["groups"]), "statistic": row["chi2"], "df": int(row["df"]), "p_value": row["p_value"]}]).reindex(columns=TIDY_COLUMNS)
+        )
     parts = [p for p in parts if len(p)]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=TIDY_COLUMNS)
 
@@ -173,9 +177,13 @@ def analyse_log(
     if private_threshold is not None:
         curves, tests, curve_counts = coarse_curves(curves, private_threshold), hide_small_tests(tests, private_threshold), ()
     return {
-        "funnel": Published(clustered_funnel(table, funnel_tables(table, interval_method=interval_method), alpha, seed), ("n", "total", "clusters"), {"share": ("n", "total"), "cluster": ("n", "total")}),
+        "funnel": Published(
+            clustered_funnel(table, funnel_tables(table, interval_method=interval_method), alpha, seed), ("n", "total", "clusters"), {"share": ("n", "total"), "cluster": ("n", "total")}
+        ),
         "time_to_removal": Published(time_to_removal(times, by, alpha, seed, survival), ("urls", "removed", "removed_dated", "censored"), {"share_removal_dated": ("removed_dated", "removed")}),
         "survival_curves": Published(curves, curve_counts, {}),
         "group_tests": Published(tests, ("successes_a", "trials_a", "successes_b", "trials_b"), {}),
-        "reemergence": Published(reemergence_table(table, tuple(c for c in ("domain", "site") if c in table.columns), alpha), ("removals", "removals_undated", "reemerged"), {"share": ("reemerged", "removals")}),
+        "reemergence": Published(
+            reemergence_table(table, tuple(c for c in ("domain", "site") if c in table.columns), alpha), ("removals", "removals_undated", "reemerged"), {"share": ("reemerged", "removals")}
+        ),
     }

@@ -37,8 +37,22 @@ from research.takedowns.funnel import NOT_RECORDED, latest_per_url
 SECONDS_PER_DAY = 86_400.0
 METHODS: tuple[str, ...] = ("kaplan_meier", "current_status", "interval_censored", "not_estimable")
 TIME_COLUMNS = [
-    "group_kind", "group", "method", "model", "urls", "removed", "removed_dated", "censored", "share_removal_dated",
-    "median_days", "median_low", "median_high", "mean_days", "restricted_mean_days", "horizon_days", "aic",
+    "group_kind",
+    "group",
+    "method",
+    "model",
+    "urls",
+    "removed",
+    "removed_dated",
+    "censored",
+    "share_removal_dated",
+    "median_days",
+    "median_low",
+    "median_high",
+    "mean_days",
+    "restricted_mean_days",
+    "horizon_days",
+    "aic",
 ]
 
 
@@ -120,8 +134,13 @@ def _counts(rows: pd.DataFrame, group_kind: str, group: str, method: str) -> dic
     removed = int(rows["removed"].sum())
     dated = int(rows["removal_dated"].sum())
     return {
-        "group_kind": group_kind, "group": group, "method": method, "urls": len(rows), "removed": removed,
-        "removed_dated": dated, "censored": int((rows["removed"] == 0).sum()),
+        "group_kind": group_kind,
+        "group": group,
+        "method": method,
+        "urls": len(rows),
+        "removed": removed,
+        "removed_dated": dated,
+        "censored": int((rows["removed"] == 0).sum()),
         "share_removal_dated": dated / removed if removed else np.nan,
     }
 
@@ -140,9 +159,7 @@ def _nonparametric(estimate: GroupSurvival) -> dict:
     return empty
 
 
-def time_to_removal(
-    times: pd.DataFrame, by: str | None = "channel", alpha: float = 0.05, seed: int = 0, groups: list[GroupSurvival] | None = None, parametric: bool = True
-) -> pd.DataFrame:
+def time_to_removal(times: pd.DataFrame, by: str | None = "channel", alpha: float = 0.05, seed: int = 0, groups: list[GroupSurvival] | None = None, parametric: bool = True) -> pd.DataFrame:
     """Per group: the method, a nonparametric row (``model = "nonparametric"``) and parametric fits.
 
     Parametric rows (``lognormal``, ``weibull``, ``loglogistic``) use every window, exact or
