@@ -42,25 +42,25 @@ def _inputs(paths: ProjectPaths) -> list[Path]:
     return [paths.figures_csv, external / LUMEN, external / GOOGLE, external / GOOGLE_DETAILED]
 
 
-def _publish(table: pd.DataFrame, path: Path, *, synthetic: bool, origin: str, counts: list[str], rates: dict, inputs, parameters, root) -> list[Path]:
-    disclosed = disclose(table, origin=origin, synthetic=synthetic, count_columns=counts, rates=rates, name=path.name)
+def _publish(table: pd.DataFrame, path: Path, *, synthetic: bool, origin: str, inputs, parameters, root) -> list[Path]:
+    # Takedown-derived tables: the disclosure spec is declared once, by table name (SPECS).
+    spec = path.stem if origin == "takedown_log" else None
+    disclosed = disclose(table, origin=origin, synthetic=synthetic, spec=spec, name=path.name)
     return write_table(disclosed.frame, path, inputs=inputs, parameters=parameters, root=root)
 
 
-def log_tables(table: pd.DataFrame) -> dict[str, tuple[pd.DataFrame, list[str], dict]]:
-    """The analysis tables of one cleaned log: name → (table, count columns, rates)."""
-    share = {"share": ("n", "total")}
+def log_tables(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The analysis tables of one cleaned log by name (their disclosure specs: ``disclosure.SPECS``)."""
     times = removal_times(table)
     events = reemergence_events(table)
-    out = {"funnel": (funnel_tables(table), ["n", "total"], share)}
+    out = {"funnel": funnel_tables(table)}
     if len(times) and times["removed"].sum() > 0:
-        out["time_to_removal_medians"] = (median_times(times, "channel"), ["urls", "removed", "censored"], {})
-        out["time_to_removal_curves"] = (km_on_grid(km_curves(times, "channel")), [], {})
+        out["time_to_removal_medians"] = median_times(times, "channel")
+        out["time_to_removal_curves"] = km_on_grid(km_curves(times, "channel"))
         if times["channel"].nunique() > 1:
-            out["time_to_removal_logrank"] = (logrank_test(times, "channel"), [], {})
+            out["time_to_removal_logrank"] = logrank_test(times, "channel")
     if len(events):
-        reemergence = pd.concat([reemergence_summary(events), reemergence_summary(events, "domain")], ignore_index=True)
-        out["reemergence"] = (reemergence, ["removals", "reemerged"], {"share": ("reemerged", "removals")})
+        out["reemergence"] = pd.concat([reemergence_summary(events), reemergence_summary(events, "domain")], ignore_index=True)
     return out
 
 
@@ -86,12 +86,12 @@ def _run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
         written += write_cleaned(result, processed / name, inputs=[path, *inputs], parameters=params, root=root)
         synthetic = bool(result.table["synthetic"].all()) and len(result.table) > 0
         analysis = log_tables(result.table)
-        for table_name, (table, counts, rates) in analysis.items():
-            written += _publish(table, tables_dir / name / f"{table_name}.csv", synthetic=synthetic, origin="takedown_log", counts=counts, rates=rates, inputs=[path], parameters=params, root=root)
+        for table_name, table in analysis.items():
+            written += _publish(table, tables_dir / name / f"{table_name}.csv", synthetic=synthetic, origin="takedown_log", inputs=[path], parameters=params, root=root)
         if name == "synthetic":
             ids = ", ".join(funnel.figure_ids.values())
             caption = [message("takedowns", "synthetic_source", lang, figure_ids=ids)]
-            written += funnel_figure(analysis["funnel"][0], figures_dir / name / "funnel", sources=caption, synthetic=True, lang=lang, note=message("takedowns", "synthetic_note", lang))
+            written += funnel_figure(analysis["funnel"], figures_dir / name / "funnel", sources=caption, synthetic=True, lang=lang, note=message("takedowns", "synthetic_note", lang))
             # Read the curves on a fine grid: the figure needs hundreds of steps, not every event.
             curves = km_on_grid(km_curves(removal_times(result.table), "channel"), tuple(np.linspace(0, KM_HORIZON_DAYS, 4 * KM_HORIZON_DAYS + 1)))
             written += km_figure(curves, figures_dir / name / "time_to_removal", sources=caption, synthetic=True, lang=lang)
@@ -104,7 +104,7 @@ def _run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
     by_country = with_intervals(google_outcome_counts(removals, "country"))
     by_requester = with_intervals(google_outcome_counts(removals, "requester"))
     for table_name, table in (("funnel_by_country", by_country), ("funnel_by_requester", by_requester), ("non_removal_ranking_by_country", google_country_rates(removals))):
-        written += _publish(table, tables_dir / "google" / f"{table_name}.csv", synthetic=False, origin="public", counts=[], rates={}, inputs=google_inputs, parameters=params, root=root)
+        written += _publish(table, tables_dir / "google" / f"{table_name}.csv", synthetic=False, origin="public", inputs=google_inputs, parameters=params, root=root)
     return written
 
 

@@ -5,8 +5,12 @@ Rules (issue 6):
 * nothing below domain level — a cell holding a URL with a path, or an e-mail address, stops the
   export with a :class:`~research.errors.PrivacyError`;
 * in tables derived from a takedown log (private data) counts under
-  :data:`research.config.SUPPRESSION_THRESHOLD` are shown as ``"<10"``, never as 0; a rate whose
-  numerator or denominator is suppressed is suppressed too (otherwise the count could be recovered);
+  :data:`research.config.SUPPRESSION_THRESHOLD` are shown as ``"<10"``, never as 0 (primary
+  suppression); where the table also shows totals or margins, further counts are shown as
+  ``"[c]"`` until no ``"<10"`` cell can be worked out from the rest (secondary suppression,
+  :mod:`research.suppression`); a rate whose numerator or denominator is withheld is withheld too
+  (a share of a known total gives its count away);
+* each table's counts, rates and relations are declared once, in :data:`SPECS`;
 * rates on :data:`research.config.UNSTABLE_DENOMINATOR` cases or fewer are flagged unstable;
 * already-published public statistics are shown exactly as published;
 * tables made from synthetic data carry a ``synthetic`` watermark column.
@@ -23,6 +27,7 @@ import pandas as pd
 
 from research.config import SUPPRESSION_THRESHOLD, UNSTABLE_DENOMINATOR
 from research.errors import ParseError, PrivacyError
+from research.suppression import SECONDARY_LABEL, GroupTotal, Relation, RowTotal, SameTotal, TableSpec, suppress, withheld_rates
 
 Origin = Literal["public", "takedown_log"]
 
@@ -31,6 +36,26 @@ URL_WITH_PATH = re.compile(r"(?i)\b(?:[a-z][a-z0-9+.-]*://|www\.)[^\s/?#]+[/?#][
 EMAIL = re.compile(r"(?i)\b[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}\b")
 WATERMARK_COLUMN = "synthetic"
 WATERMARK_VALUE = "synthetic — illustrative"
+
+
+#: Every table derived from a takedown log that the toolkit publishes, declared once (by file
+#: stem): which columns are counts, which rates rest on which counts, and the relations between
+#: counts (totals, margins) that a reader could use to work a hidden count out. Only relations
+#: that hold by construction are declared (per-file counts by domain do not add up to the overall
+#: count: a file can sit on several domains).
+SPECS: dict[str, TableSpec] = {
+    "funnel": TableSpec(
+        ("n", "total"),
+        {"share": ("n", "total")},
+        (GroupTotal("total", "n", ("group_kind", "group", "unit")), SameTotal("n", "group_kind", ("unit", "status"), (("unit", "url"),))),
+    ),
+    "time_to_removal_medians": TableSpec(("urls", "removed", "censored"), {}, (RowTotal("urls", ("removed", "censored")),)),
+    "time_to_removal_curves": TableSpec(()),
+    "time_to_removal_logrank": TableSpec(()),
+    "reemergence": TableSpec(
+        ("removals", "reemerged"), {"share": ("reemerged", "removals")}, (SameTotal("removals", "group_kind"), SameTotal("reemerged", "group_kind"))
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -46,7 +71,14 @@ class DisclosedTable:
     synthetic
         Whether the table was made from synthetic data (then it carries a watermark column).
     suppressed_cells
-        How many cells were replaced by ``"<threshold"`` or blanked as a recoverable rate.
+        How many count cells are withheld (shown as ``"<threshold"`` or ``"[c]"``), as
+        :func:`count_suppressed` counts them in the published frame.
+    values
+        The count columns as numbers (withheld cells too): for computing, never for publishing.
+    hidden
+        Which cells of ``values`` are withheld.
+    withheld_rate_cells
+        Rate and interval cells blanked because a count they rest on is withheld.
     """
 
     frame: pd.DataFrame
@@ -54,6 +86,9 @@ class DisclosedTable:
     synthetic: bool
     suppressed_cells: int = 0
     notes: tuple[str, ...] = field(default_factory=tuple)
+    values: pd.DataFrame | None = None
+    hidden: pd.DataFrame | None = None
+    withheld_rate_cells: int = 0
 
 
 def suppressed_label(threshold: int = SUPPRESSION_THRESHOLD) -> str:
@@ -95,33 +130,54 @@ def check_domain_level(table: pd.DataFrame, *, allowed: Sequence[str] = (), name
 def suppress_counts(
     table: pd.DataFrame, count_columns: Sequence[str], threshold: int = SUPPRESSION_THRESHOLD
 ) -> tuple[pd.DataFrame, int]:
-    """Show counts under ``threshold`` (zero included) as ``"<threshold>"``.
+    """Show counts under ``threshold`` (zero included) as ``"<threshold>"`` (primary suppression only).
 
     Returns the new table (count columns become text: integers written without decimals, missing
-    values left empty) and the number of cells suppressed.
+    values left empty) and the number of cells suppressed. Tables with totals or margins need
+    :func:`disclose` with their relations, which adds secondary suppression.
     """
+    numbers, given = _parse_counts(table, count_columns, threshold)
+    hidden = pd.DataFrame({c: (numbers[c] < threshold).fillna(False) | (given[c] != "") for c in count_columns}, index=table.index)
+    secondary = pd.DataFrame({c: given[c] == "secondary" for c in count_columns}, index=table.index)
+    out = render_counts(table, numbers, hidden, secondary, threshold)
+    return out, int(hidden.to_numpy().sum())
+
+
+def render_counts(
+    table: pd.DataFrame, numbers: pd.DataFrame, hidden: pd.DataFrame, secondary: pd.DataFrame, threshold: int = SUPPRESSION_THRESHOLD
+) -> pd.DataFrame:
+    """The text of count columns as published: ``"<10"`` (primary), ``"[c]"`` (secondary), else the integer."""
     out = table.copy()
     label = suppressed_label(threshold)
-    suppressed = 0
-    for column in count_columns:
-        numbers = _counts_of(out[column], column, label)
-        small = numbers.notna() & (numbers < threshold)
-        suppressed += int(small.sum())
-        shown = numbers.map(lambda v: "" if pd.isna(v) else f"{int(v)}" if float(v).is_integer() else f"{v}")
-        already = out[column].astype("string").fillna("") == label
-        out[column] = shown.where(~small, label).where(~already, label).astype(object)
-    return out, suppressed
+    for column in numbers.columns:
+        shown = numbers[column].map(lambda v: "" if pd.isna(v) else f"{int(v)}" if float(v).is_integer() else f"{v}")
+        shown = shown.where(~hidden[column], label).where(~secondary[column], SECONDARY_LABEL)
+        out[column] = shown.astype(object)
+    return out
 
 
-def _counts_of(values: pd.Series, column: str, label: str) -> pd.Series:
-    """Numbers of a count column; cells already suppressed (``label``) become missing."""
-    text = values.astype("string")
-    numbers = pd.to_numeric(values.where(text != label), errors="coerce")
-    bad = numbers.isna() & values.notna() & (text != label) & (text.str.strip() != "")
-    if bad.any():
-        row = int(bad.to_numpy().nonzero()[0][0])
-        raise ParseError("not a count", column=column, row=row + 1, value=values.iloc[row])
-    return numbers
+def _parse_counts(table: pd.DataFrame, columns: Sequence[str], threshold: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Numbers of count columns (withheld cells missing) and which cells came withheld.
+
+    The second frame holds ``"primary"`` for a ``"<threshold"`` cell, ``"secondary"`` for a
+    :data:`~research.suppression.SECONDARY_LABEL` cell and ``""`` otherwise.
+    """
+    label = suppressed_label(threshold)
+    numbers, given = {}, {}
+    for column in columns:
+        text = table[column].astype("string")
+        mark = pd.Series("", index=table.index, dtype=object)
+        mark[(text == label).fillna(False).to_numpy()] = "primary"
+        mark[(text == SECONDARY_LABEL).fillna(False).to_numpy()] = "secondary"
+        numbers[column] = _counts_of(table[column].where(mark == ""), column, label)
+        given[column] = mark
+    return pd.DataFrame(numbers, index=table.index), pd.DataFrame(given, index=table.index, dtype=object)
+
+
+def count_suppressed(frame: pd.DataFrame, threshold: int = SUPPRESSION_THRESHOLD) -> int:
+    """How many cells of a published table hold a suppression label (``"<10"`` or ``"[c]"``)."""
+    labels = {suppressed_label(threshold), SECONDARY_LABEL}
+    return int(sum(frame[c].astype("string").isin(labels).fillna(False).sum() for c in frame.columns))
 
 
 def flag_unstable(
@@ -140,6 +196,17 @@ def flag_unstable(
     return out
 
 
+def _counts_of(values: pd.Series, column: str, label: str) -> pd.Series:
+    """Numbers of a count column; a cell that is neither a number nor empty is an error."""
+    text = values.astype("string")
+    numbers = pd.to_numeric(values, errors="coerce")
+    bad = numbers.isna() & values.notna() & (text.str.strip() != "")
+    if bad.any():
+        row = int(bad.to_numpy().nonzero()[0][0])
+        raise ParseError("not a count", column=column, row=row + 1, value=values.iloc[row])
+    return numbers
+
+
 def disclose(
     table: pd.DataFrame,
     *,
@@ -147,6 +214,8 @@ def disclose(
     synthetic: bool = False,
     count_columns: Sequence[str] = (),
     rates: Mapping[str, tuple[str | None, str]] | None = None,
+    relations: Sequence[Relation] = (),
+    spec: TableSpec | str | None = None,
     allowed_url_columns: Sequence[str] = (),
     name: str = "table",
     threshold: int = SUPPRESSION_THRESHOLD,
@@ -157,18 +226,17 @@ def disclose(
     Parameters
     ----------
     table
-        The table to publish.
+        The table to publish (counts as numbers; cells already shown as ``"<10"`` or ``"[c]"``
+        are kept withheld).
     origin
         ``"public"``: already-published statistics, shown as published (only the domain-level
-        check applies). ``"takedown_log"``: counts suppressed, rates flagged and, where a count
-        they rest on is suppressed, blanked.
+        check applies). ``"takedown_log"``: counts suppressed (primary and secondary), rates
+        flagged and, where a count they rest on is withheld, blanked.
     synthetic
         Adds the watermark column ``synthetic`` so the table cannot pass for real data.
-    count_columns
-        Columns holding counts of cases, URLs or files.
-    rates
-        ``{rate_column: (numerator_column or None, denominator_column)}``; interval columns named
-        ``<rate>_low`` / ``<rate>_high`` are blanked with their rate.
+    count_columns, rates, relations
+        The table's disclosure spec given piecemeal; ``spec`` (a :class:`TableSpec` or the name
+        of one in :data:`SPECS`) gives all three at once and wins.
     allowed_url_columns
         Columns that cite public sources by URL and are exempt from the domain-level check.
     """
@@ -176,26 +244,43 @@ def disclose(
         raise ValueError(f"origin must be 'public' or 'takedown_log', not {origin!r}")
     check_domain_level(table, allowed=allowed_url_columns, name=name)
     out = table.copy()
-    suppressed = 0
     notes: list[str] = []
+    values: pd.DataFrame | None = None
+    hidden: pd.DataFrame | None = None
+    withheld_rate_cells = 0
+    suppressed = 0
     if origin == "takedown_log":
-        rates = dict(rates or {})
-        label = suppressed_label(threshold)
-        # An already-suppressed count ("<10") is missing here, and counts as small: fillna(0).
-        numbers = {c: _counts_of(table[c], c, label).fillna(0) for c in {*count_columns, *(n for n, _ in rates.values() if n), *(d for _, d in rates.values())}}
-        for rate, (numerator, denominator) in rates.items():
-            hidden = numbers[denominator] < threshold
-            if numerator:
-                hidden |= numbers[numerator] < threshold
-            out[f"{rate}_unstable"] = numbers[denominator] <= unstable_limit
+        if isinstance(spec, str):
+            spec = SPECS[spec]
+        if spec is None:
+            spec = TableSpec(tuple(count_columns), dict(rates or {}), tuple(relations))
+        counts = [c for c in spec.counts if c in table.columns]
+        rates = {r: parts for r, parts in spec.rates.items() if r in table.columns}
+        numbers, given = _parse_counts(table, counts, threshold)
+        keyed = pd.concat([table.drop(columns=counts), numbers], axis=1)
+        done = suppress(keyed, TableSpec(tuple(counts), rates, spec.relations), threshold=threshold, name=name, given=given)
+        hidden, secondary = done.hidden, done.secondary
+        denominators = {d for _, d in rates.values()} - set(counts)
+        extra, _ = _parse_counts(table, sorted(denominators), threshold)
+        withheld = withheld_rates(pd.concat([numbers, extra], axis=1), hidden, rates, threshold)
+        for rate, (_, denominator) in rates.items():
+            unstable = pd.Series(pd.concat([numbers, extra], axis=1)[denominator].fillna(0).to_numpy() <= unstable_limit, index=table.index, dtype="boolean")
+            if denominator in secondary.columns:
+                unstable = unstable.mask(secondary[denominator])  # would bound a hidden total
+            out[f"{rate}_unstable"] = unstable
             for column in (rate, f"{rate}_low", f"{rate}_high"):
                 if column in out.columns:
-                    suppressed += int((hidden & out[column].notna()).sum())
-                    out[column] = out[column].astype(object).where(~hidden, "")
-        out, n_counts = suppress_counts(out, count_columns, threshold)
-        suppressed += n_counts
-        notes.append(f"counts under {threshold} shown as {suppressed_label(threshold)}; rates on {unstable_limit} or fewer flagged unstable")
+                    withheld_rate_cells += int((withheld[rate] & out[column].notna() & (out[column].astype("string") != "")).sum())
+                    out[column] = out[column].astype(object).where(~withheld[rate], "")
+        out = render_counts(out, numbers, hidden, secondary, threshold)
+        values = numbers
+        suppressed = int(hidden.to_numpy().sum())
+        notes.append(
+            f"counts under {threshold} shown as {suppressed_label(threshold)}; further counts shown as {SECONDARY_LABEL} "
+            f"where a small count could otherwise be worked out from totals or margins (secondary suppression); "
+            f"rates resting on a withheld count blanked; rates on {unstable_limit} or fewer flagged unstable"
+        )
     if synthetic:
         out.insert(0, WATERMARK_COLUMN, WATERMARK_VALUE)
         notes.append("synthetic data: illustrative only")
-    return DisclosedTable(out, origin, synthetic, suppressed, tuple(notes))
+    return DisclosedTable(out, origin, synthetic, suppressed, tuple(notes), values, hidden, withheld_rate_cells)
