@@ -83,7 +83,30 @@ class SameTotal:
     where: tuple[tuple[str, str], ...] = ()
 
 
-Relation = RowTotal | GroupTotal | SameTotal
+@dataclass(frozen=True)
+class SumOver:
+    """Each row matching ``whole`` holds in ``column`` the sum of ``part_column`` over the rows
+    matching ``parts`` whose ``part_key`` equals its ``key`` (links between tables stacked into one:
+    a provider's URLs are the sum over the layer links into it).
+    """
+
+    column: str
+    key: str
+    part_key: str
+    part_column: str = ""
+    whole: tuple[tuple[str, str], ...] = ()
+    parts: tuple[tuple[str, str], ...] = ()
+
+
+Relation = RowTotal | GroupTotal | SameTotal | SumOver
+
+
+def rows_where(frame: pd.DataFrame, conditions: Sequence[tuple[str, str]]) -> np.ndarray:
+    """Positions of the rows whose columns hold the given values (as text)."""
+    keep = np.ones(len(frame), dtype=bool)
+    for column, value in conditions:
+        keep &= (frame[column].astype("string") == value).fillna(False).to_numpy() if column in frame.columns else False
+    return np.flatnonzero(keep)
 
 
 @dataclass(frozen=True)
@@ -197,13 +220,28 @@ def relation_matrix(frame: pd.DataFrame, columns: Sequence[str], relations: Sequ
                 for other in total[1:]:
                     add(np.array([other, total[0]]), np.array([1.0, -1.0]))
                     ties[other] = total[0]
+        elif isinstance(relation, SumOver):
+            part_column = relation.part_column or relation.column
+            if not {relation.column, part_column} <= set(columns) or not {relation.key, relation.part_key} <= set(frame.columns):
+                continue
+            parts = rows_where(frame, relation.parts)
+            part_keys = frame[relation.part_key].astype("string").to_numpy()[parts]
+            by_key: dict[str, list[int]] = {}
+            for position, key in zip(parts.tolist(), part_keys.tolist()):
+                if key is not pd.NA and key is not None:
+                    by_key.setdefault(str(key), []).append(position)
+            wholes = rows_where(frame, relation.whole)
+            whole_keys = frame[relation.key].astype("string").to_numpy()[wholes]
+            for position, key in zip(wholes.tolist(), whole_keys.tolist()):
+                members = by_key.get(str(key), []) if key is not pd.NA and key is not None else []
+                if members:
+                    add(np.r_[cells.ids(relation.column, [position]), cells.ids(part_column, members)], np.r_[1.0, -np.ones(len(members))])
         elif isinstance(relation, SameTotal):
             needed = {relation.by, *relation.within, *(c for c, _ in relation.where)}
             if relation.column not in columns or not needed <= set(frame.columns):
                 continue
-            keep = np.ones(len(frame), dtype=bool)
-            for column, value in relation.where:
-                keep &= (frame[column].astype("string") == value).fillna(False).to_numpy()
+            keep = np.zeros(len(frame), dtype=bool)
+            keep[rows_where(frame, relation.where)] = True
             for block in _groups(frame, relation.within, np.flatnonzero(keep)):
                 parts = _groups(frame, (relation.by,), block)
                 for first, second in zip(parts[:-1], parts[1:]):
@@ -306,6 +344,8 @@ def feasibility_intervals(
             if threshold - 1 < width:
                 narrow.update({int(hidden_ids[t]): (low[t], high[t]) for t in targets})
             continue
+        if len(equations) == 1:
+            continue  # one equation with box bounds: the propagated interval is already exact
         a_eq, b_eq = sub[equations][:, members], rhs[equations]
         bounds = list(zip(low[members], np.where(np.isinf(high[members]), None, high[members])))
         seen_low, seen_high = truth[members].copy(), truth[members].copy()

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linprog
 
-from research.suppression import GroupTotal, RowTotal, SameTotal
+from research.suppression import GroupTotal, RowTotal, SameTotal, SumOver
 
 PRIMARY, SECONDARY = "<10", "[c]"
 
@@ -65,6 +65,25 @@ def _equations(table: pd.DataFrame, relations: Sequence[object]) -> list[dict[tu
                     eq[(r, relation.part)] = eq.get((r, relation.part), 0.0) - 1.0
                 out.append(eq)
                 out += [{(r, relation.total): 1.0, (rows[0], relation.total): -1.0} for r in rows[1:]]
+        elif isinstance(relation, SumOver):
+            def matching(conditions):
+                ok = pd.Series(True, index=table.index)
+                for column, value in conditions:
+                    ok &= table[column].astype(str) == value
+                return np.flatnonzero(ok.to_numpy())
+
+            part_column = relation.part_column or relation.column
+            members: dict[str, list[int]] = {}
+            for r in matching(relation.parts):
+                key = str(table[relation.part_key].iloc[r])
+                if key not in ("", "nan", "<NA>"):
+                    members.setdefault(key, []).append(int(r))
+            for r in matching(relation.whole):
+                rows = members.get(str(table[relation.key].iloc[r]), [])
+                if rows:
+                    eq = {(int(r), relation.column): 1.0}
+                    eq.update({(m, part_column): -1.0 for m in rows})
+                    out.append(eq)
         elif isinstance(relation, SameTotal):
             rows_ok = pd.Series(True, index=table.index)
             for column, value in relation.where:

@@ -68,3 +68,20 @@ def test_groups_whose_hidden_cells_are_all_zero_are_protected():
     after = disclose(table, origin="takedown_log", spec=TableSpec(("n", "total"), {}, relations)).frame
     assert attack(_published(after), ["n", "total"], relations) == []
     assert after["total"].tolist() == ["50"] * 4 + ["51"] * 4  # totals stay published: partners are hidden instead
+
+
+def test_disclosure_and_audit_share_one_below_domain_rule():
+    """A bare host/path (no scheme, no www.) is below domain level for both (issue: they disagreed)."""
+    import pytest
+
+    from research.audit.patterns import find_urls_with_path
+    from research.errors import PrivacyError
+    from research.report.disclosure import check_domain_level
+
+    for value in ("example.com/abc/def.jpg", "www.site.example/x", "https://site.example/video/1"):
+        assert find_urls_with_path(value), value
+        with pytest.raises(PrivacyError):
+            check_domain_level(pd.DataFrame({"domain": ["ok.example", value]}))
+    for value in ("example.com", "https://example.com/", "data/processed/x.csv"):
+        assert not find_urls_with_path(value), value
+        check_domain_level(pd.DataFrame({"domain": [value]}))

@@ -61,6 +61,7 @@ def test_synthetic_figure_is_watermarked_and_its_table_suppressed(built):
     assert data["online"].tolist() == ["12", "<10"]
     meta = json.loads((bundle / "metadata.json").read_text())
     assert meta["synthetic"] is True and meta["origin"] == "takedown_log"
+    assert meta["suppressed_cells"] == int(data.isin(["<10", "[c]"]).to_numpy().sum()) == 2  # issue 13 item 8
     md = (root.reports / "report.md").read_text()
     assert "SYNTHETIC — ILLUSTRATIVE" in md
 

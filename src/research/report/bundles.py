@@ -13,6 +13,7 @@ from pathlib import Path
 from research.i18n import message
 from research.outputs import write_csv
 from research.report.citation import Citation
+from research.report.disclosure import count_suppressed
 from research.report.figures import FigureEntry
 
 #: The earliest time a zip entry can carry; fixed so that zips do not change between runs.
@@ -28,7 +29,7 @@ def bundle_metadata(entry: FigureEntry, cite: Citation) -> dict:
         "synthetic": entry.synthetic,
         "origin": entry.table.origin,
         "disclosure": list(entry.table.notes),
-        "suppressed_cells": entry.table.suppressed_cells,
+        "suppressed_cells": count_suppressed(entry.table.frame),  # every "<10" / "[c]" cell of data.csv
         "sources": [s.as_dict() for s in entry.sources],
         "made_by": {"notebook": f"notebooks/{entry.notebook}.py", "module": entry.module},
         "columns": list(map(str, entry.table.frame.columns)),

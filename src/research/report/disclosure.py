@@ -18,22 +18,25 @@ Rules (issue 6):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
+from research.audit import patterns
 from research.config import SUPPRESSION_THRESHOLD, UNSTABLE_DENOMINATOR
 from research.errors import ParseError, PrivacyError
-from research.suppression import SECONDARY_LABEL, GroupTotal, Relation, RowTotal, SameTotal, TableSpec, suppress, withheld_rates
+from research.suppression import SECONDARY_LABEL, GroupTotal, Relation, RowTotal, SameTotal, SumOver, TableSpec, suppress, withheld_rates
 
 Origin = Literal["public", "takedown_log"]
 
-#: A URL that goes beyond its host: scheme (or www.) + host + "/" + at least one more character.
-URL_WITH_PATH = re.compile(r"(?i)\b(?:[a-z][a-z0-9+.-]*://|www\.)[^\s/?#]+[/?#][^\s\"',;)]+")
-EMAIL = re.compile(r"(?i)\b[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}\b")
+#: What lies below domain level (the export audit's detectors: one rule for both).
+DETECTORS = ((patterns.find_urls_with_path, "a URL with a path"), (patterns.find_emails, "an e-mail address"), (patterns.find_phones, "a phone number"))
+#: Columns of published statistics that cite their sources (URLs, publisher names such as
+#: ``BreakingNews.ie/PA``): exempt from the check in public tables, as the audit allows them.
+CITATION_COLUMNS = ("source_url", "source_urls", "publisher", "publishers")
 WATERMARK_COLUMN = "synthetic"
 WATERMARK_VALUE = "synthetic — illustrative"
 
@@ -56,6 +59,47 @@ SPECS: dict[str, TableSpec] = {
         ("removals", "reemerged"), {"share": ("reemerged", "removals")}, (SameTotal("removals", "group_kind"), SameTotal("reemerged", "group_kind"))
     ),
 }
+
+#: The network tables share their counts (a domain's URLs are in ``nodes``, in its layer link, in
+#: its community's sum and in the concentration total), so they are suppressed together, stacked
+#: into one table with a ``_table`` column and helper key columns (see
+#: ``research.pipeline.s40_networks``): ``_key`` (a node, community or level), ``_source`` /
+#: ``_target`` (a layer link's ends), ``_member_of`` (the community of a domain, or of a link
+#: inside one) and ``_layer``. Rankings repeat the node counts and carry their suppression.
+_NODE_COUNTS = ("urls", "decided", "non_removed")
+_ON = {name: (("_table", name),) for name in ("nodes", "layer_edges", "communities", "edges", "concentration")}
+NETWORK_RATES: dict[str, tuple[str | None, str]] = {
+    "non_removal_rate": ("non_removed", "decided"),
+    "eb_rate": ("non_removed", "decided"),
+    "share_of_all_non_removed": ("non_removed", "decided"),
+    "share": (None, "non_removed_total"),
+    "auc": (None, "test_urls"),
+    "observed_rate": (None, "urls"),
+}
+SPECS["network"] = TableSpec(
+    (*_NODE_COUNTS, "shared_content", "internal_shared_content", "domains", "non_removed_total"),
+    NETWORK_RATES,
+    (
+        *(SameTotal(c, "layer", where=_ON["nodes"]) for c in _NODE_COUNTS),
+        *(SumOver(c, "_key", "_source", whole=_ON["nodes"], parts=_ON["layer_edges"]) for c in _NODE_COUNTS),
+        *(SumOver(c, "_key", "_target", whole=_ON["nodes"], parts=_ON["layer_edges"]) for c in _NODE_COUNTS),
+        *(SumOver(c, "_key", "_member_of", whole=_ON["communities"], parts=_ON["nodes"]) for c in _NODE_COUNTS),
+        SumOver("internal_shared_content", "_key", "_member_of", "shared_content", whole=_ON["communities"], parts=_ON["edges"]),
+        SumOver("non_removed_total", "_key", "_layer", "non_removed", whole=_ON["concentration"], parts=_ON["nodes"]),
+    ),
+)
+_RANKING_RELATIONS = tuple(SameTotal(c, "level") for c in _NODE_COUNTS)
+SPECS["rankings"] = TableSpec(_NODE_COUNTS, {r: NETWORK_RATES[r] for r in ("non_removal_rate", "eb_rate")}, _RANKING_RELATIONS)
+SPECS["nodes"] = TableSpec(_NODE_COUNTS, {r: NETWORK_RATES[r] for r in ("non_removal_rate", "eb_rate")}, SPECS["network"].relations[:3])
+SPECS["layer_edges"] = TableSpec(_NODE_COUNTS)
+SPECS["edges"] = TableSpec(("shared_content",))
+SPECS["communities"] = TableSpec(("domains", *_NODE_COUNTS, "internal_shared_content"), {r: NETWORK_RATES[r] for r in ("non_removal_rate", "share_of_all_non_removed")})
+SPECS["concentration"] = TableSpec(("non_removed_total",), {"share": NETWORK_RATES["share"]})
+SPECS["model_folds"] = TableSpec(("train_urls", "test_urls", "test_domains"), {"auc": NETWORK_RATES["auc"]})
+SPECS["model_calibration"] = TableSpec(("urls",), {"observed_rate": NETWORK_RATES["observed_rate"]})
+SPECS["response_clusters"] = TableSpec(("domains",))
+for _name in ("lorenz", "eb_priors", "model_metrics", "model_effects", "model_coefficients", "response_cluster_k"):
+    SPECS[_name] = TableSpec(())  # no counts: shares, priors, fitted coefficients, silhouettes
 
 
 @dataclass(frozen=True)
@@ -99,6 +143,10 @@ def suppressed_label(threshold: int = SUPPRESSION_THRESHOLD) -> str:
 def check_domain_level(table: pd.DataFrame, *, allowed: Sequence[str] = (), name: str = "table") -> None:
     """Refuse a table that holds anything below domain level.
 
+    The rule is the export audit's (:mod:`research.audit.patterns`: a URL with anything after the
+    host — with a scheme, ``www.``, or a bare ``host.tld/path`` —, an e-mail address, a phone
+    number), so that what disclosure lets through the audit never flags.
+
     Parameters
     ----------
     table
@@ -119,11 +167,13 @@ def check_domain_level(table: pd.DataFrame, *, allowed: Sequence[str] = (), name
         values = table[column]
         if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
             continue
-        text = values.astype("string").fillna("")
-        for pattern, what in ((URL_WITH_PATH, "a URL with a path"), (EMAIL, "an e-mail address")):
-            hits = text.str.contains(pattern, regex=True)
-            if hits.any():
-                row = int(hits.to_numpy().nonzero()[0][0]) + 1
+        cells = [text.replace("\n", " ") for text in values.astype("string").fillna("").tolist()]
+        text = "\n".join(cells)  # one scan per column; a cell's row is found from its offset
+        starts = np.cumsum([0] + [len(cell) + 1 for cell in cells[:-1]])
+        for detect, what in DETECTORS:
+            found = detect(text)
+            if found:
+                row = int(np.searchsorted(starts, found[0].start, side="right"))
                 raise PrivacyError(f"{name}: column {column!r}, row {row} holds {what}; only domains may be exported")
 
 
@@ -242,7 +292,8 @@ def disclose(
     """
     if origin not in ("public", "takedown_log"):
         raise ValueError(f"origin must be 'public' or 'takedown_log', not {origin!r}")
-    check_domain_level(table, allowed=allowed_url_columns, name=name)
+    allowed = (*allowed_url_columns, *(CITATION_COLUMNS if origin == "public" else ()))
+    check_domain_level(table, allowed=allowed, name=name)
     out = table.copy()
     notes: list[str] = []
     values: pd.DataFrame | None = None
@@ -284,3 +335,60 @@ def disclose(
         out.insert(0, WATERMARK_COLUMN, WATERMARK_VALUE)
         notes.append("synthetic data: illustrative only")
     return DisclosedTable(out, origin, synthetic, suppressed, tuple(notes), values, hidden, withheld_rate_cells)
+
+
+def disclose_together(
+    tables: Mapping[str, pd.DataFrame], spec: TableSpec | str, *, synthetic: bool = False, threshold: int = SUPPRESSION_THRESHOLD, name: str = "tables"
+) -> dict[str, DisclosedTable]:
+    """Disclose tables that share counts as one: stacked (``_table`` = name), suppressed, split back.
+
+    Columns whose name starts with ``_`` are keys for the relations and are dropped afterwards;
+    each table keeps its own columns (plus the ``<rate>_unstable`` flags of its own rates).
+    """
+    spec = SPECS[spec] if isinstance(spec, str) else spec
+    stacked = pd.concat([frame.assign(_table=table) for table, frame in tables.items()], ignore_index=True)
+    # A count column absent from a table is missing there, never a number to suppress.
+    stacked = stacked.astype({c: "Float64" for c in spec.counts if c in stacked.columns and stacked[c].dtype != object})
+    whole = disclose(stacked, origin="takedown_log", spec=spec, threshold=threshold, name=name)
+    out: dict[str, DisclosedTable] = {}
+    for table, frame in tables.items():
+        rows = (stacked["_table"] == table).to_numpy()
+        keep = [c for c in frame.columns if not str(c).startswith("_")]
+        keep += [f"{r}_unstable" for r in spec.rates if r in frame.columns]
+        part = whole.frame.loc[rows, keep].reset_index(drop=True)
+        counts = [c for c in spec.counts if c in frame.columns]
+        changed = {*counts, *(f"{r}{end}" for r in spec.rates for end in ("", "_low", "_high", "_unstable"))}
+        for column in (c for c in keep if c in frame.columns and c not in changed):
+            part[column] = frame[column].to_numpy()  # untouched columns keep their values and types
+        values = whole.values.loc[rows, counts].reset_index(drop=True) if whole.values is not None else None
+        hidden = whole.hidden.loc[rows, counts].reset_index(drop=True) if whole.hidden is not None else None
+        if synthetic:
+            part.insert(0, WATERMARK_COLUMN, WATERMARK_VALUE)
+        out[table] = DisclosedTable(part, "takedown_log", synthetic, int(hidden.to_numpy().sum()) if hidden is not None else 0, whole.notes, values, hidden)
+    return out
+
+
+def carry_withheld(target: pd.DataFrame, source: DisclosedTable, target_key: pd.Series, source_key: pd.Series, columns: Sequence[str], threshold: int = SUPPRESSION_THRESHOLD) -> pd.DataFrame:
+    """``target`` with the cells it shares with ``source`` (same key, same column) withheld as there.
+
+    For a table that repeats another's counts (rankings repeat the node counts): it must show
+    exactly what the other shows, or the two together give the hidden cells away.
+    """
+    if source.hidden is None:
+        return target
+    out = target.copy()
+    label = suppressed_label(threshold)
+    position = pd.Series(np.arange(len(source_key)), index=source_key.to_numpy())
+    matched = target_key.map(position)
+    for column in columns:
+        if column not in out.columns or column not in source.hidden.columns:
+            continue
+        hidden = source.hidden[column].to_numpy()
+        primary = source.values[column].to_numpy(dtype=float) < threshold
+        flags = matched.map(lambda i: bool(hidden[int(i)]) if pd.notna(i) else False).to_numpy(dtype=bool)
+        small = matched.map(lambda i: bool(primary[int(i)]) if pd.notna(i) else False).to_numpy(dtype=bool)
+        text = out[column].astype(object)
+        text[flags & small] = label
+        text[flags & ~small] = SECONDARY_LABEL
+        out[column] = text
+    return out
