@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv reproduce test lab lock browser bench clean
+.PHONY: help venv reproduce test test-fast lab lock browser fonts bench clean
 
 help: ## Show the targets and what they do
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -20,19 +20,30 @@ $(INSTALLED): requirements.lock pyproject.toml
 
 venv: $(INSTALLED) ## Create .venv/ from the lock file (done automatically by the other targets)
 
-reproduce: $(INSTALLED) ## Rebuild data/processed/ and reports/ from data/raw/ (ARGS=--force to rebuild all)
+reproduce: $(INSTALLED) fonts ## Rebuild data/processed/ and reports/ from data/raw/ (ARGS=--force to rebuild all)
 	$(BIN)/research reproduce $(ARGS)
 
-test: $(INSTALLED) browser ## Run the test suite (installs what it needs, Chromium included)
-	$(BIN)/python -m pytest $(ARGS)
+# Two pytest-xdist workers (the suite needs ~10 CPU-minutes); --dist loadscope keeps a module's tests, and so its
+# module-wide fixtures (the whole-pipeline build), on one worker.
+PYTEST_WORKERS ?= 2
+test: $(INSTALLED) browser fonts ## Run the whole test suite, slow end-to-end tests included (installs what it needs, Chromium and the CJK font included)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadscope $(ARGS)
 
-lab: $(INSTALLED) ## Open JupyterLab on notebooks/ with the project's kernel ("Python (research)")
-	$(BIN)/jupyter lab notebooks/
+test-fast: $(INSTALLED) fonts ## Run the tests not marked slow (no pipeline runs, browser, notebooks or full-size stages)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadscope -m "not slow" $(ARGS)
+
+lab: $(INSTALLED) fonts ## Open JupyterLab on notebooks/ with the project's kernel ("Python (research)"); works as root
+	$(BIN)/jupyter lab notebooks/ $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) $(ARGS)
 
 browser: ## Install Debian's chromium for the report's browser test, if missing
 	@command -v chromium >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium >/dev/null; }
+
+fonts: ## Install Debian's fonts-noto-cjk (Japanese and Korean text in figures and pages), if missing
+	@fc-list 2>/dev/null | grep -q "Noto Sans CJK" || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq fonts-noto-cjk fontconfig >/dev/null; }
 
 bench: $(INSTALLED) ## Run the speed and memory benchmarks (writes benchmarks/results.md)
 	$(BIN)/python benchmarks/run.py $(ARGS)

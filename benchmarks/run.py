@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import time
@@ -130,6 +131,50 @@ def stage(name: str, log: Path, sample: int, workers: int = 2, memory: str = "4G
         step("communities")
         detail["edges"] = len(edges)
         detail.update(rows=len(table), steps_s=steps)
+    elif name in ("duckdb", "polars"):
+        from research.clean.pseudonyms import load_key
+        from research.networks.communities import communities_from_edges
+        from research.networks.rankings import rates_from_counts
+        from research.scale.memory import return_freed_memory
+
+        return_freed_memory()
+        steps, lap = {}, time.perf_counter()
+
+        def step(label: str) -> None:
+            nonlocal lap
+            now = time.perf_counter()
+            steps[label], lap = round(now - lap, 1), now
+
+        key = load_key(synthetic=True)
+        if name == "duckdb":
+            from research.scale import duckdb_engine as engine
+
+            con = engine.connect(memory_limit=os.environ.get("BENCH_DUCKDB_MEMORY", "3GB"), temp_directory=str(DATA / "duckdb_tmp"))
+            log_tables = engine.clean(con, engine.load_csv(con, log), key=key, synthetic=True)
+            rows = engine.quality(log_tables)
+            step("clean")
+            engine.funnel(con)
+            step("funnel")
+            engine.url_status(con)
+            step("status")
+            edges, domains = engine.co_hosting_edges(con), engine.domains(con)
+            rates_from_counts(engine.node_counts(con), "domain")
+        else:
+            from research.scale import polars_engine as engine
+
+            table, quarantine, rows_in = engine.clean_frames(log, key=key, synthetic=True)
+            rows = engine.quality(rows_in, table, quarantine, True)
+            step("clean")
+            engine.funnel(table)
+            step("funnel")
+            status = engine.url_status(table)
+            step("status")
+            edges, domains = engine.co_hosting_edges(status), engine.domains(status)
+            rates_from_counts(engine.node_counts(status), "domain")
+        step("network")
+        detail["communities"] = int(communities_from_edges(edges, domains)["community"].nunique())
+        step("communities")
+        detail.update(rows=int(dict(zip(rows["metric"], rows["value"]))["rows_out"]), edges=len(edges), steps_s=steps)
     elif name == "naive":
         import networkx as nx
         import pandas as pd
@@ -221,6 +266,8 @@ def run_child(name: str, log: Path, sample: int, interval: float = 0.2, max_rss_
     # stderr to a file, not a pipe: Dask workers log there, and a full pipe nobody reads would stall them.
     (DATA / "logs").mkdir(parents=True, exist_ok=True)
     errors = open(DATA / "logs" / f"{name}_{log.stem or 'none'}.stderr", "w+")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load = os.getloadavg()[0]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errors, text=True)
     peak_tree = peak_main = processes = 0
     while proc.poll() is None:
@@ -244,7 +291,10 @@ def run_child(name: str, log: Path, sample: int, interval: float = 0.2, max_rss_
     errors.close()
     if proc.returncode != 0:
         return {"stage": name, "error": stderr.strip().splitlines()[-1] if stderr.strip() else f"exit {proc.returncode}"}
-    memory = {"peak_tree_rss_mb": peak_tree // 1024, "peak_main_hwm_mb": peak_main // 1024, "processes": processes}
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # CPU of the stage and of every process it waited for
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    memory = {"peak_tree_rss_mb": peak_tree // 1024, "peak_main_hwm_mb": peak_main // 1024, "processes": processes,
+              "cpu_s": round(cpu, 1), "load_start": round(load, 1), "load_end": round(os.getloadavg()[0], 1)}
     return json.loads(stdout.strip().splitlines()[-1]) | memory
 
 
@@ -258,7 +308,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, nargs="*", default=[1_000_000])
     parser.add_argument("--sample", type=int, default=50_000, help="rows the naive path runs on (then extrapolated)")
-    parser.add_argument("--stages", nargs="*", default=["floor", "default", "naive", "dask"])
+    parser.add_argument("--stages", nargs="*", default=["floor", "default", "duckdb", "polars", "naive", "dask"])
     parser.add_argument("--no-projection", dest="projection", action="store_false", help="skip the 1M-edge sparse vs networkx comparison")
     parser.add_argument("--append", action="store_true", help="keep earlier rows of benchmarks/raw.jsonl (other log sizes)")
     parser.add_argument("--max-rss-gb", type=float, default=16.0, help="stop a stage whose process tree exceeds this")
@@ -273,6 +323,7 @@ def main() -> None:
         print(json.dumps(stage(args.child, args.log, args.sample, args.dask_workers, args.dask_memory)))
         return
     dask = (args.dask_workers, args.dask_memory)
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())  # ratios are only taken within one run
     csv_stages = [name for name in args.stages if name != "dask_parquet"]
     logs = {rows: make_log_in_subprocess(rows) for rows in args.rows} if csv_stages else {}
     results = []
@@ -298,6 +349,7 @@ def main() -> None:
             print(results[-1], flush=True)
     for result in results:  # each measurement keeps the command that made it (runs can be combined)
         result["command"] = f"make bench ARGS=\"{' '.join(sys.argv[1:])}\""
+        result["run"] = started
     raw = HERE / "raw.jsonl"  # every measurement, so runs of different sizes can be combined
     if args.append and raw.exists():
         fresh = {(r.get("log_rows"), r["stage"]) for r in results}
@@ -311,6 +363,65 @@ def _mb(r: dict) -> str:
     return f"{r['peak_tree_rss_mb']:,} | {r['peak_main_hwm_mb']:,} | {r['processes']}"
 
 
+SCALING_STAGES = ("floor", "default", "duckdb", "polars")
+
+
+def _run(result: dict) -> str:
+    """Which run made a result: its start time, or (rows from before runs were stamped) its command."""
+    return result.get("run") or f"before 1 Dec 2026: `{result.get('command', '?')}`"
+
+
+def run_labels(results: list[dict]) -> dict[str, str]:
+    """A short letter for each run, in order of first appearance."""
+    runs = list(dict.fromkeys(_run(r) for r in results))
+    return {run: chr(ord("A") + i) for i, run in enumerate(runs)}
+
+
+def scaling_table(logged: list[dict], labels: dict[str, str]) -> list[str]:
+    """Time and memory against log size for each one-machine engine; draws ``scaling.png`` (log-log)."""
+    sizes = sorted({r["log_rows"] for r in logged if r["stage"] in SCALING_STAGES and "error" not in r})
+    if len(sizes) < 2:
+        return []
+    found = {(r["log_rows"], r["stage"]): r for r in logged if "error" not in r}
+    lines = ["", "## Scaling: time and memory against log size (figure: `scaling.png`)", "",
+             "Each cell: wall s / CPU s / main HWM MiB (run). Cells of different runs were measured under different loads.", "",
+             "| stage | " + " | ".join(f"{n:,} rows" for n in sizes) + " |", "|---|" + "---:|" * len(sizes)]
+    for stage in SCALING_STAGES:
+        cells = []
+        for n in sizes:
+            r = found.get((n, stage))
+            cells.append(f"{r['wall_s']:.1f} / {r.get('cpu_s', '–')} / {r['peak_main_hwm_mb']:,} ({labels[_run(r)]})" if r else "not run")
+        lines.append(f"| {stage} | " + " | ".join(cells) + " |")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, (time_axis, memory_axis) = plt.subplots(1, 2, figsize=(10, 4))
+    for stage in SCALING_STAGES:
+        points = [(n, found[(n, stage)]) for n in sizes if (n, stage) in found]
+        if not points:
+            continue
+        timed = [(n, r["cpu_s"]) for n, r in points if r.get("cpu_s")]
+        if timed:  # CPU seconds: wall times of runs under different loads do not line up
+            time_axis.plot(*zip(*timed), marker="o", label=stage)
+        memory_axis.plot([n for n, _ in points], [r["peak_main_hwm_mb"] for _, r in points], marker="o", label=stage)
+    for axis, label in ((time_axis, "CPU seconds (user + system)"), (memory_axis, "peak memory of the stage's process, MiB")):
+        axis.set_xscale("log")
+        axis.set_yscale("log")
+        axis.set_xlabel("rows of the synthetic log")
+        axis.set_ylabel(label)
+        axis.grid(True, which="both", alpha=0.3)
+        axis.legend(fontsize=7)
+    time_axis.set_title("CPU time: clean + funnel + status + network + Louvain", fontsize=9)
+    memory_axis.set_title("memory (main process high-water mark)", fontsize=9)
+    figure.suptitle("Synthetic takedown logs (synthetic, illustrative); one shared 2-core machine; runs listed in results.md", fontsize=9)
+    figure.tight_layout()
+    figure.savefig(HERE / "scaling.png", dpi=110, metadata={"Software": None})
+    plt.close(figure)
+    return lines
+
+
 def write_results(results: list[dict], argv: list[str]) -> None:
     """``results.md``: generated tables, then the hand-written ``notes.md`` (analysis of the run)."""
     lines = ["# Benchmarks (tables generated by `benchmarks/run.py`; raw numbers in `raw.jsonl`)", "", f"Machine: {machine()}.",
@@ -322,17 +433,22 @@ def write_results(results: list[dict], argv: list[str]) -> None:
              "largest sum of `VmRSS` over the child and all its descendants (Dask nanny/worker processes included; a peak "
              "shorter than 0.2 s can be missed, shared pages are counted once per process); *main HWM* is the child's own "
              "`VmHWM` (kernel high-water mark). `ru_maxrss` is not used (it survives fork + exec).", "",
-             "| log rows | stage | wall s | peak tree RSS MiB | main HWM MiB | processes | × floor (wall) | × naive (wall) | note |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|---|"]
+             "*CPU s* is user + system time of the stage's process and of every process it waited for (Dask workers "
+             "excluded); on a shared machine it moves far less with the load than wall time. *Load* is the 1-minute "
+             "load average when the stage started and ended (2 cores: above 2, the stage waited for a core).", "",
+             "| log rows | stage | run | wall s | CPU s | load | peak tree RSS MiB | main HWM MiB | processes | × floor (wall) | × floor (CPU) | × naive (wall) | note |",
+             "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     logged = [r for r in results if "log_rows" in r]
+    labels = run_labels(results)
     for rows in sorted({r["log_rows"] for r in logged}):
         mine = {r["stage"]: r for r in logged if r["log_rows"] == rows}
-        floor = mine.get("floor", {}).get("wall_s")
-        naive = mine.get("naive", {})
-        naive_full = naive["wall_s"] * rows / naive["rows"] if naive.get("rows") else None
         for name, r in mine.items():
+            same_run = {k: v for k, v in mine.items() if _run(v) == _run(r)}  # ratios never mix runs
+            floor = same_run.get("floor", {}).get("wall_s")
+            naive = same_run.get("naive", {})
+            naive_full = naive["wall_s"] * rows / naive["rows"] if naive.get("rows") else None
             if "error" in r:
-                lines.append(f"| {rows:,} | {name} | – | – | – | – | – | – | failed: {r['error']} |")
+                lines.append(f"| {rows:,} | {name} | {labels[_run(r)]} | – | – | – | – | – | – | – | – | – | failed: {r['error']} |")
                 continue
             wall = naive_full if name == "naive" else r["wall_s"]
             note = f"**extrapolated** linearly from {naive['rows']:,} rows measured in {naive['wall_s']} s; memory is for the sample" if name == "naive" else f"{r.get('rows', 0):,} rows out" if r.get("rows") else ""
@@ -343,8 +459,15 @@ def write_results(results: list[dict], argv: list[str]) -> None:
             if name == "dask_parquet":
                 note += "; **synthetic Parquet log** generated in 1 chunk per partition" + (f" ({r['generate_s']:,} s, not included)" if r.get("generate_s") else "")
             x_floor = f"{wall / floor:.1f}" if floor and name != "dask_parquet" else "–"
+            floor_cpu = same_run.get("floor", {}).get("cpu_s")
+            x_cpu = f"{r['cpu_s'] / floor_cpu:.1f}" if floor_cpu and r.get("cpu_s") is not None and name not in ("dask_parquet", "naive") else "–"
             x_naive = f"{wall / naive_full:.2f}" if naive_full and name != "dask_parquet" else "–"
-            lines.append(f"| {rows:,} | {name} | {wall:.1f} | {_mb(r)} | {x_floor} | {x_naive} | {note} |")
+            cpu = f"{r['cpu_s']:.1f}" if r.get("cpu_s") is not None else "–"
+            load = f"{r['load_start']}→{r['load_end']}" if "load_start" in r else "–"
+            lines.append(f"| {rows:,} | {name} | {labels[_run(r)]} | {wall:.1f} | {cpu} | {load} | {_mb(r)} | {x_floor} | {x_cpu} | {x_naive} | {note} |")
+    lines += ["", "Runs (ratios to the floor and to the naive path are taken within one run only):", ""]
+    lines += [f"- **{label}**: {run}" for run, label in labels.items()]
+    lines += scaling_table(logged, labels)
     projection = {r["stage"]: r for r in results if r["stage"].startswith("projection_")}
     if projection:
         lines += ["", "## Co-hosting projection on a 1M-edge bipartite graph (seeded random, Zipf domains)", "",

@@ -15,16 +15,18 @@
 # ---
 
 # %% [markdown]
-# # The report: key findings, tables for papers, and how to cite
+# # The report: main points, tables for papers, and how to cite
 #
-# `make reproduce` writes the advocate report (`reports/report.html`, `reports/report.md`, and
-# the Indonesian `report.id.*`) from the outputs of the other stages. This notebook computes the
-# same findings and tables from the same functions, so a reader can see where every sentence of
-# the report comes from. Numbers from the synthetic takedown log are marked *synthetic*.
+# `make reproduce` writes the bulletin (`reports/report.html` and `report.{id,ja,ko}.html`, each
+# also as `.md`), the method illustration `reports/demo.html` and the appendix from the outputs of
+# the other stages. This notebook computes the same main points and tables from the same functions,
+# so a reader can see where every sentence comes from. Main points hold published data only, chosen
+# by importance to the question, source tier and recency; the synthetic log's findings belong to
+# the demonstration page and are listed last here, marked *synthetic*.
 
 # %% tags=["parameters"]
 root = ".."  # project root whose data/processed and reports/ are read
-lang = "en"  # "en" or "id"
+lang = "en"  # "en", "id", "ja" or "ko"
 seed = 20241202
 small = False  # unused: the report reads only built tables, so it is always quick
 
@@ -32,13 +34,19 @@ small = False  # unused: the report reads only built tables, so it is always qui
 from IPython.display import Markdown
 
 from research.config import paths
-from research.report.build import gather_findings, paper_tables, read_inputs
+from research.report.build import main_points, paper_tables, read_inputs, synthetic_findings
 from research.report.citation import citation
 
 project = paths(root)
 inputs = read_inputs(project)
-findings = gather_findings(inputs, lang)
-Markdown("\n".join(f"- {'**synthetic** ' if f.synthetic else ''}{f.text}" for f in findings) or "(no findings yet: run `make reproduce`)")
+points = main_points(inputs, lang)
+Markdown("\n".join(f"{i}. {p.text} *({p.counted_by}, tier {p.tier}; {p.period})*" for i, p in enumerate(points, 1)) or "(no main points yet: run `make reproduce`)")
+
+# %% [markdown]
+# The synthetic log's findings (for the demonstration page only):
+
+# %%
+Markdown("\n".join(f"- **synthetic** {f.text}" for f in synthetic_findings(inputs, lang)) or "(none)")
 
 # %% [markdown]
 # ## Tables for papers

@@ -11,7 +11,7 @@ from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
 #: PyPI name → conda-forge name, where they differ.
-CONDA_NAMES: dict[str, str] = {"igraph": "python-igraph"}
+CONDA_NAMES: dict[str, str] = {"igraph": "python-igraph", "duckdb": "python-duckdb"}
 
 
 def _canon(name: str) -> str:

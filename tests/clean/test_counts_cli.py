@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from research.cli import app
@@ -43,6 +44,7 @@ def test_cli_reports_a_missing_column(tmp_path):
     assert "broken.csv" in result.output and "missing required column" in result.output
 
 
+@pytest.mark.slow
 def test_stage_writes_deterministic_outputs(tmp_path, repo_paths):
     shutil.copytree(repo_paths.raw, tmp_path / "data" / "raw", ignore=shutil.ignore_patterns("private"))
     project = paths(tmp_path)

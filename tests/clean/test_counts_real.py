@@ -7,6 +7,8 @@ import pytest
 
 from research.clean.counts import clean_counts_file
 
+pytestmark = pytest.mark.slow  # cleans the whole real figures.csv
+
 
 @pytest.fixture(scope="module")
 def real(repo_paths):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from research.cli import app
@@ -46,6 +47,7 @@ def _log() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@pytest.mark.slow
 def test_network_build_on_an_unseen_log(tmp_path):
     log_path = tmp_path / "takedowns.parquet"
     _log().to_parquet(log_path, index=False)

@@ -42,6 +42,7 @@ def test_committed_ipynb_has_no_outputs_and_matches_py(source):
     assert [c.source for c in committed.cells] == [c.source for c in jupytext.read(source).cells]
 
 
+@pytest.mark.slow
 def test_case_trends_runs_on_small_counts(small_counts):
     notebook = execute_notebook(NOTEBOOKS / "01_case_trends.py", {"counts_path": str(small_counts), "small": True}, cwd=NOTEBOOKS)
     text = "".join(str(o) for c in notebook.cells for o in c.get("outputs", []))
@@ -53,6 +54,7 @@ def _outputs(notebook) -> str:
     return "".join(str(o) for c in notebook.cells for o in c.get("outputs", []))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["02_takedown_outcomes", "03_hosting_networks"])
 def test_takedown_notebooks_run_on_a_small_synthetic_log(name, repo_paths):
     notebook = execute_notebook(NOTEBOOKS / f"{name}.py", {"small": True, "figures_csv": str(repo_paths.figures_csv)}, cwd=NOTEBOOKS)
@@ -62,6 +64,7 @@ def test_takedown_notebooks_run_on_a_small_synthetic_log(name, repo_paths):
     assert "http" not in text.replace("https://www.w3.org", "")
 
 
+@pytest.mark.slow
 def test_report_notebook_states_the_published_funnel(tmp_path, small_counts):
     root = Path(tmp_path) / "project"
     (root / "data" / "processed").mkdir(parents=True)
@@ -79,6 +82,7 @@ def test_report_notebook_states_the_published_funnel(tmp_path, small_counts):
     assert "99.266" in text and "30.625" in text and "data sha256" in text
 
 
+@pytest.mark.slow
 def test_html_export_is_offline_and_rerun_identical(tmp_path, small_counts):
     from research.report.notebooks import write_executed
 

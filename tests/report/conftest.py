@@ -19,6 +19,11 @@ F4,JP_PAPS_FILES_STILL_ONLINE,JP,PAPS,Files still online,2019-04-01,2025-03-31,3
 @pytest.fixture()
 def project(tmp_path):
     """A project tree whose report contents can be checked by hand."""
+    return make_project(tmp_path)
+
+
+def make_project(tmp_path):
+    """Write the stand-in project under ``tmp_path`` and return its paths."""
     root = paths(tmp_path)
     root.raw.mkdir(parents=True)
     root.figures_csv.write_text(FIGURES_CSV)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import zipfile
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -19,35 +21,62 @@ def built(project):
     return project, build_reports(project)
 
 
+def _keys(path):
+    # break_<ID> entries translate the registry's English text; English reads the registry itself.
+    return {k for k in yaml.safe_load(path.read_text(encoding="utf-8")) if not k.startswith("break_B")}
+
+
 def test_every_language_has_every_key():
-    catalogues = {p.parent.name: set(yaml.safe_load(p.read_text(encoding="utf-8"))) for p in LOCALES_DIR.glob("*/report.yml")}
-    assert {"en", "id"} <= set(catalogues)
+    catalogues = {p.parent.name: _keys(p) for p in LOCALES_DIR.glob("*/report.yml")}
+    assert {"en", "id", "ja", "ko"} <= set(catalogues)
     for lang, keys in catalogues.items():
         assert keys == catalogues["en"], f"{lang}: {sorted(keys ^ catalogues['en'])}"
 
 
+def test_every_registry_break_is_translated():
+    registry = pd.read_csv(Path(__file__).resolve().parents[2] / "data" / "raw" / "definition_breaks.csv")
+    for lang in ("id", "ja", "ko"):
+        entries = yaml.safe_load((LOCALES_DIR / lang / "report.yml").read_text(encoding="utf-8"))
+        missing = [b for b in registry["break_id"] if f"break_{b}" not in entries]
+        assert not missing, f"{lang} lacks translations of {missing}"
+
+
+def test_japanese_and_korean_text_is_translated_not_copied():
+    en = yaml.safe_load((LOCALES_DIR / "en" / "report.yml").read_text(encoding="utf-8"))
+    cjk = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+    for lang in ("ja", "ko"):
+        entries = yaml.safe_load((LOCALES_DIR / lang / "report.yml").read_text(encoding="utf-8"))
+        # Every sentence-like entry (more than two words in English) carries Japanese or Korean script.
+        untranslated = [k for k, v in en.items() if len(str(v).split()) > 2 and not cjk.search(str(entries[k]))]
+        assert not untranslated, f"{lang}: {untranslated}"
+
+
 def test_report_states_findings_with_intervals_and_sources(built):
+    # Changed by issue 13: a two-point trend is no main point; the growth table is in the appendix.
     root, _ = built
     html = (root.reports / "report.html").read_text()
-    assert "1.03 per year" not in html  # factor is printed with its interval, not alone
-    assert "factor of 1.03" in html or "consistent with no change" in html
-    assert "0.82 to 1.28" in html
     assert "99,266" in html and "30,625" in html and "30.9%" in html
+    appendix = (root.reports / "appendix.html").read_text()
+    assert "KR_TEST_CASES" in appendix and "1.026" in appendix
     assert "Korean National Police Agency (2022). Deepfake sex crime cases. https://police.example/news/1" in html
-    assert "How to cite this report" in html
+    assert "How to cite and reuse this report" in html
 
 
 def test_report_is_self_contained(built):
     root, _ = built
-    html = (root.reports / "report.html").read_text()
-    assert html.count('src="data:image/png;base64,') == 2
-    assert "<link" not in html and "<script" not in html and 'src="http' not in html
+    for page in ("report.html", "report.ja.html", "demo.html", "appendix.ko.html"):
+        html = (root.reports / page).read_text()
+        assert "<link" not in html and "<script" not in html and 'src="http' not in html, page
+        assert html.count("<img") == html.count('<img src="data:image/png;base64,'), page
+    # The main page draws the published funnel; the synthetic figure is on the demonstration page only.
+    assert (root.reports / "report.html").read_text().count("<img") == 1
+    assert (root.reports / "demo.html").read_text().count("<img") == 1
 
 
 def test_indonesian_report_uses_its_catalogue_and_separators(built):
     root, _ = built
     html = (root.reports / "report.id.html").read_text()
-    assert "Temuan utama" in html and "Cara mengutip laporan ini" in html
+    assert "Pokok-pokok temuan" in html and "Cara mengutip dan menggunakan ulang laporan ini" in html
     assert "99.266" in html and "30,9%" in html
     assert (root.reports / "report.id.md").exists()
 
@@ -62,8 +91,9 @@ def test_synthetic_figure_is_watermarked_and_its_table_suppressed(built):
     meta = json.loads((bundle / "metadata.json").read_text())
     assert meta["synthetic"] is True and meta["origin"] == "takedown_log"
     assert meta["suppressed_cells"] == int(data.isin(["<10", "[c]"]).to_numpy().sum()) == 2  # issue 13 item 8
-    md = (root.reports / "report.md").read_text()
-    assert "SYNTHETIC — ILLUSTRATIVE" in md
+    # Changed by issue 13: the synthetic figure lives on the watermarked demonstration page only.
+    assert "SYNTHETIC" not in (root.reports / "report.md").read_text()
+    assert "SYNTHETIC — ILLUSTRATIVE" in (root.reports / "demo.html").read_text()
 
 
 def test_public_figure_bundle_keeps_published_values_and_sources(built):

@@ -11,6 +11,8 @@ from research.config import SEED, paths
 from research.pipeline.s30_takedowns import STAGE
 from research.report.disclosure import check_domain_level
 
+pytestmark = pytest.mark.slow  # runs the takedowns stage end to end, twice
+
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory, repo_paths):

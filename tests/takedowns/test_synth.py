@@ -24,6 +24,7 @@ def test_seed_funnel_read_from_figures_csv(funnel):
     assert funnel.figure_ids["still_online"] == "F1091"
 
 
+@pytest.mark.slow
 def test_full_size_log_matches_the_four_figures_exactly(funnel):
     log = synth_log(funnel.counts)
     assert 250_000 <= len(log) <= 800_000  # several hundred thousand URLs

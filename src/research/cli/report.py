@@ -18,10 +18,10 @@ app = typer.Typer(help="The advocate report (self-contained HTML and Markdown), 
 
 @app.command("build")
 def build(
-    lang: Annotated[list[str] | None, typer.Option("--lang", help="Language(s) to build (default: en and id).")] = None,
+    lang: Annotated[list[str] | None, typer.Option("--lang", help="Language(s) to build (default: en, id, ja and ko).")] = None,
     root: Annotated[Path | None, typer.Option(help="Project root (default: this repository).")] = None,
 ) -> None:
-    """Write reports/report[.<lang>].{html,md}, reports/tables/ and reports/bundles/ from what the pipeline built."""
+    """Write reports/report[.<lang>].{html,md}, demo[.<lang>].html, appendix[.<lang>].html, reports/tables/ and reports/bundles/."""
     languages = tuple(lang or LANGUAGES)
     unknown = sorted(set(languages) - set(available_languages()))
     if unknown:

@@ -1,4 +1,4 @@
-"""Stage: the advocate report (en, id), tables for papers and per-figure download bundles."""
+"""Stage: the bulletin (en, id, ja, ko), its method illustration and appendix, tables for papers, download bundles."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
 
 STAGE = Stage(
     name="report",
-    description="advocate report (HTML, Markdown; en, id), tables for papers, download bundles",
+    description="bulletin, demo and appendix pages (HTML, Markdown; en, id, ja, ko), tables for papers, download bundles",
     inputs=input_files,
     run=run,
     parameters={"languages": list(LANGUAGES), "threshold": SUPPRESSION_THRESHOLD, "unstable": UNSTABLE_DENOMINATOR},

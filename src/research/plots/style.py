@@ -2,6 +2,11 @@
 
 Colours are the Okabe–Ito palette (safe for the common colour-vision deficiencies). Files are
 byte-identical across runs: PNG/PDF metadata is stripped and SVG ids are salted with a constant.
+
+Text is set in DejaVu Sans with Noto Sans CJK (Debian's ``fonts-noto-cjk``, installed by
+``make fonts``) as the per-glyph fallback, so Japanese and Korean titles keep every glyph. The
+CJK font is registered with matplotlib by its path, because matplotlib's font cache may predate
+the font's installation.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import os
 import textwrap
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 import matplotlib
@@ -16,6 +22,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 #: Okabe & Ito (2008), "Color Universal Design": black first, then the eight hues.
@@ -34,12 +41,18 @@ PALETTE: list[str] = [OKABE_ITO[k] for k in ("blue", "orange", "bluish_green", "
 SEQUENTIAL_CMAP = "cividis"
 FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
 SYNTHETIC_WATERMARK = "SYNTHETIC — ILLUSTRATIVE"
+#: Where Debian's fonts-noto-cjk puts the Pan-CJK sans (every face holds kana, kanji and Hangul).
+CJK_FONT_FILES = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+)
+CJK_FAMILY = "Noto Sans CJK JP"
 
 RC_PARAMS = {
     "figure.figsize": (7.5, 4.5),
     "figure.dpi": 100,
     "savefig.dpi": 150,
-    "font.family": "DejaVu Sans",
+    "font.family": ["DejaVu Sans", CJK_FAMILY],
     "font.size": 10,
     "axes.titlesize": 11,
     "axes.titleweight": "bold",
@@ -58,9 +71,26 @@ RC_PARAMS = {
 }
 
 
+@lru_cache(maxsize=1)
+def register_cjk_font() -> bool:
+    """Add the installed Noto Sans CJK files to matplotlib's font list; ``False`` if none is installed."""
+    found = [path for path in CJK_FONT_FILES if Path(path).exists()]
+    for path in found:
+        font_manager.fontManager.addfont(path)
+    return bool(found)
+
+
+def has_cjk_font() -> bool:
+    """Whether figures can show Japanese and Korean text (the fallback font is installed)."""
+    return register_cjk_font()
+
+
 def apply_style() -> None:
     """Set the house style on matplotlib's global rcParams."""
-    plt.rcParams.update(RC_PARAMS)
+    params = dict(RC_PARAMS)
+    if not register_cjk_font():
+        params["font.family"] = ["DejaVu Sans"]
+    plt.rcParams.update(params)
 
 
 def new_figure(**subplot_kw) -> tuple[Figure, plt.Axes]:
@@ -70,10 +100,14 @@ def new_figure(**subplot_kw) -> tuple[Figure, plt.Axes]:
     return fig, ax
 
 
-def source_caption(fig: Figure, sources: Iterable[str], note: str | None = None, width: int = 120) -> None:
-    """Write "Source: …" (and an optional note) under the figure, crediting the original producers."""
+def source_caption(fig: Figure, sources: Iterable[str], note: str | None = None, width: int = 120,
+                   label: str = "Source", missing: str = "not recorded") -> None:
+    """Write "Source: …" (and an optional note) under the figure, crediting the original producers.
+
+    ``label`` and ``missing`` let a caller word the caption in the reader's language.
+    """
     sources = [s for s in dict.fromkeys(sources) if s]
-    text = "Source: " + "; ".join(sources) if sources else "Source: not recorded"
+    text = f"{label}: " + "; ".join(sources) if sources else f"{label}: {missing}"
     if note:
         text += "\n" + note
     wrapped = "\n".join(textwrap.fill(line, width) for line in text.splitlines())

@@ -1,33 +1,45 @@
 """Build the report: read what the analysis stages wrote, apply disclosure control, write outputs.
 
-This is the only module of :mod:`research.report` that reads or writes files. Outputs:
-``reports/report.html`` and ``reports/report.md`` (English), ``reports/report.<lang>.{html,md}``
-(other languages), ``reports/tables/*.{csv,tex}`` and ``reports/bundles/<figure>/`` + ``.zip``.
+This is the only module of :mod:`research.report` that reads or writes files. Pages, in every
+language (English without an infix): the bulletin ``reports/report[.<lang>].{html,md}`` (published
+data only), the method illustration ``reports/demo[.<lang>].html`` (everything derived from the
+synthetic log) and ``reports/appendix[.<lang>].html`` (full tables). Also
+``reports/tables/*.{csv,tex}``, ``reports/report_figures/<lang>/*.png`` (the figures the report
+draws itself) and ``reports/bundles/<figure>/`` + ``.zip``.
 """
 
 from __future__ import annotations
 
+import html as html_module
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from research.clean.breaks import read_breaks
 from research.config import ProjectPaths
 from research.i18n import message
+from research.outputs import write_csv
+from research.plots.style import save_figure
+from research.report.breaks import BreakNote, break_notes, marked_break_ids, notes_for_series
 from research.report.bundles import write_bundle
 from research.report.citation import Citation, citation
-from research.report.figures import FigureEntry, collect_figures
+from research.report.disclosure import disclose
+from research.report.drawn import DrawnFigure, close, funnel_figure, lead_figure
 from research.report.featured import FEATURED, FeaturedRatio, featured_findings
-from research.report.findings import Finding, concentration_findings, funnel_finding, public_funnel_finding, retitle, trend_findings
-from research.report.render import RenderedTable, render_report, rendered_figure
-from research.report.sources import Source
+from research.report.figures import FigureEntry, collect_figures
+from research.report.findings import Finding, concentration_findings, format_number, funnel_finding, public_funnel_finding, retitle, trend_findings
+from research.report.mainpoints import MainPoint, funnel_numbers, main_point_candidates, select_main_points, with_producers
+from research.report.render import LanguageLink, RenderedFigure, RenderedTable, data_uri, render_page, rendered_figure
+from research.report.sources import Source, figure_sources
 from research.report.tables import PaperTable, as_html, as_markdown, takedown_table, trends_table, write_paper_table
+from research.report.takedown_points import google_outcomes, lumen_summary
+from research.report.titles import read_series_titles, series_title
 
-LANGUAGES = ("en", "id")
-#: Trend figures drawn in the report itself (those of the key findings); every other figure is
-#: listed with its sources and bundle, so that the report stays small enough to e-mail.
-MAX_TREND_FIGURES = 6
+LANGUAGES = ("en", "id", "ja", "ko")
+#: The bulletin shows at most this many figures (the issue's bound; a test checks it).
+MAX_MAIN_FIGURES = 12
 #: The published takedown funnel of the seeds (PAPS, Japan): requested files and files still online.
 PUBLIC_FUNNEL_REQUESTED = ("JP_PAPS_REMOVAL_REQUESTS_TOTAL", "JP_PAPS_REMOVAL_REQUESTS")
 PUBLIC_FUNNEL_ONLINE = ("JP_PAPS_FILES_STILL_ONLINE", "JP_PAPS_REMOVAL_STILL_ONLINE")
@@ -35,6 +47,14 @@ PUBLIC_FUNNEL_ONLINE = ("JP_PAPS_FILES_STILL_ONLINE", "JP_PAPS_REMOVAL_STILL_ONL
 #: first match in sorted order wins).
 CONCENTRATION_CANDIDATES = ("data/processed/network/**/concentration.csv", "reports/networks/**/concentration.csv")
 FUNNEL_CANDIDATES = ("reports/tables/takedowns/synthetic/funnel.csv", "data/processed/takedowns/**/funnel*.csv", "reports/tables/takedowns/**/funnel.csv")
+GOOGLE_OUTCOMES = "data/processed/takedowns/google/removal_outcomes.csv"
+LUMEN_CANDIDATES = ("data/processed/takedowns/lumen/takedowns.csv",)
+#: Trend-stage tables shown in full in the appendix (those not yet built are left out).
+TREND_TABLES = (("trends", "table_trends_title"), ("trend_segments", "table_segments_title"),
+                ("interventions", "table_interventions_title"), ("trend_averages", "table_averages_title"))
+#: Which page section a main point's topic belongs to.
+SECTION_OF_TOPIC = {"korea_deepfake": "korea", "korea": "korea", "japan": "japan", "global": "global", "takedowns": "takedowns"}
+SECTIONS = ("korea", "japan", "global", "takedowns")
 
 
 @dataclass
@@ -48,11 +68,16 @@ class ReportInputs:
     concentration: pd.DataFrame | None
     package: dict | None
     files: list[Path]
+    registry: pd.DataFrame | None = None
+    google: pd.DataFrame | None = None
+    lumen: pd.DataFrame | None = None
+    titles: pd.DataFrame | None = None
+    trend_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def _first_existing(root: Path, candidates: tuple[str, ...]) -> Path | None:
     for pattern in candidates:
-        found = sorted(p for p in root.glob(pattern) if p.is_file())
+        found = sorted(p for p in root.glob(pattern) if p.is_file() and not p.name.endswith(".lineage.json"))
         if found:
             return found[0]
     return None
@@ -60,9 +85,11 @@ def _first_existing(root: Path, candidates: tuple[str, ...]) -> Path | None:
 
 def input_files(paths: ProjectPaths) -> list[Path]:
     """Files the report depends on (for the pipeline's skip check)."""
-    fixed = [paths.figures_csv, paths.datapackage, paths.manifest, paths.processed / "counts.csv", paths.processed / "trends.csv"]
+    fixed = [paths.figures_csv, paths.datapackage, paths.manifest, paths.processed / "counts.csv", paths.raw / "definition_breaks.csv",
+             paths.raw / "series.csv", paths.root / GOOGLE_OUTCOMES, paths.root / "CITATION.cff"]
+    fixed += [paths.processed / f"{name}.csv" for name, _ in TREND_TABLES]
     found = [p for p in fixed if p.exists()]
-    for candidates in (CONCENTRATION_CANDIDATES, FUNNEL_CANDIDATES):
+    for candidates in (CONCENTRATION_CANDIDATES, FUNNEL_CANDIDATES, LUMEN_CANDIDATES):
         hit = _first_existing(paths.root, candidates)
         if hit is not None:
             found.append(hit)
@@ -77,6 +104,8 @@ def read_inputs(paths: ProjectPaths) -> ReportInputs:
         return pd.read_csv(path) if path is not None and path.exists() else None
 
     package = json.loads(paths.datapackage.read_text(encoding="utf-8")) if paths.datapackage.exists() else None
+    registry_path = paths.raw / "definition_breaks.csv"
+    trend_tables = {name: frame for name, _ in TREND_TABLES if (frame := table(paths.processed / f"{name}.csv")) is not None}
     return ReportInputs(
         figures=table(paths.figures_csv),
         counts=table(paths.processed / "counts.csv"),
@@ -85,6 +114,11 @@ def read_inputs(paths: ProjectPaths) -> ReportInputs:
         concentration=table(_first_existing(paths.root, CONCENTRATION_CANDIDATES)),
         package=package,
         files=input_files(paths),
+        registry=read_breaks(registry_path) if registry_path.exists() else None,
+        google=table(paths.root / GOOGLE_OUTCOMES),
+        lumen=table(_first_existing(paths.root, LUMEN_CANDIDATES)),
+        titles=read_series_titles(paths.raw / "series.csv"),
+        trend_tables=trend_tables,
     )
 
 
@@ -102,7 +136,10 @@ def titled_trends(inputs: ReportInputs) -> pd.DataFrame | None:
 
 
 def gather_findings(inputs: ReportInputs, lang: str, featured: tuple[FeaturedRatio, ...] = FEATURED) -> list[Finding]:
-    """Findings: the featured series first, then trends, the published funnel, the (synthetic) funnel and concentration."""
+    """Every finding the tables allow: featured, trends, published funnel, synthetic funnel and concentration.
+
+    The bulletin states only :func:`main_points`; the synthetic findings go to the demonstration page.
+    """
     findings: list[Finding] = []
     trends = titled_trends(inputs)
     if inputs.counts is not None:
@@ -114,20 +151,31 @@ def gather_findings(inputs: ReportInputs, lang: str, featured: tuple[FeaturedRat
         if requested is not None and online is not None:
             publisher = str(online["publishers"]).split(";")[0]
             findings.append(public_funnel_finding(publisher, str(online["period_end"])[:4], float(requested["value"]), float(online["value"]), lang))
+    return findings + synthetic_findings(inputs, lang)
+
+
+def synthetic_findings(inputs: ReportInputs, lang: str) -> list[Finding]:
+    """Findings from the synthetic log (funnel and concentration): for the demonstration page only."""
+    findings: list[Finding] = []
     funnel = inputs.funnel
     if funnel is not None and {"group_kind", "unit", "status", "n", "total", "share_low", "share_high"} <= set(funnel.columns):
         online = funnel[(funnel["group_kind"] == "all") & (funnel["unit"] == "file") & (funnel["status"] == "still_online")]
         numbers = online[["n", "total", "share_low", "share_high"]].apply(pd.to_numeric, errors="coerce").dropna()
         if not numbers.empty:
             row = numbers.iloc[0]
-            synthetic = "synthetic" in funnel.columns
-            findings.append(funnel_finding(int(row["total"]), int(row["n"]), float(row["share_low"]), float(row["share_high"]), lang, synthetic))
+            findings.append(funnel_finding(int(row["total"]), int(row["n"]), float(row["share_low"]), float(row["share_high"]), lang, True))
     if inputs.concentration is not None:
         preferred = inputs.concentration
         if "k" in preferred.columns and (preferred["k"] == 5).any():
             preferred = preferred[preferred["k"] == 5]
         findings += concentration_findings(preferred, lang, synthetic=True)
     return findings
+
+
+def main_points(inputs: ReportInputs, lang: str) -> list[MainPoint]:
+    """The bulletin's main points (published data only), by the rule of :mod:`research.report.mainpoints`."""
+    points = select_main_points(main_point_candidates(inputs.counts, titled_trends(inputs), inputs.registry, lang))
+    return with_producers(points, inputs.figures)
 
 
 def paper_tables(inputs: ReportInputs) -> list[PaperTable]:
@@ -146,53 +194,294 @@ def paper_tables(inputs: ReportInputs) -> list[PaperTable]:
     return tables
 
 
-def credits(entries: list[FigureEntry]) -> list[Source]:
-    """Every original producer credited by some figure, sorted."""
-    return sorted({s for e in entries for s in e.sources})
+def source_tiers(paths: ProjectPaths) -> dict[str, str]:
+    """``source_domain → tier`` from ``data/raw/source_tiers.csv`` (for sources credited by URL only)."""
+    path = paths.raw / "source_tiers.csv"
+    if not path.exists():
+        return {}
+    table = pd.read_csv(path, dtype=str)
+    return dict(zip(table["source_domain"], table["source_tier"]))
+
+
+def with_tier(source: Source, tiers: dict[str, str]) -> Source:
+    """``source`` with its tier looked up by the URL's host when the source did not carry one."""
+    if source.tier or not source.url.startswith(("http://", "https://")):
+        return source
+    host = source.url.split("://", 1)[1].split("/", 1)[0].lower().removeprefix("www.")
+    tier = tiers.get(host, "")
+    return Source(source.publisher, source.title, source.year, source.url, tier, source.accessed)
+
+
+def credits(entries: list[FigureEntry], tiers: dict[str, str] | None = None) -> list[Source]:
+    """Every original producer credited by some figure, with its tier, sorted.
+
+    A source whose address is a folder of the repository itself (the compilers' working notes) is
+    not a publication and is not credited.
+    """
+    found = {s for e in entries for s in e.sources if s.url.startswith(("http://", "https://")) or not s.url}
+    return sorted(with_tier(s, tiers or {}) for s in found)
+
+
+def page_name(page: str, lang: str, suffix: str = "html") -> str:
+    """``report.html`` for English, ``report.<lang>.html`` otherwise (same for demo, appendix)."""
+    infix = "" if lang == "en" else f".{lang}"
+    return f"{page}{infix}.{suffix}"
 
 
 def report_paths(paths: ProjectPaths, lang: str) -> tuple[Path, Path]:
     """``report.html``/``report.md`` for English, ``report.<lang>.*`` otherwise."""
-    infix = "" if lang == "en" else f".{lang}"
-    return paths.reports / f"report{infix}.html", paths.reports / f"report{infix}.md"
+    return paths.reports / page_name("report", lang), paths.reports / page_name("report", lang, "md")
 
 
-def split_figures(entries: list[FigureEntry], findings: list[Finding]) -> tuple[list[FigureEntry], list[FigureEntry]]:
-    """Figures drawn in the report (trend figures of the key findings, all others) and figures only listed."""
-    featured = [f.key.removeprefix("featured-") for f in findings if f.key.startswith("featured-")]
-    key_series = featured + [f.key.removeprefix("trend-") for f in findings if f.key.startswith("trend-")][:MAX_TREND_FIGURES]
-    shown = [e for e in entries if e.area != "trends" or e.stem in key_series]
-    return shown, [e for e in entries if e not in shown]
+def language_links(page: str, languages: tuple[str, ...]) -> list[LanguageLink]:
+    return [LanguageLink(code, message("report", "lang_name", code), page_name(page, code)) for code in languages]
 
 
-def write_report(paths: ProjectPaths, lang: str, inputs: ReportInputs, entries: list[FigureEntry], tables: list[PaperTable], cite: Citation) -> list[Path]:
-    """Render and write one language's HTML and Markdown report."""
-    findings = gather_findings(inputs, lang)
-    shown, listed = split_figures(entries, findings)
-    figures = [rendered_figure(e, paths.reports, lang) for e in shown]
-    rendered_tables = [
-        RenderedTable(message("report", t.title_key, lang), t.table.synthetic, as_html(t.table.frame), as_markdown(t.table.frame))
-        for t in tables
-    ]
-    common = dict(lang=lang, findings=findings, figures=figures, more_figures=listed, tables=rendered_tables, cite=cite, credits=credits(entries))
+@dataclass
+class Block:
+    """A titled part of a section: paragraphs and an optional table."""
+
+    heading: str
+    paragraphs: list[str]
+    table: RenderedTable | None = None
+
+
+@dataclass
+class Section:
+    key: str
+    heading: str
+    intro: str
+    paragraphs: list[str] = field(default_factory=list)
+    figures: list[RenderedFigure] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+
+
+def drawn_figures(paths: ProjectPaths, inputs: ReportInputs, lang: str) -> tuple[list[tuple[DrawnFigure, Path]], list[Path]]:
+    """Draw and save the report's own figures for ``lang``; return them with their image paths."""
+    out: list[tuple[DrawnFigure, Path]] = []
+    written: list[Path] = []
+    folder = paths.reports / "report_figures" / lang
+    if inputs.counts is None:
+        return out, written
+    lead_notes = notes_for_series(inputs.registry, inputs.counts, [FEATURED[0].series_id], lang)
+    made = [lead_figure(inputs.counts, lead_notes, lang)]
+    found = funnel_numbers(inputs.counts)
+    if found is not None:
+        made.append(funnel_figure(found[0], str(found[1].iloc[-1]["publishers"]).split(";")[0].strip(), lang))
+    for drawn in made:
+        if drawn is None:
+            continue
+        written += save_figure(drawn.figure, folder / drawn.stem, formats=("png",))
+        close(drawn)
+        out.append((drawn, folder / f"{drawn.stem}.png"))
+    return out, written
+
+
+def drawn_entry(drawn: DrawnFigure, image: Path, inputs: ReportInputs) -> FigureEntry:
+    """A bundle entry for a figure the report drew (public data, shown as published)."""
+    ids: list[str] = []
+    if inputs.counts is not None and drawn.series_ids:
+        rows = inputs.counts[inputs.counts["series_id"].isin(drawn.series_ids)]
+        ids = [i for cell in rows.get("source_ids", pd.Series(dtype=str)).dropna() for i in str(cell).split(";") if i]
+    sources = figure_sources(inputs.figures, ids) if inputs.figures is not None and ids else []
+    table = disclose(drawn.table, origin="public", name=drawn.stem)
+    return FigureEntry("report", drawn.stem, image, drawn.title, sources, table, "04_report", "research.report.drawn", [], f"report-{drawn.stem}")
+
+
+def _rendered_drawn(drawn: DrawnFigure, image: Path, reports_dir: Path, entry: FigureEntry, notes: list[BreakNote]) -> RenderedFigure:
+    uri, width, height = data_uri(image)
+    return RenderedFigure(f"report-{drawn.stem}", drawn.title, uri, width, height, image.relative_to(reports_dir).as_posix(),
+                          f"bundles/{entry.key}.zip", "", tuple(entry.sources), tuple(notes), False)
+
+
+def _rendered(table: pd.DataFrame, title: str, name: str = "", csv: str = "", tex: str = "", note: str = "", synthetic: bool = False) -> RenderedTable:
+    return RenderedTable(title, synthetic, as_html(table), as_markdown(table), name, len(table), csv, tex, note)
+
+
+def main_sections(paths: ProjectPaths, inputs: ReportInputs, lang: str, points: list[MainPoint], entries: list[FigureEntry],
+                  drawn: list[tuple[DrawnFigure, Path]], drawn_entries: dict[str, FigureEntry]) -> list[Section]:
+    """The topic sections of the bulletin, each with its figures and break notes."""
+    sections = {key: Section(key, message("report", f"section_{key}", lang), message("report", f"section_{key}_intro", lang)) for key in SECTIONS}
+    by_stem = {d.stem: (d, image) for d, image in drawn}
+    if "knpa_deepfake_per_day" in by_stem:
+        d, image = by_stem["knpa_deepfake_per_day"]
+        notes = notes_for_series(inputs.registry, inputs.counts, d.series_ids, lang)
+        sections["korea"].figures.append(_rendered_drawn(d, image, paths.reports, drawn_entries[d.stem], notes))
+    trend_entries = {e.stem: e for e in entries if e.area == "trends" and not e.synthetic}
+    for point in points:
+        section = sections[SECTION_OF_TOPIC.get(point.topic, "global")]
+        for series_id in point.series_ids:
+            entry = trend_entries.get(series_id)
+            if entry is None or series_id == FEATURED[0].series_id:
+                continue
+            notes = tuple(notes_for_series(inputs.registry, inputs.counts, [series_id], lang))
+            title = series_title(inputs.titles, series_id, lang) or None
+            section.figures.append(rendered_figure(entry, paths.reports, lang, title=title, breaks=notes))
+    takedowns = sections["takedowns"]
+    found = funnel_numbers(inputs.counts) if inputs.counts is not None else None
+    if found is not None:
+        funnel = found[0]
+        period = message("report", "period_month_span", lang, m1=_month(found[1].iloc[-1]["start"], lang), y1=found[1].iloc[-1]["start"].year,
+                         m2=_month(found[1].iloc[-1]["end"], lang), y2=found[1].iloc[-1]["end"].year)
+        takedowns.paragraphs.append(message("report", "takedown_paps", lang, requested=format_number(funnel.requested, lang), period=period,
+                                            full=format_number(funnel.full or 0, lang), partial=format_number(funnel.partial or 0, lang),
+                                            online=format_number(funnel.online, lang), unknown=format_number(funnel.unknown or 0, lang)))
+    if "paps_funnel" in by_stem:
+        d, image = by_stem["paps_funnel"]
+        takedowns.figures.append(_rendered_drawn(d, image, paths.reports, drawn_entries[d.stem], []))
+    google = google_outcomes(inputs.google, lang) if inputs.google is not None else None
+    if google is not None:
+        takedowns.blocks.append(Block(message("report", "takedown_google_heading", lang), [message("report", "takedown_google_caveat", lang), google.point.text],
+                                      _rendered(google.table, message("report", "takedown_google_table", lang))))
+    lumen = lumen_summary(inputs.lumen, lang) if inputs.lumen is not None else None
+    paragraphs = [message("report", "takedown_lumen_caveat", lang)] + ([lumen] if lumen else [])
+    takedowns.blocks.append(Block(message("report", "takedown_lumen_heading", lang), paragraphs))
+    ordered = [sections[key] for key in SECTIONS]
+    number = 0
+    for section in ordered:
+        kept = []
+        for fig in section.figures:
+            if number >= MAX_MAIN_FIGURES:
+                break
+            number += 1
+            kept.append(RenderedFigure(**{**fig.__dict__, "number": number}))
+        section.figures = kept
+    return ordered
+
+
+def _month(moment: pd.Timestamp, lang: str) -> str:
+    return [m.strip() for m in message("report", "month_abbreviations", lang).split(",")][moment.month - 1]
+
+
+def citation_text(cite: Citation, lang: str) -> str:
+    url = cite.url or message("report", "no_repository", lang)
+    return message("report", "cite_full", lang, year=cite.year or "n.d.", version=cite.version, date=cite.date or "—", commit=cite.commit,
+                   data_hash=cite.data_sha256, data_file=cite.data_file, url=url)
+
+
+def write_main(paths: ProjectPaths, lang: str, inputs: ReportInputs, entries: list[FigureEntry], cite: Citation, languages: tuple[str, ...],
+               drawn: list[tuple[DrawnFigure, Path]], drawn_entries: dict[str, FigureEntry], tiers: dict[str, str]) -> list[Path]:
+    """Render and write one language's bulletin (HTML and Markdown)."""
+    points = main_points(inputs, lang)
+    points_context = [dict(p.__dict__, breaks=break_notes(inputs.registry, p.break_ids, lang)) for p in points]
+    sections = main_sections(paths, inputs, lang, points, entries, drawn, drawn_entries)
+    link = message("report", "demo_link_text", lang)
+    demo_href = page_name("demo", lang)
+    demo_sentence = html_module.escape(message("report", "ntk_demo", lang, link="\0")).replace("\0", f'<a href="{demo_href}">{html_module.escape(link)}</a>')
+    shown_entries = [e for e in entries if not e.synthetic] + list(drawn_entries.values())
+    common = dict(
+        languages=language_links("report", languages), cite=cite, main_points=points_context, sections=sections,
+        credits=credits(shown_entries, tiers), citation_text=citation_text(cite, lang), appendix_href=page_name("appendix", lang),
+    )
     html_path, md_path = report_paths(paths, lang)
     html_path.parent.mkdir(parents=True, exist_ok=True)
-    html_path.write_text(render_report("html", **common), encoding="utf-8")
-    md_path.write_text(render_report("md", **common), encoding="utf-8")
+    html_path.write_text(render_page("report", "html", lang, demo_sentence=demo_sentence, **common), encoding="utf-8")
+    switch = " · ".join(f"[{l.name}]({page_name('report', l.code, 'md')})" for l in common["languages"])
+    md_path.write_text(render_page("report", "md", lang, demo_sentence_md=message("report", "ntk_demo", lang, link=f"[{link}]({demo_href})"),
+                                   language_line=switch, **common), encoding="utf-8")
     return [html_path, md_path]
 
 
+def write_demo(paths: ProjectPaths, lang: str, inputs: ReportInputs, entries: list[FigureEntry], tables: list[PaperTable], cite: Citation,
+               languages: tuple[str, ...]) -> list[Path]:
+    """The method illustration: every synthetic finding, figure and table, watermarked."""
+    figures = [rendered_figure(e, paths.reports, lang) for e in entries if e.synthetic]
+    synthetic_tables = [_rendered(t.table.frame, message("report", t.title_key, lang), synthetic=True) for t in tables if t.table.synthetic]
+    path = paths.reports / page_name("demo", lang)
+    path.write_text(render_page("demo", "html", lang, languages=language_links("demo", languages), cite=cite, findings=synthetic_findings(inputs, lang),
+                                figures=figures, tables=synthetic_tables, report_href=page_name("report", lang)), encoding="utf-8")
+    return [path]
+
+
+def appendix_tables(paths: ProjectPaths, inputs: ReportInputs, tables: list[PaperTable], lang: str) -> list[RenderedTable]:
+    """Full tables of the appendix: the trend stage's tables, then the real takedown aggregates."""
+    shown: list[RenderedTable] = []
+    papers = [t for t in tables if not t.table.synthetic]
+    for t in papers:
+        fitted = papers_rows(t.table.frame) if t.name == "trends_growth" else t.table.frame
+        shown.append(_rendered(fitted, f"{message('report', 'appendix_tables_for_papers', lang)}: {message('report', t.title_key, lang)}", t.name,
+                               f"tables/{t.name}.csv", f"tables/{t.name}.tex", message("report", "appendix_tables_for_papers_intro", lang)))
+    for name, key in TREND_TABLES:
+        frame = inputs.trend_tables.get(name)
+        if frame is not None:
+            shown.append(_rendered(frame, message("report", key, lang), name, f"tables/{name}.csv"))
+    if inputs.google is not None:
+        google = google_outcomes(inputs.google, lang)
+        if google is not None:
+            shown.append(_rendered(google.table, message("report", "table_google_title", lang), "google_outcomes", "tables/google_outcomes.csv"))
+    return shown
+
+
+def papers_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows fit for a paper: fitted, at least four periods, a finite interval."""
+    rows = frame
+    if "status" in rows.columns:
+        rows = rows[rows["status"] == "fitted"]
+    n = next((c for c in ("n_points", "n_obs", "n") if c in rows.columns), None)
+    if n is not None:
+        rows = rows[pd.to_numeric(rows[n], errors="coerce") >= 4]
+    for column in ("growth_factor_low", "growth_factor_high"):
+        if column in rows.columns:
+            rows = rows[pd.to_numeric(rows[column], errors="coerce").map(lambda v: pd.notna(v) and abs(v) != float("inf"))]
+    return rows.reset_index(drop=True)
+
+
+def write_appendix(paths: ProjectPaths, lang: str, inputs: ReportInputs, entries: list[FigureEntry], tables: list[PaperTable], cite: Citation,
+                   languages: tuple[str, ...]) -> list[Path]:
+    path = paths.reports / page_name("appendix", lang)
+    path.write_text(render_page("appendix", "html", lang, languages=language_links("appendix", languages), cite=cite,
+                                tables=appendix_tables(paths, inputs, tables, lang), more_figures=[e for e in entries if not e.synthetic],
+                                report_href=page_name("report", lang)), encoding="utf-8")
+    return [path]
+
+
+def write_full_tables(paths: ProjectPaths, inputs: ReportInputs) -> list[Path]:
+    """The appendix's full tables as CSV under ``reports/tables/`` (public data, shown as published)."""
+    written = []
+    for name, _ in TREND_TABLES:
+        frame = inputs.trend_tables.get(name)
+        if frame is not None:
+            written.append(write_csv(disclose(frame, origin="public", name=name).frame, paths.tables / f"{name}.csv"))
+    if inputs.google is not None:
+        google = google_outcomes(inputs.google, "en")
+        if google is not None:
+            written.append(write_csv(google.table, paths.tables / "google_outcomes.csv"))
+    return written
+
+
 def build_reports(paths: ProjectPaths, languages: tuple[str, ...] = LANGUAGES) -> list[Path]:
-    """Write tables, bundles and the report in every language; return the files written."""
+    """Write tables, bundles and every page in every language; return the files written."""
     inputs = read_inputs(paths)
     cite = citation(paths)
+    tiers = source_tiers(paths)
     entries = collect_figures(paths, figures=inputs.figures, counts=inputs.counts, package=inputs.package)
     tables = paper_tables(inputs)
     written: list[Path] = []
     for table in tables:
         written += write_paper_table(table, paths.tables, message("report", table.title_key, "en"))
-    for entry in entries:
-        written += write_bundle(entry, paths.reports / "bundles", cite)
+    written += write_full_tables(paths, inputs)
+    drawn_by_lang = {}
     for lang in languages:
-        written += write_report(paths, lang, inputs, entries, tables, cite)
+        drawn, files = drawn_figures(paths, inputs, lang)
+        drawn_by_lang[lang] = drawn
+        written += files
+    first = drawn_by_lang[languages[0]] if languages else []
+    drawn_entries = {d.stem: drawn_entry(d, image, inputs) for d, image in first}
+    for entry in entries + list(drawn_entries.values()):
+        written += write_bundle(entry, paths.reports / "bundles", cite, breaks=break_notes(inputs.registry, _entry_breaks(entry, inputs), "en"),
+                                tiers=tiers)
+    for lang in languages:
+        written += write_main(paths, lang, inputs, entries, cite, languages, drawn_by_lang[lang], drawn_entries, tiers)
+        written += write_demo(paths, lang, inputs, entries, tables, cite, languages)
+        written += write_appendix(paths, lang, inputs, entries, tables, cite, languages)
     return written
+
+
+def _entry_breaks(entry: FigureEntry, inputs: ReportInputs) -> list[str]:
+    """Break ids that apply to a figure: those marked on its series (trend figures and drawn figures)."""
+    if entry.area == "trends":
+        return marked_break_ids(inputs.counts, [entry.stem])
+    if entry.key == "report-knpa_deepfake_per_day":
+        return marked_break_ids(inputs.counts, [FEATURED[0].series_id])
+    return []
+

@@ -1,12 +1,22 @@
-""""How to cite this report": the version of the code and a hash of the data it was built from."""
+""""How to cite this report": version, release date, commit, data hash and repository address.
+
+The release date is the date of the commit the report was built from (so a rebuild of the same
+commit gives the same page); the repository address is ``repository-code`` in ``CITATION.cff``,
+else the ``origin`` remote of the checkout, else empty (the page then says it is not recorded).
+"""
 
 from __future__ import annotations
 
 import hashlib
+import subprocess
 from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
 
 from research import __version__
 from research.config import ProjectPaths
+from research.config import PACKAGE_DIR
 from research.lineage import code_revision, sha256_file
 
 
@@ -18,6 +28,12 @@ class Citation:
     commit: str
     data_sha256: str
     data_file: str
+    date: str = ""
+    url: str = ""
+
+    @property
+    def year(self) -> str:
+        return self.date[:4]
 
     @property
     def short_hash(self) -> str:
@@ -39,7 +55,36 @@ def data_fingerprint(paths: ProjectPaths) -> tuple[str, str]:
     return digest.hexdigest(), "data/raw/*"
 
 
+def _git(*args: str) -> str:
+    try:
+        out = subprocess.run(["git", *args], cwd=PACKAGE_DIR, capture_output=True, text=True, check=True)
+        return out.stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+
+
+def commit_date() -> str:
+    """``YYYY-MM-DD`` of the checked-out commit (empty outside a git checkout)."""
+    return _git("log", "-1", "--format=%cs")
+
+
+def repository_url(root: Path) -> str:
+    """Where the code lives: ``repository-code`` of ``CITATION.cff``, else the ``origin`` remote."""
+    cff = root / "CITATION.cff"
+    if cff.exists():
+        found = (yaml.safe_load(cff.read_text(encoding="utf-8")) or {}).get("repository-code")
+        if found:
+            return str(found)
+    remote = _git("remote", "get-url", "origin")
+    # A local path is no address a reader can follow; user names in https remotes are dropped.
+    if remote.startswith(("https://", "http://")):
+        scheme, rest = remote.split("://", 1)
+        return f"{scheme}://{rest.split('@', 1)[-1]}"
+    return ""
+
+
 def citation(paths: ProjectPaths) -> Citation:
     """The citation of a report built now from ``paths``."""
     digest, what = data_fingerprint(paths)
-    return Citation(version=__version__, commit=code_revision(), data_sha256=digest, data_file=what)
+    return Citation(version=__version__, commit=code_revision(), data_sha256=digest, data_file=what,
+                    date=commit_date(), url=repository_url(paths.root))

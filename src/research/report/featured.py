@@ -59,14 +59,21 @@ def _period_count(counts: pd.DataFrame, series_id: str, period: tuple[str, str])
 
 
 def period_label(period: tuple[str, str], lang: str = "en") -> str:
-    """``2021`` for a calendar year, ``Jan–Jul 2024`` for months within one year, else the dates."""
+    """A period in the reader's words: ``2021``, ``Jan–Jul 2024``, ``Apr 2019–Mar 2025``, else the dates.
+
+    The patterns come from the catalogue (``period_year``, ``period_months``, ``period_month_span``,
+    ``period_dates``), so that Japanese reads ``2024年1月–7月``.
+    """
     start, end = pd.Timestamp(period[0]), pd.Timestamp(period[1])
-    months = message(DOMAIN, "month_abbreviations", lang).split(",")
-    if start.year == end.year and start.day == 1 and end == end + pd.offsets.MonthEnd(0):
+    months = [m.strip() for m in message(DOMAIN, "month_abbreviations", lang).split(",")]
+    whole_months = start.day == 1 and end == end + pd.offsets.MonthEnd(0)
+    if whole_months and start.year == end.year:
         if start.month == 1 and end.month == 12:
-            return str(start.year)
-        return f"{months[start.month - 1].strip()}–{months[end.month - 1].strip()} {start.year}"
-    return f"{period[0]}–{period[1]}"
+            return message(DOMAIN, "period_year", lang, year=start.year)
+        return message(DOMAIN, "period_months", lang, m1=months[start.month - 1], m2=months[end.month - 1], year=start.year)
+    if whole_months:
+        return message(DOMAIN, "period_month_span", lang, m1=months[start.month - 1], y1=start.year, m2=months[end.month - 1], y2=end.year)
+    return message(DOMAIN, "period_dates", lang, start=start.date().isoformat(), end=end.date().isoformat())
 
 
 def _growth_text(row: dict, lang: str) -> tuple[str, tuple[str, ...]]:

@@ -1,4 +1,4 @@
-"""Render the report as one self-contained HTML file and as Markdown, from jinja2 templates.
+"""Render the report's pages (main, demonstration, appendix) as self-contained HTML, and Markdown.
 
 The HTML embeds every figure as a PNG data URI and its CSS inline, and declares a Content
 Security Policy that forbids any request other than ``data:`` images, so that opening the file
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -17,21 +17,18 @@ import jinja2
 
 from research.config import SUPPRESSION_THRESHOLD, UNSTABLE_DENOMINATOR
 from research.i18n import catalogue, message
-from research.report.citation import Citation
+from research.report.breaks import BreakNote
 from research.report.figures import FigureEntry
-from research.report.findings import Finding
 from research.report.sources import Source
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-METHODS = ("methods_sources", "methods_trends", "methods_takedowns", "methods_networks", "methods_disclosure")
-LIMITATIONS = ("limitation_reporting", "limitation_breaks", "limitation_small", "limitation_synthetic")
 
 
 @dataclass(frozen=True)
 class RenderedFigure:
-    """A figure as the templates need it: data URI, size, relative paths, definitions note."""
+    """A figure as the templates need it: data URI, size, relative paths, sources, breaks."""
 
-    entry: FigureEntry
+    key: str
     title: str
     data_uri: str
     width: int
@@ -39,6 +36,10 @@ class RenderedFigure:
     relative_image: str
     bundle: str
     definitions: str
+    sources: tuple[Source, ...] = ()
+    breaks: tuple[BreakNote, ...] = ()
+    synthetic: bool = False
+    number: int = 0
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,20 @@ class RenderedTable:
     synthetic: bool
     html: str
     markdown: str
+    name: str = ""
+    rows: int = 0
+    csv: str = ""
+    tex: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    """One entry of the language switcher."""
+
+    code: str
+    name: str
+    href: str
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -74,14 +89,21 @@ def figure_title(entry: FigureEntry, lang: str) -> str:
     return message("report", key, lang) if key in catalogue("report", "en") else entry.title
 
 
-def rendered_figure(entry: FigureEntry, reports_dir: Path, lang: str) -> RenderedFigure:
+def rendered_figure(entry: FigureEntry, reports_dir: Path, lang: str, *, title: str | None = None,
+                    breaks: tuple[BreakNote, ...] = (), number: int = 0) -> RenderedFigure:
+    """A figure of an analysis stage, ready for a template."""
     uri, width, height = data_uri(entry.image)
     return RenderedFigure(
-        entry, figure_title(entry, lang), uri, width, height,
+        entry.key, title or figure_title(entry, lang), uri, width, height,
         relative_image=entry.image.relative_to(reports_dir).as_posix(),
         bundle=f"bundles/{entry.key}.zip",
         definitions=definitions_note(entry.area, lang),
+        sources=tuple(entry.sources), breaks=breaks, synthetic=entry.synthetic, number=number,
     )
+
+
+def renumbered(figure: RenderedFigure, number: int) -> RenderedFigure:
+    return replace(figure, number=number)
 
 
 def environment(fmt: str) -> jinja2.Environment:
@@ -95,32 +117,9 @@ def environment(fmt: str) -> jinja2.Environment:
     )
 
 
-def render_report(
-    fmt: str,
-    *,
-    lang: str,
-    findings: list[Finding],
-    figures: list[RenderedFigure],
-    more_figures: list[FigureEntry],
-    tables: list[RenderedTable],
-    cite: Citation,
-    credits: list[Source],
-) -> str:
-    """The report as text, ``fmt`` being ``"html"`` or ``"md"``."""
+def render_page(template: str, fmt: str, lang: str, **context: object) -> str:
+    """Render ``<template>.<fmt>.j2`` with the catalogue of ``lang`` as ``_``."""
     env = environment(fmt)
-    template = env.get_template(f"report.{fmt}.j2")
-    text = template.render(
-        _=partial(message, "report", lang=lang),
-        lang=lang,
-        findings=findings,
-        figures=figures,
-        more_figures=more_figures,
-        tables=tables,
-        cite=cite,
-        credits=credits,
-        methods=METHODS,
-        limitations=LIMITATIONS,
-        threshold=SUPPRESSION_THRESHOLD,
-        unstable=UNSTABLE_DENOMINATOR,
+    return env.get_template(f"{template}.{fmt}.j2").render(
+        _=partial(message, "report", lang=lang), lang=lang, threshold=SUPPRESSION_THRESHOLD, unstable=UNSTABLE_DENOMINATOR, **context,
     )
-    return text

@@ -19,21 +19,39 @@ class Source:
     title: str
     year: str
     url: str
+    #: Quality tier of the source (``source_tier`` of figures.csv: 1 best … 5); empty when unknown.
+    tier: str = ""
+    #: When the project read the source (``source_date`` or the data package's access date).
+    accessed: str = ""
 
     def as_dict(self) -> dict[str, str]:
         return asdict(self)
 
-    def as_text(self) -> str:
-        """``Publisher (year). Title. URL`` — the form used in captions and the citation list."""
+    def as_text(self, tier_label: str = "source tier") -> str:
+        """``Publisher (year). Title. URL [source tier N]`` — the form used in captions and credits."""
         parts = [f"{self.publisher} ({self.year})." if self.year else f"{self.publisher}.", f"{self.title}."]
         if self.url:
             parts.append(self.url)
+        if self.tier:
+            parts.append(f"[{tier_label} {self.tier}]")
         return " ".join(parts)
 
 
 def _year(value: object) -> str:
     text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
     return text[:4] if text[:4].isdigit() else ""
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def _tier_text(value: object) -> str:
+    text = _text(value)
+    try:
+        return str(int(float(text))) if text else ""
+    except ValueError:
+        return ""
 
 
 def figure_sources(figures: pd.DataFrame, figure_ids: Iterable[str]) -> list[Source]:
@@ -50,6 +68,8 @@ def figure_sources(figures: pd.DataFrame, figure_ids: Iterable[str]) -> list[Sou
             title=str(row.indicator),
             year=_year(row.source_date) or _year(row.period_end),
             url=str(row.source_url) if pd.notna(row.source_url) else "",
+            tier=_tier_text(getattr(row, "source_tier", "")),
+            accessed=_text(getattr(row, "source_date", "")),
         )
         for row in rows.itertuples(index=False)
     }
@@ -82,6 +102,8 @@ def datapackage_sources(package: dict, resource_name: str | None = None) -> list
             title=str(e.get("title", "")),
             year=_year(e.get("date_published") or e.get("version") or ""),
             url=str(e.get("path") or e.get("url") or ""),
+            tier=_tier_text(e.get("tier", e.get("source_tier", ""))),
+            accessed=_text(e.get("date_accessed") or e.get("accessed") or ""),
         )
         for e in entries
     }

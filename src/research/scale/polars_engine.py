@@ -1,0 +1,296 @@
+"""Prototype: clean + funnel + URL status + co-hosting edges as Polars lazy queries (streaming engine).
+
+Measured against the default engine in ``benchmarks/results.md``; every output is tested equal to
+the default engine's on the same log (``tests/scale/test_columnar_engines.py``). Polars has no
+cryptographic hash, so the HMAC pseudonyms come from the default engine's ``hashlib`` batches
+(:func:`research.clean.pseudonyms.pseudonym_digests`), called on each batch of normalised URLs.
+Rules that need Python run once per distinct value through :mod:`research.scale.columnar`.
+
+Limits of the prototype: UTF-8, comma-separated, documented column names (as the Dask reader).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+
+from research.clean.arrow_text import to_arrow
+from research.clean.periods import EARLIEST_PLAUSIBLE_DATE
+from research.clean.pseudonyms import hex_strings, pseudonym_digests
+from research.clean.takedown_schema import CLEAN_COLUMNS, LOG_COLUMNS, QUARANTINE_COLUMNS, REQUIRED_COLUMNS, TIMESTAMP_DTYPE
+from research.clean.takedowns import CleanedLog
+from research.errors import SchemaError
+from research.networks.status import NOT_RECORDED
+from research.scale import columnar
+from research.takedowns.funnel import GROUPINGS, URL_OUTCOMES, with_intervals
+from research.takedowns.seeds import FILE_STATUSES
+
+STAMPS = ("requested_at", "checked_at", "resolved_at")
+_ISO = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def _trim(column: str | pl.Expr) -> pl.Expr:
+    """The default engine's trim (Unicode White_Space at both ends), null read as ``""``."""
+    value = (pl.col(column) if isinstance(column, str) else column).fill_null("")
+    return pl.when(value.str.contains(columnar.EDGE_SPACE)).then(value.str.strip_chars(columnar.WHITE_SPACE)).otherwise(value)
+
+
+def _pseudonyms(values: pl.Series) -> pl.Series:
+    """HMAC pseudonyms (16 hex characters) of a batch of text; nulls stay null."""
+    text = to_arrow(values.to_arrow())
+    return pl.Series(values.name, hex_strings(pseudonym_digests(text, _KEY[0]), valid=~np.asarray(text.is_null().to_numpy(zero_copy_only=False))))
+
+
+_KEY: list[bytes] = [b""]  # the key of the query being built (map_batches takes a function of one batch)
+
+
+def _lookup(distinct: pl.Series, table: pa.Table) -> pl.DataFrame:
+    return pl.from_arrow(table) if len(distinct) else pl.from_arrow(table).clear()
+
+
+def _distinct(frame: pl.LazyFrame, expression: pl.Expr) -> pa.Array:
+    values = frame.select(expression.alias("v")).unique().sort("v").collect(engine="streaming")["v"]
+    return to_arrow(values.to_arrow())
+
+
+def clean_log(path: str | os.PathLike[str], *, key: bytes, synthetic: bool = False, **options) -> tuple[pl.DataFrame, CleanedLog]:
+    """Read and clean a CSV log; the cleaned Polars frame and the default engine's :class:`CleanedLog`."""
+    clean, quarantine, rows_in = clean_frames(path, key=key, synthetic=synthetic, **options)
+    return clean, CleanedLog(_pandas_table(clean), _pandas_quarantine(quarantine), quality(rows_in, clean, quarantine, synthetic))
+
+
+def clean_frames(
+    path: str | os.PathLike[str],
+    *,
+    key: bytes,
+    synthetic: bool = False,
+    outcome_words: Mapping[str, str] | None = None,
+    channel_words: Mapping[str, str] | None = None,
+    timezone: str = "UTC",
+    today: datetime | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+    """Read and clean a CSV log: the cleaned frame, the quarantine frame and the number of rows read."""
+    header = pl.scan_csv(path, infer_schema=False).collect_schema().names()
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise SchemaError(f"missing required column(s) {', '.join(missing)}", file=os.path.basename(path), column=missing[0])
+    raw = (
+        pl.scan_csv(path, infer_schema=False)
+        .with_row_index("row_number", offset=1)
+        .select(pl.col("row_number").cast(pl.Int64), *(pl.col(c) if c in header else pl.lit(None, pl.String).alias(c) for c in LOG_COLUMNS))
+    )
+    raw = raw.collect(engine="streaming").lazy()
+    rows_in = raw.select(pl.len()).collect().item()
+    _KEY[0] = key
+    url = _trim("url")
+    simple = url.str.contains(columnar.SIMPLE_URL)
+    rest = url.str.splitn("://", 2).struct.field("field_1")
+    host = rest.str.splitn("/", 2).struct.field("field_0").str.to_lowercase()
+    tail = rest.str.splitn("/", 2).struct.field("field_1")
+    path_ = pl.when(tail.is_null()).then(pl.lit("")).otherwise(pl.lit("/") + tail.str.splitn("?", 2).struct.field("field_0"))
+    query = tail.str.splitn("?", 2).struct.field("field_1").fill_null("")
+    parts = raw.select(
+        "row_number", url.alias("url"), simple.alias("simple"), url.str.splitn("://", 2).struct.field("field_0").str.to_lowercase().alias("scheme"),
+        host.alias("host"), path_.alias("path"), query.alias("query"),
+    ).with_columns(fast=pl.col("simple") & ~pl.col("query").str.contains(columnar.QUERY_TO_CLEAN)).collect(engine="streaming").lazy()
+    hosts = pl.from_arrow(columnar.host_lookup(_distinct(parts.filter("fast"), pl.col("host")))).lazy()
+    odd = pl.from_arrow(columnar.url_lookup(_distinct(parts.filter(~pl.col("fast")), pl.col("url")))).lazy()
+    stripped = pl.col("path").str.replace(r"/+$", "")
+    fast = (
+        parts.filter("fast").join(hosts, on="host", how="left")
+        .select("row_number", "url",
+                pl.when(pl.col("reason").is_null()).then(pl.col("scheme") + "://" + pl.col("ascii_host") + pl.when(stripped == "").then(pl.lit("/")).otherwise(stripped)
+                                                          + pl.when(pl.col("query") == "").then(pl.lit("")).otherwise("?" + pl.col("query"))).alias("url_normalised"),
+                pl.when(pl.col("reason").is_null()).then(pl.col("domain")).alias("domain"), (pl.col("is_ip") & pl.col("reason").is_null()).fill_null(False).alias("is_ip"), "reason")
+    )
+    slow = parts.filter(~pl.col("fast")).join(odd, on="url", how="left").select("row_number", "url", "url_normalised", "domain", "is_ip", "reason")
+    urls = pl.concat([fast, slow]).sort("row_number").with_columns(
+        url_id=pl.when(pl.col("reason").is_null()).then(pl.col("url_normalised").map_batches(_pseudonyms, return_dtype=pl.String)),
+        url_shown=pl.when(pl.col("reason").is_not_null() & (pl.col("url") != "")).then("hmac:" + pl.col("url").map_batches(_pseudonyms, return_dtype=pl.String)).otherwise(pl.lit("")),
+    ).drop("url", "url_normalised").collect(engine="streaming").lazy()
+
+    frame = raw.join(urls, on="row_number", how="left", maintain_order="left")
+    for name, build in (
+        ("outcome", lambda v: columnar.word_lookup(v, "outcome", outcome_words)),
+        ("channel", lambda v: columnar.word_lookup(v, "channel", channel_words)),
+        ("country", columnar.country_lookup),
+        ("asn", columnar.asn_lookup),
+    ):
+        values = _distinct(raw, pl.col(name).fill_null(""))
+        table = pl.from_arrow(build(values)).rename(lambda c: c if c == "value" else f"{name}__{c}")
+        frame = frame.with_columns(pl.col(name).fill_null("").alias(f"{name}__key")).join(table.lazy(), left_on=f"{name}__key", right_on="value", how="left", maintain_order="left")
+    for name in STAMPS:
+        value = pl.col(name).fill_null("")
+        usual = value.str.contains(columnar.USUAL_TIMESTAMP) & value.str.strptime(pl.Datetime("us"), _ISO, strict=False).is_not_null()
+        odd_values = _distinct(raw.filter(~usual), value)
+        table = pl.from_arrow(columnar.timestamp_lookup(odd_values, timezone)).rename({"value": f"{name}__key", "micros": f"{name}__micros", "bad": f"{name}__bad"})
+        frame = frame.with_columns(value.alias(f"{name}__key")).join(table.lazy(), on=f"{name}__key", how="left", maintain_order="left").with_columns(
+            pl.coalesce(value.str.strptime(pl.Datetime("us"), _ISO, strict=False).dt.epoch("us"), pl.col(f"{name}__micros")).alias(f"{name}__us"),
+            pl.col(f"{name}__bad").fill_null(False),
+        )
+    latest = datetime.combine((today or datetime.now(UTC)).date() + timedelta(days=1), datetime.min.time())
+    earliest_us = int(datetime.combine(EARLIEST_PLAUSIBLE_DATE, datetime.min.time(), UTC).timestamp() * 1_000_000)
+    latest_us = int(latest.replace(tzinfo=UTC).timestamp() * 1_000_000)
+    frame = frame.with_columns(request_id=_trim("request_id"), content_id=_trim("content_id")).collect(engine="streaming").lazy()
+
+    def problem(column: str, condition: pl.Expr, value: pl.Expr, reason: pl.Expr | str) -> pl.LazyFrame:
+        reason = pl.lit(reason) if isinstance(reason, str) else reason
+        return frame.filter(condition.fill_null(False)).select("row_number", pl.lit(column).alias("column"), value.alias("value"), reason.alias("reason"))
+
+    problems = [
+        problem("request_id", pl.col("request_id") == "", pl.lit(""), "missing value"),
+        problem("content_id", pl.col("content_id") == "", pl.lit(""), "missing value"),
+        problem("url", pl.col("reason").is_not_null(), pl.col("url_shown"), "url " + pl.col("reason").str.replace_all("_", " ")),
+    ]
+    for s in STAMPS:
+        us, bad = pl.col(f"{s}__us"), pl.col(f"{s}__bad")
+        problems += [problem(s, bad, _trim(s), "unreadable timestamp"), problem(s, (us < earliest_us) | (us >= latest_us), _trim(s), "date before 1990 or in the future")]
+        if s != "resolved_at":
+            problems.append(problem(s, us.is_null() & ~bad, _trim(s), "missing value"))
+    problems += [
+        problem("checked_at", pl.col("checked_at__us") < pl.col("requested_at__us"), _trim("checked_at"), "checked before requested"),
+        problem("resolved_at", pl.col("resolved_at__us") < pl.col("requested_at__us"), _trim("resolved_at"), "resolved before requested"),
+        problem("outcome", pl.col("outcome__is_blank"), _trim("outcome"), "missing value"),
+        problem("outcome", pl.col("outcome__is_unknown"), _trim("outcome"), "unknown outcome word"),
+        problem("channel", pl.col("channel__is_unknown"), _trim("channel"), "unknown channel word"),
+        problem("country", pl.col("country__bad"), _trim("country"), "unknown country"),
+        problem("asn", pl.col("asn__bad"), _trim("asn"), "unreadable AS number"),
+    ]
+    known = frame.filter(pl.col("reason").is_null() & (pl.col("request_id") != ""))
+    repeats = known.filter(pl.int_range(pl.len()).over("request_id", "url_id") > 0).select(
+        "row_number", pl.lit("url").alias("column"), pl.col("url_id").alias("value"), pl.lit("duplicate URL within request").alias("reason"))
+    quarantine = pl.concat([*problems, repeats]).sort("row_number", "column", "reason", maintain_order=True).collect(engine="streaming")
+    stamp = lambda s: pl.col(f"{s}__us").cast(pl.Datetime("us", "UTC")).alias(s)  # noqa: E731
+    clean = frame.join(quarantine.lazy().select("row_number").unique(), on="row_number", how="anti").sort("row_number").select(
+        "row_number", "request_id", "content_id", "url_id", "domain", "is_ip", *(stamp(s) for s in STAMPS),
+        pl.col("outcome__category").alias("outcome"), pl.col("channel__category").alias("channel"),
+        pl.when(_trim("hosting_provider") != "").then(_trim("hosting_provider")).alias("hosting_provider"),
+        pl.col("asn__asn").alias("asn"), pl.col("country__country").alias("country"), pl.lit(synthetic).alias("synthetic"),
+    ).collect(engine="streaming")
+    return clean, quarantine, rows_in
+
+
+def _pandas_text(arrow_type: pa.DataType):
+    return pd.StringDtype("pyarrow") if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type) else None
+
+
+def _pandas_table(clean: pl.DataFrame) -> pd.DataFrame:
+    frame = clean.to_arrow().to_pandas(types_mapper=_pandas_text)
+    for name in STAMPS:
+        frame[name] = frame[name].astype(TIMESTAMP_DTYPE)
+    return frame.astype({"row_number": "int64", "is_ip": bool, "synthetic": bool, "asn": "Int64"})[list(CLEAN_COLUMNS)]
+
+
+def _pandas_quarantine(quarantine: pl.DataFrame) -> pd.DataFrame:
+    if not len(quarantine):
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c == "row_number" else "string") for c in QUARANTINE_COLUMNS})
+    return pd.DataFrame({c: quarantine[c].to_numpy() if c == "row_number" else np.asarray(quarantine[c].to_list(), dtype=object) for c in QUARANTINE_COLUMNS}).astype({"row_number": "int64"})
+
+
+def quality(rows_in: int, clean: pl.DataFrame, quarantine: pl.DataFrame, synthetic: bool) -> pd.DataFrame:
+    """The quality lines of :func:`research.clean.takedown_files.clean_log_file`, counted by Polars."""
+    outcome = pl.col("outcome")
+    c = clean.select(
+        pl.len(), pl.col("content_id").n_unique(), pl.col("request_id").n_unique(), pl.col("url_id").n_unique(), pl.col("domain").n_unique(), pl.col("is_ip").sum(),
+        *((outcome == o).sum().alias(o) for o in URL_OUTCOMES),
+        ((outcome == "removed") & pl.col("resolved_at").is_null()).sum().alias("a"), ((outcome != "removed") & pl.col("resolved_at").is_not_null()).sum().alias("b"),
+        pl.col("channel").is_null().sum().alias("c"), pl.col("country").is_null().sum().alias("d"), pl.col("hosting_provider").is_null().sum().alias("e"),
+    ).row(0)
+    quarantined = quarantine["row_number"].n_unique()
+    metrics: list[tuple[str, object]] = [
+        ("rows_in", rows_in), ("rows_out", c[0]), ("rows_quarantined", quarantined), ("rows_balance_ok", rows_in == c[0] + quarantined),
+        ("synthetic", synthetic), ("files", c[1]), ("requests", c[2]), ("urls", c[3]), ("domains", c[4]), ("ip_hosts", c[5]),
+        *((f"outcome_{o}", n) for o, n in zip(URL_OUTCOMES, c[6:10])),
+        ("removed_without_resolved_at", c[10]), ("resolved_at_but_not_removed", c[11]),
+        ("channel_blank", c[12]), ("country_blank", c[13]), ("hosting_provider_blank", c[14]),
+    ]
+    reasons = quarantine.group_by("column", "reason").len().sort("column", "reason")
+    metrics += [(f"quarantine: {column}: {reason}", n) for column, reason, n in reasons.iter_rows()]
+    metrics.append(("hmac_key", "demo (published, not secret)" if synthetic else "secret"))
+    return pd.DataFrame([(m, str(v)) for m, v in metrics], columns=["metric", "value"], dtype="string")
+
+
+# ---------------------------------------------------------------------------------------------
+# Funnel, URL status, co-hosting edges and domain rates on the cleaned frame.
+
+
+def _file_status(frame: pl.LazyFrame) -> pl.Expr:
+    removed = (pl.col("outcome") == "removed").any()
+    online = pl.col("outcome").is_in(["online", "pending"]).any()
+    unknown = (pl.col("outcome") == "unknown").any()
+    return (pl.when(removed & ~online & ~unknown).then(pl.lit("fully_removed")).when(removed & online).then(pl.lit("partly_removed"))
+            .when(~removed & online).then(pl.lit("still_online")).otherwise(pl.lit("unknown")))
+
+
+def funnel(clean: pl.DataFrame, groupings: tuple[str, ...] = GROUPINGS) -> pd.DataFrame:
+    """:func:`research.takedowns.funnel.funnel_tables` on the cleaned frame."""
+    latest = (
+        clean.lazy().sort(["checked_at", "requested_at", "row_number"], descending=True, nulls_last=False)
+        .group_by("content_id", "url_id").first().collect(engine="streaming").lazy()
+    )
+    frames = []
+    for by in (None, *groupings):
+        group = pl.lit("all") if by is None else pl.col(by).cast(pl.String).fill_null(NOT_RECORDED)
+        rows = latest.with_columns(g=group)
+        for unit, categories, statuses in (
+            ("file", FILE_STATUSES, rows.group_by("g", "content_id").agg(status=_file_status(rows))),
+            ("url", URL_OUTCOMES, rows.select("g", status=pl.col("outcome"))),
+        ):
+            counted = statuses.filter(pl.col("status").is_in(list(categories)))
+            groups = statuses.group_by("g").agg(total=pl.col("status").is_in(list(categories)).sum())
+            n = counted.group_by("g", "status").len("n")
+            table = (groups.join(pl.LazyFrame({"status": list(categories)}), how="cross").join(n, on=["g", "status"], how="left")
+                     .select(pl.lit(by or "all").alias("group_kind"), pl.col("g").alias("group"), pl.lit(unit).alias("unit"), "status", pl.col("n").fill_null(0).cast(pl.Int64), pl.col("total").cast(pl.Int64))
+                     .sort("group_kind", "group", "status").collect(engine="streaming"))
+            frames.append(table.to_pandas())
+    counts = pd.concat(frames, ignore_index=True).astype({"group_kind": str, "group": str, "unit": str, "status": str, "n": "int64", "total": "int64"})
+    return with_intervals(counts)
+
+
+def url_status(clean: pl.DataFrame) -> pl.DataFrame:
+    """:func:`research.networks.status.latest_url_status` as a Polars frame (one row per URL)."""
+    recorded = lambda c: pl.when(_trim(c) == "").then(pl.lit(NOT_RECORDED)).otherwise(_trim(c)).alias(c)  # noqa: E731
+    return (
+        clean.lazy().with_columns(requests=pl.len().over("url_id"))
+        .sort(["checked_at", "requested_at", "row_number"], descending=True, nulls_last=True)
+        .group_by("url_id").first().sort("url_id")
+        .select("url_id", "content_id", _trim("domain").str.to_lowercase().alias("domain"), "outcome",
+                recorded("channel"), recorded("hosting_provider"), recorded("country"), pl.col("asn").cast(pl.String),
+                "requested_at", "checked_at", "resolved_at", "synthetic", pl.col("requests").cast(pl.Int64),
+                pl.col("outcome").is_in(["removed", "online"]).alias("decided"), (pl.col("outcome") == "online").alias("non_removed"))
+        .collect(engine="streaming")
+    )
+
+
+def status_table(status: pl.DataFrame) -> pd.DataFrame:
+    frame = status.to_arrow().to_pandas(types_mapper=_pandas_text)
+    for name in ("url_id", "content_id", "domain", "channel", "hosting_provider", "country"):
+        frame[name] = frame[name].astype(str)
+    for name in STAMPS:
+        frame[name] = frame[name].astype(TIMESTAMP_DTYPE)
+    return frame.astype({"requests": "int64", "synthetic": bool, "decided": bool, "non_removed": "bool[pyarrow]"})
+
+
+def co_hosting_edges(status: pl.DataFrame) -> pd.DataFrame:
+    """:func:`research.networks.bipartite.co_hosting_edges` of the URL status."""
+    pairs = status.lazy().select("content_id", "domain").unique()
+    edges = (pairs.join(pairs, on="content_id", suffix="_b").filter(pl.col("domain") < pl.col("domain_b"))
+             .group_by(pl.col("domain").alias("domain_a"), "domain_b").len("shared_content").sort("domain_a", "domain_b").collect(engine="streaming"))
+    return pd.DataFrame({"domain_a": np.asarray(edges["domain_a"].to_list(), dtype=object), "domain_b": np.asarray(edges["domain_b"].to_list(), dtype=object),
+                         "shared_content": edges["shared_content"].to_numpy().astype(np.int64)})
+
+
+def domains(status: pl.DataFrame) -> pd.Index:
+    return pd.Index(status["domain"].unique().sort().to_list(), name="domain", dtype=str)
+
+
+def node_counts(status: pl.DataFrame, level: str = "domain") -> pd.DataFrame:
+    """:func:`research.networks.rankings.node_counts` of the URL status."""
+    frame = status.group_by(pl.col(level).alias("node")).agg(urls=pl.len(), decided=pl.col("decided").sum(), non_removed=pl.col("non_removed").sum()).sort("node").to_pandas()
+    return frame.astype({"node": str, "urls": "int64", "decided": "int64", "non_removed": "int64"})
