@@ -90,6 +90,7 @@ def test_synthetic_figure_is_watermarked_and_its_table_suppressed(built):
     assert data["online"].tolist() == ["12", "<10"]
     meta = json.loads((bundle / "metadata.json").read_text())
     assert meta["synthetic"] is True and meta["origin"] == "takedown_log"
+    assert meta["suppressed_cells"] == int(data.isin(["<10", "[c]"]).to_numpy().sum()) == 2  # issue 13 item 8
     # Changed by issue 13: the synthetic figure lives on the watermarked demonstration page only.
     assert "SYNTHETIC" not in (root.reports / "report.md").read_text()
     assert "SYNTHETIC — ILLUSTRATIVE" in (root.reports / "demo.html").read_text()

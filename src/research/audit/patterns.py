@@ -8,8 +8,9 @@ False positives are kept low on purpose, because an audit that cries wolf gets s
 
 * a URL is a finding only when something follows the host (``https://example.com/`` is domain
   level and allowed); a bare ``host/path`` counts only when ``host`` ends in a real public suffix
-  (offline Public Suffix List via tldextract), so file paths such as ``data/processed/x.csv``
-  never match;
+  (offline Public Suffix List via tldextract) or starts with ``www.``, so file paths such as
+  ``data/processed/x.csv`` never match. This is the one "below domain level" rule: the export
+  audit and the report's disclosure control (:mod:`research.report.disclosure`) both use it;
 * a phone number needs a leading ``+``, a leading ``0`` trunk prefix, an area code in brackets,
   or the North-American ``555-123-4567`` shape, and 9–15 digits in all — ISO dates
   (``2024-01-31``), year ranges (``2020-2024``), version numbers, decimals, thousands-separated
@@ -109,7 +110,9 @@ def find_urls_with_path(text: str) -> list[Match]:
         if any(start <= match.start() < end for start, end in covered):
             continue
         url = _trim_url(match.group())
-        if _has_path(url) and _is_public_host(match.group(1)):
+        # A "www." host is a web address whatever its suffix (www.site.example/x); otherwise the
+        # host must end in a public suffix, so that file paths never match.
+        if _has_path(url) and (_is_public_host(match.group(1)) or match.group(1).lower().startswith("www.")):
             found.append(Match(match.start(), "url_path", url))
     return found
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from research.clean.read_table import read_parquet_file
-from research.config import SEED, ProjectPaths
+from research.config import SEED, SUPPRESSION_THRESHOLD, ProjectPaths
 from research.errors import InputError, ResearchError
 from research.i18n import message
 from research.networks.build import NetworkBuild, build_network
@@ -26,12 +26,12 @@ from research.networks.export import graph_from_tables, strongest_edges, write_g
 from research.outputs import write_table
 from research.pipeline import Stage
 from research.plots.networks import lorenz_figure, network_figure
-from research.report.disclosure import disclose, suppressed_label
+from research.report.disclosure import SPECS, DisclosedTable, carry_withheld, disclose, disclose_together
 
-RATE_PARTS = {"non_removal_rate": ("non_removed", "decided"), "eb_rate": ("non_removed", "decided")}
 #: Co-hosting links written to GEXF/GraphML (strongest first); the CSV edge lists keep them all.
 EXPORT_MAX_EDGES = 10_000
-COUNT_COLUMNS = {"urls", "decided", "non_removed", "shared_content", "domains", "internal_shared_content", "non_removed_total", "train_urls", "test_urls", "test_domains"}
+#: Ranking levels as node layers (node ids are ``<layer>:<name>``).
+LEVEL_LAYERS = {"hosting_provider": "provider"}
 
 
 def read_log(path: Path) -> pd.DataFrame:
@@ -45,45 +45,108 @@ def read_log(path: Path) -> pd.DataFrame:
     raise InputError("a takedown log must be .parquet or .csv", file=str(path), value=path.suffix)
 
 
-def _disclosed(table: pd.DataFrame, synthetic: bool, name: str, rates: Mapping[str, tuple[str | None, str]] | None = None) -> pd.DataFrame:
-    counts = [c for c in table.columns if c in COUNT_COLUMNS]
-    rates = dict(rates if rates is not None else {r: parts for r, parts in RATE_PARTS.items() if r in table.columns})
-    return disclose(table, origin="takedown_log", synthetic=synthetic, count_columns=counts, rates=rates, name=name).frame
+def _disclosed(table: pd.DataFrame, synthetic: bool, name: str) -> pd.DataFrame:
+    # The spec of each table (counts, rates, relations) is declared once: disclosure.SPECS.
+    return disclose(table, origin="takedown_log", synthetic=synthetic, spec=name, name=name).frame
 
 
-def _tables(build: NetworkBuild) -> dict[str, pd.DataFrame]:
-    """Every processed table, disclosed, by file stem."""
+def _community_key(values: pd.Series) -> pd.Series:
+    numbers = pd.to_numeric(values, errors="coerce")
+    return ("community:" + numbers.astype("Int64").astype("string")).astype(object).where(numbers.notna(), None)
+
+
+def _linked(build: NetworkBuild, edges: pd.DataFrame) -> dict[str, DisclosedTable]:
+    """Nodes, layer links, communities, co-hosting links and concentration, suppressed together.
+
+    They share counts (see ``disclosure.SPECS["network"]``): a small count hidden in one must not
+    be worked out from another.
+    """
+    nodes = build.nodes.assign(_key=build.nodes["id"], _layer=build.nodes["layer"])
+    domain_rows = nodes["layer"] == "domain"
+    nodes["_member_of"] = _community_key(nodes["mirror_community"]).where(domain_rows, None)
+    layer_edges = build.layer_edges.assign(
+        _source=build.layer_edges["source_layer"] + ":" + build.layer_edges["source"], _target=build.layer_edges["target_layer"] + ":" + build.layer_edges["target"]
+    )
+    communities = build.communities.assign(_key=_community_key(build.communities["community"]))
+    community_of = pd.Series(nodes.loc[domain_rows, "_member_of"].to_numpy(), index=nodes.loc[domain_rows, "name"].to_numpy())
+    ends = edges["source"].map(community_of), edges["target"].map(community_of)
+    linked_edges = edges.assign(_member_of=ends[0].where(ends[0] == ends[1], None))
+    concentration = build.concentration.assign(_key=build.concentration["level"].map(lambda level: LEVEL_LAYERS.get(level, level)))
+    parts = {"nodes": nodes, "layer_edges": layer_edges, "communities": communities, "edges": linked_edges, "concentration": concentration}
+    disclosed = disclose_together(parts, "network", synthetic=build.synthetic, name="network")
+    # A top-k share times the published total is the sum of the top nodes' counts.
+    top = build.concentration
+    hidden_names = set(nodes.loc[disclosed["nodes"].hidden["non_removed"].to_numpy(), "_key"])
+    withheld = [any(f"{LEVEL_LAYERS.get(level, level)}:{n}" in hidden_names for n in str(names).split(";")) for level, names in zip(top["level"], top["top_nodes"])]
+    frame = disclosed["concentration"].frame
+    frame.loc[withheld, [c for c in ("share", "share_low", "share_high") if c in frame.columns]] = ""
+    return disclosed
+
+
+def _withhold_lorenz(lorenz: pd.DataFrame, nodes: pd.DataFrame, shown: DisclosedTable) -> pd.DataFrame:
+    """Blank the Lorenz points whose bottom group may hold some, but not all, withheld counts.
+
+    A point ``k/n`` is the sum of the ``k`` smallest counts over the total; where the bottom group
+    may hold some of the withheld counts it gives partial sums of hidden cells away. Points below
+    hold only published counts, points above all withheld ones (whose sum the published total
+    gives anyway). Ranks are those a reader must allow for, knowing only the labels.
+    """
+    out = lorenz.copy()
+    hidden = shown.hidden["non_removed"].to_numpy()
+    values = shown.values["non_removed"].to_numpy(dtype=float)
+    for level in out["level"].unique():
+        layer = LEVEL_LAYERS.get(level, level)
+        rows = (nodes["layer"] == layer).to_numpy()
+        if not hidden[rows].any():
+            continue
+        v, h = values[rows], hidden[rows]
+        published = v[~h]
+        # Ranks a reader must allow for a withheld count: "<10" anywhere among the counts up to 9,
+        # "[c]" anywhere among those of 10 or more.
+        small = v[h] < SUPPRESSION_THRESHOLD
+        lowest = 0 if small.any() else int((published < SUPPRESSION_THRESHOLD).sum())
+        highest = int(rows.sum()) if (~small).any() else int(rows.sum() - (published >= SUPPRESSION_THRESHOLD).sum())
+        k = (out["population_share"].astype(float) * rows.sum()).round()
+        blank = (out["level"] == level) & (k > lowest) & (k < highest)
+        out["value_share"] = out["value_share"].astype(object).where(~blank, "")
+    return out
+
+
+def _tables(build: NetworkBuild) -> tuple[dict[str, pd.DataFrame], pd.Series]:
+    """Every processed table, disclosed, by file stem; and the co-hosting links' numeric weights."""
     s = build.synthetic
     edges = build.co_hosting_edges.rename(columns={"domain_a": "source", "domain_b": "target"})
     model = build.model
+    linked = _linked(build, edges)
+    node_keys = build.nodes["id"]
+    ranking_keys = build.rankings["level"].map(lambda level: LEVEL_LAYERS.get(level, level)) + ":" + build.rankings["node"].astype(str)
+    rankings = carry_withheld(build.rankings, linked["nodes"], ranking_keys, node_keys, SPECS["rankings"].counts)
     tables = {
-        "nodes": _disclosed(build.nodes, s, "nodes"),
-        "edges": _disclosed(edges, s, "edges"),
-        "layer_edges": _disclosed(build.layer_edges, s, "layer_edges", {}),
-        "rankings": _disclosed(build.rankings, s, "rankings"),
-        "communities": _disclosed(build.communities, s, "communities", {"non_removal_rate": ("non_removed", "decided"), "share_of_all_non_removed": ("non_removed", "decided")}),
-        "concentration": _disclosed(build.concentration, s, "concentration", {"share": (None, "non_removed_total")}),
-        "lorenz": _disclosed(build.lorenz, s, "lorenz", {}),
-        "eb_priors": _disclosed(build.priors, s, "eb_priors", {}),
-        "model_metrics": _disclosed(model.metrics, s, "model_metrics", {}),
-        "response_clusters": _disclosed(build.profiles.profiles, s, "response_clusters", {}),
-        "response_cluster_k": _disclosed(build.profiles.silhouettes, s, "response_cluster_k", {}),
+        **{name: linked[name].frame for name in ("nodes", "edges", "layer_edges", "communities", "concentration")},
+        "rankings": _disclosed(rankings, s, "rankings"),
+        "lorenz": _disclosed(_withhold_lorenz(build.lorenz, build.nodes, linked["nodes"]), s, "lorenz"),
+        "eb_priors": _disclosed(build.priors, s, "eb_priors"),
+        "model_metrics": _disclosed(model.metrics, s, "model_metrics"),
+        "response_clusters": _disclosed(build.profiles.profiles, s, "response_clusters"),
+        "response_cluster_k": _disclosed(build.profiles.silhouettes, s, "response_cluster_k"),
     }
     if model.fitted:
-        tables["model_folds"] = _disclosed(model.folds, s, "model_folds", {"auc": (None, "test_urls")})
-        tables["model_effects"] = _disclosed(model.effects, s, "model_effects", {})
-        tables["model_coefficients"] = _disclosed(model.coefficients, s, "model_coefficients", {})
-        tables["model_calibration"] = _disclosed(model.calibration, s, "model_calibration", {"observed_rate": (None, "urls")})
-    return tables
+        for name, table in (("model_folds", model.folds), ("model_effects", model.effects), ("model_coefficients", model.coefficients), ("model_calibration", model.calibration)):
+            tables[name] = _disclosed(table, s, name)
+    # Gephi needs a numeric weight: the count where it is published; a withheld one has none
+    # (that link keeps Gephi's default weight 1). Numbers come from the disclosed table, never
+    # from its text.
+    shown = linked["edges"]
+    weights = shown.values["shared_content"].astype(float).where(~shown.hidden["shared_content"])
+    return tables, weights
 
 
-def _graph_exports(tables: dict[str, pd.DataFrame], synthetic: bool) -> dict[str, tuple[pd.DataFrame, pd.DataFrame, bool]]:
+def _graph_exports(tables: dict[str, pd.DataFrame], weights: pd.Series) -> dict[str, tuple[pd.DataFrame, pd.DataFrame, bool]]:
     """Node and edge tables of the two exported graphs: co-hosting (domains) and layers."""
     nodes = tables["nodes"]
     domains = nodes[nodes["layer"] == "domain"].assign(id=lambda d: d["name"]).drop(columns=["name"])
     edges = tables["edges"].copy()
-    # Gephi needs a numeric weight; a suppressed count has none, so that edge keeps weight 1 (default).
-    edges["weight"] = pd.to_numeric(edges["shared_content"].where(edges["shared_content"] != suppressed_label()), errors="coerce")
+    edges["weight"] = weights.to_numpy()
     layer_nodes = nodes.drop(columns=["mirror_community", "response_cluster", "co_hosting_degree"])
     layer_edges = tables["layer_edges"].assign(
         source=lambda d: d["source_layer"] + ":" + d["source"], target=lambda d: d["target_layer"] + ":" + d["target"]
@@ -111,10 +174,10 @@ def write_network_outputs(
     build = build_network(log, seed=seed, source=log_path.name, status=status)
     parameters = {"seed": seed, "top": top, "lang": lang}
     written: list[Path] = []
-    tables = _tables(build)
+    tables, weights = _tables(build)
     for stem, table in sorted(tables.items()):
         written += write_table(table, processed_dir / f"{stem}.csv", inputs=[log_path], parameters=parameters, root=root)
-    for name, (nodes, edges, directed) in _graph_exports(tables, build.synthetic).items():
+    for name, (nodes, edges, directed) in _graph_exports(tables, weights).items():
         written += write_table(nodes, reports_dir / f"{name}_nodes.csv", inputs=[log_path], parameters=parameters, root=root)
         written += write_table(edges, reports_dir / f"{name}_edges.csv", inputs=[log_path], parameters=parameters, root=root)
         exported = strongest_edges(edges, EXPORT_MAX_EDGES, weight="weight" if "weight" in edges.columns else "urls")

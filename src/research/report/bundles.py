@@ -17,6 +17,7 @@ from research.i18n import catalogue, message
 from research.outputs import write_csv
 from research.report.breaks import BreakNote
 from research.report.citation import Citation
+from research.report.disclosure import count_suppressed
 from research.report.figures import FigureEntry
 from research.report.sources import with_tier
 
@@ -57,7 +58,7 @@ def bundle_metadata(entry: FigureEntry, cite: Citation, breaks: list[BreakNote] 
         "synthetic": entry.synthetic,
         "origin": entry.table.origin,
         "disclosure": list(entry.table.notes),
-        "suppressed_cells": entry.table.suppressed_cells,
+        "suppressed_cells": count_suppressed(entry.table.frame),  # every "<10" / "[c]" cell of data.csv
         "sources": [with_tier(s, tiers).as_dict() for s in entry.sources],
         "breaks": [b.as_dict() for b in breaks or []],
         "accessed": accessed,
@@ -90,7 +91,7 @@ def bundle_readme(entry: FigureEntry, cite: Citation, lang: str = "en", breaks: 
     if breaks:
         lines += ["", f"## {_('bundle_breaks_heading')}", ""]
         lines += [f"- {b.break_id} ({b.date or '—'}, {b.kind}): {b.text}" for b in breaks]
-    lines += ["", f"## {_('disclosure_heading')}", "", _("bundle_suppressed", n=entry.table.suppressed_cells)]
+    lines += ["", f"## {_('disclosure_heading')}", "", _("bundle_suppressed", n=count_suppressed(entry.table.frame))]
     lines += [f"- {note}" for note in entry.table.notes]
     licence = licence_of(entry)
     lines += ["", f"## {_('reuse_heading')}", "", _("bundle_licence", code=licence["code"], data=licence["data"])]

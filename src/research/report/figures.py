@@ -19,7 +19,7 @@ import pandas as pd
 from research import catalogue
 from research.audit.exports import is_count_column
 from research.config import ProjectPaths
-from research.report.disclosure import DisclosedTable, Origin, disclose
+from research.report.disclosure import DisclosedTable, Origin, count_suppressed, disclose
 from research.report.findings import series_titles
 from research.report.sources import Source, datapackage_sources, figure_sources, split_ids, synthetic_source
 
@@ -101,8 +101,9 @@ def count_and_rate_columns(frame: pd.DataFrame) -> tuple[list[str], dict[str, tu
     """
     counts = [
         c for c in frame.columns
-        if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
-        and (is_count_column(c) or (pd.api.types.is_integer_dtype(frame[c]) and c.lower() not in IDENTIFIER_COLUMNS))
+        if count_suppressed(frame[[c]]) > 0  # read back from a published CSV: already withheld cells
+        or (pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+        and (is_count_column(c) or (pd.api.types.is_integer_dtype(frame[c]) and c.lower() not in IDENTIFIER_COLUMNS)))
     ]
     denominator = next((c for c in DENOMINATOR_COLUMNS if c in frame.columns), None)
     rates: dict[str, tuple[str | None, str]] = {}

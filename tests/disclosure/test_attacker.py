@@ -1,0 +1,87 @@
+"""The attacker on small hand-made tables: it finds what primary suppression alone gives away."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from research.report.disclosure import disclose, suppress_counts
+from research.suppression import GroupTotal, RowTotal, SameTotal, TableSpec
+from tests.disclosure.attacker import attack
+
+# Files per status on three sites and overall, with each site's total on every row (the funnel's shape).
+FUNNEL = pd.DataFrame(
+    {
+        "group_kind": ["all"] * 3 + ["domain"] * 9,
+        "group": ["all"] * 3 + ["a.example"] * 3 + ["b.example"] * 3 + ["c.example"] * 3,
+        "status": ["removed", "online", "unknown"] * 4,
+        "n": [150, 47, 5, 100, 30, 0, 46, 3, 5, 4, 14, 0],
+    }
+)
+FUNNEL["total"] = FUNNEL.groupby(["group_kind", "group"])["n"].transform("sum")
+FUNNEL["share"] = FUNNEL["n"] / FUNNEL["total"]
+RELATIONS = (GroupTotal("total", "n", ("group_kind", "group")), SameTotal("n", "group_kind", ("status",)))
+SPEC = TableSpec(("n", "total"), {"share": ("n", "total")}, RELATIONS)
+
+
+def _published(frame: pd.DataFrame) -> pd.DataFrame:
+    """What a reader gets: the CSV's text."""
+    return frame.astype(str).replace({"nan": "", "<NA>": ""})
+
+
+def test_primary_suppression_alone_leaks_by_subtraction():
+    shown, _ = suppress_counts(FUNNEL, ["n", "total"])
+    leaks = attack(_published(shown), ["n", "total"], RELATIONS)
+    found = {(FUNNEL["group"][leak.row], FUNNEL["status"][leak.row]): (leak.low, leak.high) for leak in leaks}
+    # a.example: 130 of 130 shown, so its hidden "unknown" must be 0
+    assert found[("a.example", "unknown")] == (0.0, 0.0)
+    # b.example: 46 + x + y = 54 with both hidden: x, y in [0, 8] is fine, but the overall row
+    # (online 47 = 30 + x + 14) pins x = 3
+    assert found[("b.example", "online")] == (3.0, 3.0)
+
+
+def test_a_share_beside_a_hidden_count_gives_it_away():
+    shown, _ = suppress_counts(FUNNEL, ["n", "total"])
+    leaks = attack(_published(shown), ["n", "total"], RELATIONS, {"share": ("n", "total")})
+    assert any(leak.column == "share" and leak.why.startswith("published beside") for leak in leaks)
+
+
+def test_row_totals_with_one_hidden_part_are_caught():
+    table = pd.DataFrame({"urls": [40, 25], "removed": [36, 20], "censored": [4, 5]})
+    shown, _ = suppress_counts(table, ["urls", "removed", "censored"])
+    leaks = attack(_published(shown), ["urls", "removed", "censored"], (RowTotal("urls", ("removed", "censored")),))
+    assert [(leak.row, leak.column, leak.low) for leak in leaks] == [(0, "censored", 4.0), (1, "censored", 5.0)]
+
+
+def test_secondary_suppression_leaves_nothing_to_find():
+    disclosed = disclose(FUNNEL, origin="takedown_log", spec=SPEC, name="funnel")
+    published = _published(disclosed.frame)
+    assert (published[["n", "total"]] == "[c]").to_numpy().any()  # complementary cells were needed
+    assert attack(published, ["n", "total"], RELATIONS, {"share": ("n", "total")}) == []
+
+
+def test_groups_whose_hidden_cells_are_all_zero_are_protected():
+    table = pd.DataFrame({"g": ["x"] * 4 + ["y"] * 4, "status": list("abcd") * 2, "n": [50, 0, 0, 0, 20, 0, 1, 30]})
+    table["total"] = table.groupby("g")["n"].transform("sum")
+    relations = (GroupTotal("total", "n", ("g",)),)
+    before, _ = suppress_counts(table, ["n", "total"])
+    assert {leak.why for leak in attack(_published(before), ["n", "total"], relations)} == {"exactly determined", "interval too narrow"}
+    after = disclose(table, origin="takedown_log", spec=TableSpec(("n", "total"), {}, relations)).frame
+    assert attack(_published(after), ["n", "total"], relations) == []
+    assert after["total"].tolist() == ["50"] * 4 + ["51"] * 4  # totals stay published: partners are hidden instead
+
+
+def test_disclosure_and_audit_share_one_below_domain_rule():
+    """A bare host/path (no scheme, no www.) is below domain level for both (issue: they disagreed)."""
+    import pytest
+
+    from research.audit.patterns import find_urls_with_path
+    from research.errors import PrivacyError
+    from research.report.disclosure import check_domain_level
+
+    for value in ("example.com/abc/def.jpg", "www.site.example/x", "https://site.example/video/1"):
+        assert find_urls_with_path(value), value
+        with pytest.raises(PrivacyError):
+            check_domain_level(pd.DataFrame({"domain": ["ok.example", value]}))
+    for value in ("example.com", "https://example.com/", "data/processed/x.csv"):
+        assert not find_urls_with_path(value), value
+        check_domain_level(pd.DataFrame({"domain": [value]}))

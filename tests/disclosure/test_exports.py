@@ -1,0 +1,140 @@
+"""Every table the pipeline exports passes the attacker: no hidden count can be worked out."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from research.config import SEED, paths
+from research.pipeline.s30_takedowns import STAGE as TAKEDOWNS
+from research.pipeline.s40_networks import STAGE as NETWORKS
+from research.report.disclosure import SPECS
+from research.suppression import TableSpec
+from tests.disclosure.attacker import PRIMARY, SECONDARY, attack
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory, repo_paths):
+    root = tmp_path_factory.mktemp("project")
+    (root / "data" / "raw").mkdir(parents=True)
+    shutil.copy(repo_paths.figures_csv, root / "data" / "raw" / "figures.csv")
+    shutil.copytree(repo_paths.raw / "external", root / "data" / "raw" / "external")
+    project = paths(root)
+    TAKEDOWNS.run(project, {"lang": "en", "seed": SEED, "files": 400})
+    NETWORKS.run(project, {"lang": "en", "seed": SEED, "top": 30})
+    return project
+
+
+def _read(path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+@pytest.mark.parametrize("source", ["synthetic", "lumen"])
+def test_takedown_tables_pass_the_attacker(project, source):
+    folder = project.tables / "takedowns" / source
+    tables = sorted(folder.glob("*.csv"))
+    assert {"funnel.csv"} <= {t.name for t in tables}
+    for path in tables:
+        # Tables with declared totals/margins are attacked through them; the newer analysis
+        # tables (group tests, curves, time to removal) declare no relations between their counts.
+        spec = SPECS.get(path.stem, TableSpec(()))
+        table = _read(path)
+        leaks = attack(table, spec.counts, spec.relations, spec.rates)
+        assert leaks == [], f"{path.name}: {leaks[:3]}"
+
+
+@pytest.mark.parametrize("source", ["synthetic", "lumen"])
+def test_funnels_needed_secondary_suppression(project, source):
+    """The funnels have small counts beside totals: some complementary cells must be hidden."""
+    funnel = _read(project.tables / "takedowns" / source / "funnel.csv")
+    assert (funnel["n"] == PRIMARY).any() and (funnel[["n", "total"]] == SECONDARY).to_numpy().any()
+
+
+def test_google_tables_are_published_aggregates_with_nothing_hidden(project):
+    for path in sorted((project.tables / "takedowns" / "google").glob("*.csv")):
+        table = _read(path)
+        assert not table.isin([PRIMARY, SECONDARY]).to_numpy().any(), path.name
+
+
+def _network_stack(folder) -> pd.DataFrame:
+    """The network tables joined the way a reader would join them, keyed for the relations."""
+    nodes = _read(folder / "nodes.csv")
+    nodes["_key"], nodes["_layer"] = nodes["id"], nodes["layer"]
+    domains = nodes["layer"] == "domain"
+    community = "community:" + nodes["mirror_community"].str.replace(r"\.0$", "", regex=True)
+    nodes["_member_of"] = community.where(domains & (nodes["mirror_community"] != ""), "")
+    links = _read(folder / "layer_edges.csv")
+    links["_source"] = links["source_layer"] + ":" + links["source"]
+    links["_target"] = links["target_layer"] + ":" + links["target"]
+    communities = _read(folder / "communities.csv")
+    communities["_key"] = "community:" + communities["community"]
+    edges = _read(folder / "edges.csv")
+    of = dict(zip(nodes.loc[domains, "name"], nodes.loc[domains, "_member_of"]))
+    a, b = edges["source"].map(of), edges["target"].map(of)
+    edges["_member_of"] = a.where(a == b, "")
+    concentration = _read(folder / "concentration.csv")
+    concentration["_key"] = concentration["level"].replace({"hosting_provider": "provider"})
+    parts = {"nodes": nodes, "layer_edges": links, "communities": communities, "edges": edges, "concentration": concentration}
+    return pd.concat([t.assign(_table=name) for name, t in parts.items()], ignore_index=True).fillna("")
+
+
+def test_network_tables_pass_the_attacker_together(project):
+    folder = project.processed / "network" / "synthetic"
+    stack = _network_stack(folder)
+    spec = SPECS["network"]
+    assert attack(stack, spec.counts, spec.relations, spec.rates) == []
+    for name in ("rankings", "model_folds", "model_calibration", "response_clusters"):
+        spec = SPECS[name]
+        assert attack(_read(folder / f"{name}.csv"), spec.counts, spec.relations, spec.rates) == [], name
+
+
+def test_network_relations_are_used(project):
+    """The stack has relations that hold (else the check above would prove nothing) and hidden cells."""
+    stack = _network_stack(project.processed / "network" / "synthetic")
+    assert stack[["urls", "non_removed", "shared_content"]].isin([PRIMARY]).to_numpy().any()
+    from tests.disclosure.attacker import _equations
+
+    assert len(_equations(stack, SPECS["network"].relations)) > 50
+
+
+def test_repeated_counts_are_withheld_alike(project):
+    """Rankings and the graph exports repeat the node counts: they must show exactly the same."""
+    folder = project.processed / "network" / "synthetic"
+    nodes = _read(folder / "nodes.csv").set_index("id")
+    rankings = _read(folder / "rankings.csv")
+    ids = rankings["level"].replace({"hosting_provider": "provider"}) + ":" + rankings["node"]
+    for column in ("urls", "decided", "non_removed"):
+        assert rankings[column].tolist() == nodes.loc[ids, column].tolist(), column
+    exported = _read(project.reports / "networks" / "synthetic" / "co_hosting_edges.csv")
+    edges = _read(folder / "edges.csv")
+    assert exported["shared_content"].tolist() == edges["shared_content"].tolist()
+    # Gephi weights are the published counts, and missing where the count is withheld
+    weight = pd.to_numeric(exported["weight"], errors="coerce")
+    shown = ~edges["shared_content"].isin([PRIMARY, SECONDARY])
+    assert weight[shown].tolist() == pd.to_numeric(edges["shared_content"][shown]).astype(float).tolist()
+    assert weight[~shown].isna().all()
+
+
+def test_lorenz_points_give_no_partial_sum_of_hidden_counts(project):
+    """value_share at k/n is the sum of the k smallest counts: published only if that bottom group
+    holds none or all of the withheld counts (ranks of hidden cells taken as widely as possible)."""
+    folder = project.processed / "network" / "synthetic"
+    nodes = _read(folder / "nodes.csv")
+    lorenz = _read(folder / "lorenz.csv")
+    checked = 0
+    for level, points in lorenz.groupby("level"):
+        layer = nodes[nodes["layer"] == {"hosting_provider": "provider"}.get(level, level)]
+        hidden = layer["non_removed"].isin([PRIMARY, SECONDARY])
+        if not hidden.any():
+            continue
+        shown = pd.to_numeric(layer["non_removed"][~hidden]).to_numpy()
+        # a hidden "<10" cell may rank anywhere among counts up to 9; a "[c]" one anywhere above
+        lowest = min((shown < (0 if v == PRIMARY else 10)).sum() for v in layer["non_removed"][hidden])
+        highest = max(len(layer) - (shown > (9 if v == PRIMARY else 1e18)).sum() for v in layer["non_removed"][hidden])
+        k = (pd.to_numeric(points["population_share"]) * len(layer)).round()
+        published = points["value_share"] != ""
+        assert not (published & (k > lowest) & (k < highest)).any(), level
+        checked += 1
+    assert checked
