@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 from typer.testing import CliRunner
@@ -16,6 +15,8 @@ from research.pipeline import discover_stages
 from research.pipeline.s40_networks import STAGE as NETWORKS
 from research.report.build import gather_findings, read_inputs
 from research.report.figures import figure_is_synthetic
+from research.takedowns.seeds import scaled_counts, seed_funnel
+from research.takedowns.synth import synth_log, write_synth_log
 from tests.scale.test_engines import HEADER, ROWS
 
 
@@ -75,13 +76,11 @@ def test_a_real_log_built_into_the_default_network_folder_is_never_synthetic(tmp
     inputs = read_inputs(project)
     assert inputs.concentration is None and not inputs.concentration_synthetic
 
-    # ... and once the example exists, made from a log the generator's record marks synthetic,
+    # ... and once the example exists, made from a log the generator wrote (with its verified marker),
     # that one is synthetic by inheritance while the user's still is not.
-    generated = tmp_path / "generated.csv"
-    shutil.copy(raw, generated)
-    write_sidecar(generated, [], synthetic=True, synthetic_evidence="research.takedowns.synth (test)")
+    generated = write_synth_log(synth_log(scaled_counts(seed_funnel(paths().figures_csv), 60), seed=5), tmp_path / "generated.csv")
     example = catalogue.path("takedowns", project).parent
-    result = runner.invoke(app, ["takedowns", "clean", str(generated), "--out", str(example), "--key-file", str(key)])
+    result = runner.invoke(app, ["takedowns", "clean", str(generated), "--out", str(example)])
     assert result.exit_code == 0, result.output
     assert catalogue.is_synthetic("takedowns", project)
     NETWORKS.run(project, {**NETWORKS.parameters, "top": 5})
