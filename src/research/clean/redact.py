@@ -51,7 +51,7 @@ def _shown(text: str) -> str:
 
 
 def redact_array(values: pa.Array) -> pa.Array:
-    """Each value, or its shape (:func:`shape`), with control characters written as ``<U+XXXX>``.
+    """Each value, or its shape (:func:`shape`), with control characters written as ``<U+hhhh>`` (the code point in hex, e.g. ``<U+0000>``).
 
     Computed once per distinct value; nulls stay null.
     """
