@@ -85,3 +85,19 @@ def test_disclosure_and_audit_share_one_below_domain_rule():
     for value in ("example.com", "https://example.com/", "data/processed/x.csv"):
         assert not find_urls_with_path(value), value
         check_domain_level(pd.DataFrame({"domain": [value]}))
+
+
+def test_publisher_names_in_published_statistics_are_left_to_the_audit():
+    """A bare host/path in a public table is a publisher's name (the audit allows cited sources);
+    in a takedown-derived table it is refused."""
+    import pytest
+
+    from research.errors import PrivacyError
+    from research.report.disclosure import check_domain_level
+
+    table = pd.DataFrame({"summary": ["Counted by BreakingNews.ie/PA in 2024"]})
+    check_domain_level(table, public=True)
+    with pytest.raises(PrivacyError):
+        check_domain_level(table)
+    with pytest.raises(PrivacyError):
+        check_domain_level(pd.DataFrame({"summary": ["see https://news.example/a/b"]}), public=True)

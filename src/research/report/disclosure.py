@@ -140,7 +140,12 @@ def suppressed_label(threshold: int = SUPPRESSION_THRESHOLD) -> str:
     return f"<{threshold}"
 
 
-def check_domain_level(table: pd.DataFrame, *, allowed: Sequence[str] = (), name: str = "table") -> None:
+def _is_bare(url: str) -> bool:
+    """A ``host.tld/path`` without a scheme or ``www.`` (publisher names such as ``BreakingNews.ie/PA``)."""
+    return "://" not in url and not url.lower().startswith("www.")
+
+
+def check_domain_level(table: pd.DataFrame, *, allowed: Sequence[str] = (), name: str = "table", public: bool = False) -> None:
     """Refuse a table that holds anything below domain level.
 
     The rule is the export audit's (:mod:`research.audit.patterns`: a URL with anything after the
@@ -155,6 +160,10 @@ def check_domain_level(table: pd.DataFrame, *, allowed: Sequence[str] = (), name
         Column names whose URLs are citations of public sources (e.g. ``source_url``), not data.
     name
         Shown in the error.
+    public
+        Published statistics: a bare ``host.tld/path`` there is a publisher's name or a cited
+        source, which the export audit checks against the sources cited in ``data/raw/`` (the
+        same detectors, with the audit's allowance); URLs with a scheme or ``www.`` are refused.
 
     Raises
     ------
@@ -171,7 +180,7 @@ def check_domain_level(table: pd.DataFrame, *, allowed: Sequence[str] = (), name
         text = "\n".join(cells)  # one scan per column; a cell's row is found from its offset
         starts = np.cumsum([0] + [len(cell) + 1 for cell in cells[:-1]])
         for detect, what in DETECTORS:
-            found = detect(text)
+            found = [m for m in detect(text) if not (public and m.kind == "url_path" and _is_bare(m.text))]
             if found:
                 row = int(np.searchsorted(starts, found[0].start, side="right"))
                 raise PrivacyError(f"{name}: column {column!r}, row {row} holds {what}; only domains may be exported")
@@ -293,7 +302,7 @@ def disclose(
     if origin not in ("public", "takedown_log"):
         raise ValueError(f"origin must be 'public' or 'takedown_log', not {origin!r}")
     allowed = (*allowed_url_columns, *(CITATION_COLUMNS if origin == "public" else ()))
-    check_domain_level(table, allowed=allowed, name=name)
+    check_domain_level(table, allowed=allowed, name=name, public=origin == "public")
     out = table.copy()
     notes: list[str] = []
     values: pd.DataFrame | None = None
