@@ -101,6 +101,7 @@ def analyse_series(
     lang: str = "en",
     interventions: pd.DataFrame | None = None,
     catalogue: pd.DataFrame | None = None,
+    joinpoint_selection: str = "bic",
 ) -> SeriesTrend:
     """Fit one series × segment; bad input becomes a ``refused`` result with the reason.
 
@@ -108,6 +109,8 @@ def analyse_series(
     ``intervention`` marked on these rows (``break_ids``) are analysed as interrupted time series.
     ``catalogue`` is the series catalogue (``research.clean.series_catalogue``): titles come from
     it, and a ``stock`` (a level at a date) is never modelled as a rate per day.
+    ``joinpoint_selection`` is how the number of joinpoints is chosen (``bic`` or ``permutation``,
+    :func:`research.trends.joinpoint.fit_joinpoints`).
     """
     series_id, segment = str(rows["series_id"].iloc[0]), int(rows["segment"].iloc[0])
     meta = _meta(rows)
@@ -130,10 +133,20 @@ def analyse_series(
         base.summary = not_modelled_summary(meta["title"], place, units, lang)
         return base
     modelable = rows.loc[mask]
+    empty = pd.to_numeric(modelable["value"], errors="coerce").isna()
+    if "derivation" in modelable.columns:
+        # Only a derived piece may be empty by design (cleaning left it blank, with a reason);
+        # a reported row without a value is still refused below, naming its row.
+        empty &= modelable["derivation"].astype(str) != "reported"
+    else:
+        empty &= False
+    blank, modelable = modelable.loc[empty], modelable.loc[~empty]
     straddle = straddling_breaks(modelable, interventions)
     left_out = modelable.loc[straddle != ""]
     usable, set_aside = tiled_periods(modelable.loc[straddle == ""])
     notes = []
+    if len(blank):
+        notes.append(message("trends", "notes_empty", lang, n=len(blank), spans=_spans(blank)))
     if len(left_out):
         notes.append(message("trends", "notes_straddling", lang, n=len(left_out), spans=_spans(left_out)))
     tiled = set_aside.loc[set_aside["set_aside_reason"].str.startswith("tiled")]
@@ -142,7 +155,7 @@ def analyse_series(
     nested = set_aside.loc[~set_aside["set_aside_reason"].str.startswith("tiled")]
     if len(nested):
         notes.append(message("trends", "notes_set_aside", lang, n=len(nested), spans=_spans(nested)))
-    base.n_rows_excluded += len(left_out) + len(set_aside)
+    base.n_rows_excluded += len(blank) + len(left_out) + len(set_aside)
     base.notes = "; ".join(notes)
     try:
         series = prepare_series(usable, file=file)
@@ -165,7 +178,7 @@ def analyse_series(
     fit = fit_count_model(series)
     growth = annual_growth(fit)
     base.status, base.fit, base.growth = "fitted", fit, growth
-    base.joinpoints = fit_joinpoints(series)
+    base.joinpoints = fit_joinpoints(series, selection=joinpoint_selection)
     if len(series) >= MIN_POINTS_FOR_FIGURE and can_forecast(fit):
         base.forecast = forecast(fit, future_periods(series, FORECAST_HORIZON))
     publisher = meta["publishers"].replace(";", " and ") or "the source"
@@ -227,7 +240,12 @@ def _span_of(row: pd.Series) -> str:
 
 
 def analyse_counts(
-    counts: pd.DataFrame, file: str | None = None, lang: str = "en", interventions: pd.DataFrame | None = None, catalogue: pd.DataFrame | None = None
+    counts: pd.DataFrame,
+    file: str | None = None,
+    lang: str = "en",
+    interventions: pd.DataFrame | None = None,
+    catalogue: pd.DataFrame | None = None,
+    joinpoint_selection: str = "bic",
 ) -> list[SeriesTrend]:
     """Analyse every ``series_id`` × ``segment`` of a counts table, sorted by id then segment.
 
@@ -242,7 +260,8 @@ def analyse_counts(
     for series_id, rows in counts.groupby("series_id", sort=True):
         n_segments = rows["segment"].nunique()
         for _, segment_rows in rows.groupby("segment", sort=True):
-            results.append(analyse_series(segment_rows, n_segments=n_segments, file=file, lang=lang, interventions=interventions, catalogue=catalogue))
+            results.append(analyse_series(segment_rows, n_segments=n_segments, file=file, lang=lang, interventions=interventions, catalogue=catalogue,
+                                          joinpoint_selection=joinpoint_selection))
     return results
 
 
