@@ -20,6 +20,7 @@ from research.trends.forecast import N_SIMULATIONS
 from research.trends.interventions import MIN_PRE_FOR_TREND, PRE_WINDOW_DAYS, interventions_table
 from research.trends.joinpoint import MAX_JOINPOINTS, MIN_BETWEEN, MIN_FROM_END, N_PERMUTATIONS, PERMUTATION_ALPHA, averages_table, segments_table
 from research.trends.models import OVERDISPERSION_ALPHA
+from research.trends.sensitivity import sensitivity_table
 
 FIGURE_FORMATS = (".png", ".svg", ".pdf")
 #: File in the figures folder recording which figures are up to date (see research.plots.trend_cache).
@@ -85,7 +86,8 @@ def build_trends(
     (``comparisons`` plus same-span pairs) go to ``comparisons_path`` (default: beside
     ``out_path``, ``trend_comparisons.csv``); interventions as interrupted time series to
     ``interventions.csv`` beside ``out_path``; joinpoint segments and average changes to
-    ``trend_segments.csv`` and ``trend_averages.csv`` beside it too. A figure whose inputs are unchanged since an earlier
+    ``trend_segments.csv`` and ``trend_averages.csv`` beside it too; fits run again with the
+    values of unresolved same-tier conflicts to ``trend_sensitivity.csv``. A figure whose inputs are unchanged since an earlier
     run is kept rather than drawn again; figures of series that no longer qualify are removed.
     ``joinpoint_selection``: ``bic`` (default) or ``permutation`` (Kim et al.'s sequential tests).
     """
@@ -116,6 +118,8 @@ def build_trends(
                             "selection": "BIC (deviance)" if joinpoint_selection == "bic" else f"sequential permutation tests (alpha {PERMUTATION_ALPHA}, {N_PERMUTATIONS} permutations)"}
     written += write_table(segments_table(models), out_path.with_name("trend_segments.csv"), inputs=inputs, parameters=joinpoint_parameters, root=root)
     written += write_table(averages_table(models), out_path.with_name("trend_averages.csv"), inputs=inputs, parameters=joinpoint_parameters, root=root)
+    sensitivity = sensitivity_table(counts, results, file=counts_path.name, lang=lang, interventions=registry, catalogue=catalogue, joinpoint_selection=joinpoint_selection)
+    written += write_table(sensitivity, out_path.with_name("trend_sensitivity.csv"), inputs=inputs, parameters=parameters, root=root)
     effects = [effect for result in results for effect in result.effects]
     written += write_table(interventions_table(effects), out_path.with_name("interventions.csv"), inputs=inputs,
                            parameters={**parameters, "pre_window_days": PRE_WINDOW_DAYS, "min_pre_for_trend": MIN_PRE_FOR_TREND}, root=root)

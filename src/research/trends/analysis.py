@@ -10,7 +10,7 @@ import pycountry
 
 from research.clean.series_catalogue import series_kind, series_title
 from research.i18n import message
-from research.trends.breaks import interventions_for
+from research.trends.breaks import definition_breaks_for, interventions_for
 from research.trends.forecast import can_forecast, forecast, future_periods
 from research.trends.growth import AnnualGrowth, MannKendall, RateRatio, annual_growth, evidence_note, mann_kendall, rate_ratio
 from research.trends.interventions import InterventionEffect, intervention_effect
@@ -116,6 +116,8 @@ def analyse_series(
     meta = _meta(rows)
     meta["title"] = series_title(catalogue, series_id, lang)
     meta["kind"] = series_kind(catalogue, series_id)
+    # Dated definition breaks marked on these rows: figures draw them at their own dates.
+    meta["breaks"] = [[b.date, b.break_id] for b in definition_breaks_for(interventions, rows)]
     mask = modelable_rows(rows)
     base = SeriesTrend(series_id, segment, n_segments, meta, status="refused", n_rows=len(rows), n_rows_excluded=int((~mask).sum()))
     place = place_name(meta["country"])
@@ -155,6 +157,11 @@ def analyse_series(
     nested = set_aside.loc[~set_aside["set_aside_reason"].str.startswith("tiled")]
     if len(nested):
         notes.append(message("trends", "notes_set_aside", lang, n=len(nested), spans=_spans(nested)))
+    if "unresolved_values" in usable.columns:
+        unresolved = usable.loc[usable["unresolved_values"].fillna("").astype(str) != ""]
+        if len(unresolved):
+            values = ", ".join(f"{r.period_start}..{r.period_end} {r.unresolved_values}" for r in unresolved.itertuples())
+            notes.append(message("trends", "notes_sensitivity", lang, values=values))
     base.n_rows_excluded += len(blank) + len(left_out) + len(set_aside)
     base.notes = "; ".join(notes)
     try:
@@ -265,6 +272,14 @@ def analyse_counts(
     return results
 
 
+def _provisional(series: pd.DataFrame) -> str:
+    """The fitted periods cleaning flagged ``provisional`` (``start..end;…``), for the table."""
+    if "flags" not in series.columns:
+        return ""
+    flagged = series.loc[series["flags"].fillna("").astype(str).str.contains("provisional")]
+    return ";".join(f"{r.period_start.date().isoformat()}..{r.period_end.date().isoformat()}" for r in flagged.itertuples())
+
+
 def _nan() -> float:
     return float("nan")
 
@@ -288,6 +303,7 @@ def trend_row(result: SeriesTrend) -> dict:
         "first_period_start": "",
         "last_period_end": "",
         "partial_periods": 0,
+        "provisional_periods": "",
         "model": "",
         "dispersion_ratio": _nan(),
         "dispersion_p": _nan(),
@@ -333,6 +349,7 @@ def trend_row(result: SeriesTrend) -> dict:
             first_period_start=series["period_start"].min().date().isoformat(),
             last_period_end=series["period_end"].max().date().isoformat(),
             partial_periods=int(series["partial"].sum()),
+            provisional_periods=_provisional(series),
             mann_kendall_s=mk.s,
             mann_kendall_p=mk.p,
             sen_slope_per_year=mk.sen_slope,
