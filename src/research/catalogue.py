@@ -7,7 +7,7 @@ an output asks for it by name (:func:`path`, :func:`load`) instead of spelling o
 
 Whether an output is synthetic is never read from a folder name, a flag or a column a user's file
 could carry: it is the ``synthetic`` key of the output's lineage sidecar, which the writers set
-from the inputs' sidecars (:func:`research.lineage.lineage_record`), rooted in the marker the
+from the inputs' sidecars (:func:`research.lineage.write_sidecar`), rooted in the marker the
 toolkit's own generator leaves. :func:`is_synthetic` reads it; a figure set, which has no sidecar,
 is synthetic when a table it is drawn from is.
 
