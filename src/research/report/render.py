@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import os
 import struct
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -116,10 +116,6 @@ def rendered_figure(entry: FigureEntry, pages_dir: Path, lang: str, *, title: st
         sources=tuple(entry.sources), breaks=breaks, synthetic=entry.synthetic, number=number,
         svg=svg_beside(image, pages_dir),
     )
-
-
-def renumbered(figure: RenderedFigure, number: int) -> RenderedFigure:
-    return replace(figure, number=number)
 
 
 def environment(fmt: str) -> jinja2.Environment:
