@@ -143,7 +143,7 @@ def test_trend_bundle_holds_only_its_own_series(project):
 
 def test_without_a_repository_address_the_page_says_so_and_how_to_cite(built):
     root, _ = built
-    for page, words in (("report.html", "No public address of the code repository is recorded yet"), ("report.ja.html", "公開アドレスはまだ記録されていません")):
+    for page, words in (("report.html", "No public address of the code repository is recorded yet"), ("report.ja.html", "公開アドレスはまだ記録されていない")):
         html = (root.reports / page).read_text()
         cite = html.split('<section id="cite">', 1)[1]
         assert words in cite and "git checkout" in cite, page

@@ -38,7 +38,7 @@ from research.report.mainpoints import MainPoint, funnel_numbers, main_point_can
 from research.report.render import LanguageLink, RenderedFigure, RenderedTable, data_uri, relative, render_page, rendered_figure, svg_beside
 from research.report.sources import Source, access_date, figure_sources, with_tier
 from research.report.tables import PaperTable, as_html, as_markdown, takedown_table, trends_table, write_paper_table
-from research.report.takedown_points import google_outcomes, lumen_summary
+from research.report.takedown_points import google_outcomes, lumen_summary, outcome_display
 
 LANGUAGES = ("en", "id", "ja", "ko")
 #: The bulletin shows at most this many figures (the issue's bound; a test checks it).
@@ -336,7 +336,7 @@ def main_sections(pages: Path, inputs: ReportInputs, lang: str, points: list[Mai
     google = google_outcomes(inputs.google, lang) if inputs.google is not None else None
     if google is not None:
         takedowns.blocks.append(Block(message("report", "takedown_google_heading", lang), [message("report", "takedown_google_caveat", lang), google.point.text],
-                                      _rendered(google.table, message("report", "takedown_google_table", lang))))
+                                      _rendered(outcome_display(google.table, lang), message("report", "takedown_google_table", lang))))
     lumen = lumen_summary(inputs.lumen, lang) if inputs.lumen is not None else None
     paragraphs = [message("report", "takedown_lumen_caveat", lang)] + ([lumen] if lumen else [])
     takedowns.blocks.append(Block(message("report", "takedown_lumen_heading", lang), paragraphs))
@@ -362,6 +362,11 @@ def write_main(pages: Path, lang: str, inputs: ReportInputs, entries: list[Figur
     """Render and write one language's bulletin (HTML and Markdown)."""
     points = main_points(inputs, lang)
     points_context = [dict(p.__dict__, breaks=break_notes(inputs.registry, p.break_ids, lang)) for p in points]
+    # A break a main point explains in full is referred to, not repeated, under the figures below.
+    explained: dict[str, tuple[int, str]] = {}
+    for number, point in enumerate(points_context, start=1):
+        for note in point["breaks"]:
+            explained.setdefault(note.break_id, (number, point["key"]))
     sections = main_sections(pages, inputs, lang, points, entries, drawn, drawn_entries)
     link = message("report", "demo_link_text", lang)
     demo_href = page_name("demo", lang)
@@ -369,7 +374,7 @@ def write_main(pages: Path, lang: str, inputs: ReportInputs, entries: list[Figur
     shown_entries = [e for e in entries if not e.synthetic] + list(drawn_entries.values())
     common = dict(
         languages=language_links("report", languages), cite=cite, main_points=points_context, sections=sections,
-        credits=credits(shown_entries, tiers), citation_text=citation_text(cite, lang), citation_note=citation_note(cite, lang), appendix_href=page_name("appendix", lang),
+        credits=credits(shown_entries, tiers), citation_text=citation_text(cite, lang), citation_note=citation_note(cite, lang), explained=explained, appendix_href=page_name("appendix", lang),
     )
     html_path, md_path = report_paths(pages, lang)
     html_path.parent.mkdir(parents=True, exist_ok=True)
@@ -406,7 +411,7 @@ def appendix_tables(inputs: ReportInputs, tables: list[PaperTable], lang: str) -
     if inputs.google is not None:
         google = google_outcomes(inputs.google, lang)
         if google is not None:
-            shown.append(_rendered(google.table, message("report", "table_google_title", lang), "google_outcomes", "tables/google_outcomes.csv"))
+            shown.append(_rendered(outcome_display(google.table, lang), message("report", "table_google_title", lang), "google_outcomes", "tables/google_outcomes.csv"))
     return shown
 
 
