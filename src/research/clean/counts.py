@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from research.audit import patterns
 from research.clean.breaks import apply_breaks, read_breaks
 from research.clean.components import check_components
 from research.clean.cumulative import derive_increments
@@ -24,7 +25,6 @@ from research.clean.figures_schema import COUNTS_COLUMNS, COUNTS_SCHEMA, QUALITY
 from research.clean.numbers import parse_number
 from research.clean.periods import check_plausible_date, classify_period, exposure_days, parse_date
 from research.clean.places import normalise_country
-from research.audit import patterns
 from research.clean.read_table import read_text_table
 from research.clean.reconcile import reconcile
 from research.clean.redact import redact_text
