@@ -30,7 +30,7 @@ from research.clean.reconcile import reconcile
 from research.clean.redact import redact_text
 from research.clean.units import parse_unit
 from research.config import paths
-from research.errors import ParseError, ResearchError
+from research.errors import InputError, ParseError, ResearchError
 from research.i18n import message
 from research.lineage import relative_path
 
@@ -266,6 +266,8 @@ def clean_counts_file(
     name when it lies outside: never an absolute path, so two clones give the same bytes.
     """
     table = read_figures(figures)
-    registry = read_breaks(breaks) if breaks is not None and Path(breaks).exists() else None
+    if breaks is not None and not Path(breaks).is_file():
+        raise InputError("the definition-break registry does not exist", file=str(breaks))
+    registry = read_breaks(breaks) if breaks is not None else None
     shown = relative_path(Path(figures), Path(root) if root is not None else paths().root)
     return clean_counts(table, registry, file=shown, lang=lang)

@@ -9,7 +9,7 @@ import typer
 
 from research.config import SEED
 from research.config import paths as project_paths
-from research.errors import InputError, ResearchError
+from research.errors import InputError, OutputError, ResearchError
 from research.i18n import message
 
 NAME = "takedowns"
@@ -116,6 +116,8 @@ def analyse(
     from research.takedowns.survival import km_curves, removal_times
 
     try:
+        if out.exists() and not out.is_dir():
+            raise OutputError("--out must be a folder, and this is a file", file=str(out))
         if by not in BY_CHOICES:
             raise InputError(f"--by must be one of {', '.join(BY_CHOICES)}", value=by)
         log = read_log(takedowns)
