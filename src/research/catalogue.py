@@ -133,6 +133,15 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("trend_comparisons", "data/processed/trend_comparisons.csv", "trends", "public", "ratios of growth between series", ("counts", "definition_breaks"), disclosure=PUBLIC),
     Entry("trend_segments", "data/processed/trend_segments.csv", "trends", "public", "joinpoint segments with annual percent change", ("counts", "definition_breaks"), disclosure=PUBLIC),
     Entry("trend_averages", "data/processed/trend_averages.csv", "trends", "public", "average annual percent change over fixed windows", ("counts", "definition_breaks"), disclosure=PUBLIC),
+    Entry(
+        "trend_sensitivity",
+        "data/processed/trend_sensitivity.csv",
+        "trends",
+        "public",
+        "fits rerun with the other value of each unresolved same-tier conflict",
+        ("counts", "definition_breaks"),
+        disclosure=PUBLIC,
+    ),
     Entry("interventions", "data/processed/interventions.csv", "trends", "public", "rate ratios around interventions (interrupted time series)", ("counts", "definition_breaks"), disclosure=PUBLIC),
     Entry("trend_figures", "reports/figures/trends", "trends", "public", "one figure per fitted series", ("counts", "trends"), kind="figures"),
     # Stage takedowns: the example log, its cleaning and analysis; Lumen; Google's aggregates.
