@@ -11,6 +11,8 @@ from __future__ import annotations
 import zipfile
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from research.report.build import build_reports
@@ -82,3 +84,15 @@ def test_report_md_and_bundle_readmes_are_escaped(hostile_project):
     for text in (report, *readmes):
         assert HOSTILE not in text
         assert_inert(text)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.text(alphabet=st.characters(codec="utf-8", categories=("L", "N", "P", "S", "Zs")), max_size=40))
+def test_any_text_renders_as_itself(value):
+    """Whatever a data value holds, the escaped Markdown renders to that text (spaces trimmed) and nothing else."""
+    shown = escape_markdown(value)
+    assert_inert(shown)
+    blocks = [t.type for t in MarkdownIt("commonmark").parse(shown) if t.level == 0]
+    assert blocks in ([], ["paragraph_open", "paragraph_close"])
+    rendered = "".join(t.content for t in _tokens(shown) if t.type in ("text", "code_inline"))
+    assert rendered == value.strip()
