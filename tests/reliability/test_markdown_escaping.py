@@ -96,3 +96,19 @@ def test_any_text_renders_as_itself(value):
     assert blocks in ([], ["paragraph_open", "paragraph_close"])
     rendered = "".join(t.content for t in _tokens(shown) if t.type in ("text", "code_inline"))
     assert rendered == value.strip()
+
+
+def test_cited_source_urls_stay_exact_so_the_export_audit_allows_them(tmp_path, monkeypatch):
+    """A URL with ``&`` and ``_`` is written as an autolink, unescaped: the audit matches it to the cited source."""
+    from research.audit.exports import audit_exports
+
+    url = "https://news.example/view.do?news_id=N1&tab_type=1"
+    monkeypatch.setattr(stand_in, "FIGURES_CSV", stand_in.FIGURES_CSV.replace("https://police.example/news/1", url))
+    project = stand_in.make_project(tmp_path)
+    build_reports(project, languages=("en",))
+    texts = [(project.reports / "report.md").read_text(encoding="utf-8")]
+    for bundle in sorted((project.reports / "bundles").glob("*/README.md")):
+        texts.append(bundle.read_text(encoding="utf-8"))
+    assert any(f"<{url}>" in text for text in texts)
+    audit = audit_exports(project)
+    assert not audit.findings["file"].str.endswith(".md").any(), audit.findings.to_string()
