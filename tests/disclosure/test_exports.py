@@ -173,3 +173,25 @@ def test_lorenz_points_give_no_partial_sum_of_hidden_counts(project):
         assert not (published & (k > lowest) & (k < highest)).any(), level
         checked += 1
     assert checked
+
+
+@pytest.mark.parametrize("by, column", [("provider", "hosting_provider"), ("country", "country")])
+def test_takedowns_analyse_tables_pass_the_attacker_together(project, tmp_path, by, column):
+    """``research takedowns analyse`` discloses its tables together too, for any grouping."""
+    from typer.testing import CliRunner
+
+    from research.cli import app
+
+    out = tmp_path / by
+    log = project.processed / "takedowns" / "synthetic" / "takedowns.parquet"
+    result = CliRunner().invoke(app, ["takedowns", "analyse", str(log), "--out", str(out), "--by", by])
+    assert result.exit_code == 0, result.output
+    parts = [linked(path.stem, _read(path), column).assign(_table=path.stem) for path in sorted(out.glob("*.csv"))]
+    stack = pd.concat(parts, ignore_index=True).fillna("")
+    assert set(stack["_table"]) == {"funnel", "time_to_removal", "survival_curves", "group_tests", "reemergence"}
+    rates = {r: parts for name in ("funnel", "time_to_removal") for r, parts in SPECS[name].rates.items() if r != "share"}
+    assert attack(stack, TAKEDOWN_LOG.counts, TAKEDOWN_LOG.relations, rates) == []
+    for stem in set(stack["_table"]):
+        table = _read(out / f"{stem}.csv")
+        spec = SPECS[stem]
+        assert attack(table, spec.counts, spec.relations, spec.rates) == [], stem

@@ -11,6 +11,8 @@ from __future__ import annotations
 import zipfile
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from research.report.build import build_reports
@@ -82,3 +84,31 @@ def test_report_md_and_bundle_readmes_are_escaped(hostile_project):
     for text in (report, *readmes):
         assert HOSTILE not in text
         assert_inert(text)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.text(alphabet=st.characters(codec="utf-8", categories=("L", "N", "P", "S", "Zs")), max_size=40))
+def test_any_text_renders_as_itself(value):
+    """Whatever a data value holds, the escaped Markdown renders to that text (spaces trimmed) and nothing else."""
+    shown = escape_markdown(value)
+    assert_inert(shown)
+    blocks = [t.type for t in MarkdownIt("commonmark").parse(shown) if t.level == 0]
+    assert blocks in ([], ["paragraph_open", "paragraph_close"])
+    rendered = "".join(t.content for t in _tokens(shown) if t.type in ("text", "code_inline"))
+    assert rendered == value.strip()
+
+
+def test_cited_source_urls_stay_exact_so_the_export_audit_allows_them(tmp_path, monkeypatch):
+    """A URL with ``&`` and ``_`` is written as an autolink, unescaped: the audit matches it to the cited source."""
+    from research.audit.exports import audit_exports
+
+    url = "https://news.example/view.do?news_id=N1&tab_type=1"
+    monkeypatch.setattr(stand_in, "FIGURES_CSV", stand_in.FIGURES_CSV.replace("https://police.example/news/1", url))
+    project = stand_in.make_project(tmp_path)
+    build_reports(project, languages=("en",))
+    texts = [(project.reports / "report.md").read_text(encoding="utf-8")]
+    for bundle in sorted((project.reports / "bundles").glob("*/README.md")):
+        texts.append(bundle.read_text(encoding="utf-8"))
+    assert any(f"<{url}>" in text for text in texts)
+    audit = audit_exports(project)
+    assert not audit.findings["file"].str.endswith(".md").any(), audit.findings.to_string()

@@ -1,4 +1,8 @@
-"""The analysis tables of one log are suppressed together: a count hidden in one is not given by another."""
+"""Issue 15 item 4: small counts cannot be worked out from totals, margins or another table of the same log.
+
+The analysis tables of one log are suppressed together: a count hidden in one is not given by another.
+The attacker (`tests/disclosure/attacker.py`) runs on every exported table in `tests/disclosure/test_exports.py`.
+"""
 
 from __future__ import annotations
 
