@@ -20,7 +20,7 @@ import pandas as pd
 from research.audit import patterns
 from research.clean.breaks import apply_breaks, read_breaks
 from research.clean.components import check_components, check_tiling
-from research.clean.cumulative import derive_increments
+from research.clean.cumulative import derive_increments, link_sub_series
 from research.clean.figures_schema import COUNTS_COLUMNS, COUNTS_SCHEMA, QUALITY_COLUMNS, QUALITY_SCHEMA, QUARANTINE_COLUMNS, QUARANTINE_SCHEMA, check_figure_columns
 from research.clean.numbers import parse_number
 from research.clean.periods import check_plausible_date, classify_period, exposure_days, parse_date
@@ -240,6 +240,7 @@ def clean_counts(
             _period_flags(obs)
         if breaks is not None and not breaks.empty:
             quality += apply_breaks(observations, breaks, lang)
+            quality += link_sub_series(observations, breaks, lang)
         else:
             for obs in observations:
                 obs.setdefault("break_ids", set())
