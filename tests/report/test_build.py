@@ -208,3 +208,12 @@ def test_a_language_page_refuses_to_show_another_languages_drawing(project):
     assert localised_image(entry, "ja") == entry.image.parent / "ja" / entry.image.name
     # Another language's drawing is the same figure, not an entry of its own.
     assert [e.key for e in collect_figures(project, figures=None, counts=None, package=None)] == [e.key for e in [entry]] + ["takedowns-domains_online"]
+
+
+def test_the_published_funnel_credits_its_sources_with_tier_and_access_date(built):
+    root, _ = built
+    readme = (root.reports / "bundles" / "report-paps_funnel" / "README.md").read_text()
+    assert "https://news.example/paps" in readme and "source tier 3" in readme
+    html = (root.reports / "report.html").read_text()
+    funnel = html.split('id="figure-report-paps_funnel"', 1)[1].split("</figure>", 1)[0]
+    assert "https://news.example/paps" in funnel

@@ -258,7 +258,8 @@ def drawn_figures(pages: Path, inputs: ReportInputs, lang: str) -> tuple[list[tu
     made = [lead_figure(inputs.counts, lead_notes, lang)]
     found = funnel_numbers(inputs.counts)
     if found is not None:
-        made.append(funnel_figure(found[0], str(found[1].iloc[-1]["publishers"]).split(";")[0].strip(), lang))
+        # The funnel's rows name the series, so its bundle and caption credit their sources.
+        made.append(funnel_figure(found[0], str(found[1].iloc[-1]["publishers"]).split(";")[0].strip(), lang, tuple(found[1]["series_id"])))
     for drawn in made:
         if drawn is None:
             continue

@@ -87,7 +87,7 @@ def lead_figure(counts: pd.DataFrame, notes: list[BreakNote], lang: str, spec: F
     return DrawnFigure("knpa_deepfake_per_day", figure, shown, title, (spec.series_id,))
 
 
-def funnel_figure(funnel: FunnelNumbers, publisher: str, lang: str) -> DrawnFigure:
+def funnel_figure(funnel: FunnelNumbers, publisher: str, lang: str, series_ids: tuple[str, ...] = ()) -> DrawnFigure:
     """The published funnel as four bars: fully removed, partly removed, still online, not reported."""
     require_font(lang)
     parts = [("full", funnel.full), ("partial", funnel.partial), ("online", funnel.online), ("unknown", funnel.unknown)]
@@ -108,7 +108,7 @@ def funnel_figure(funnel: FunnelNumbers, publisher: str, lang: str) -> DrawnFigu
     ax.grid(axis="y", visible=False)
     source_caption(fig, [publisher], label=message(DOMAIN, "source_prefix", lang))
     table = pd.DataFrame({"status": [name for name, _ in parts], "files": values, "requested": funnel.requested})
-    return DrawnFigure("paps_funnel", fig, table, title, ())
+    return DrawnFigure("paps_funnel", fig, table, title, series_ids)
 
 
 def close(drawn: DrawnFigure) -> None:
