@@ -76,3 +76,26 @@ def test_log_without_removal_dates_reports_no_kaplan_meier_median(tmp_path):
 def test_bad_grouping_is_a_clear_error(tmp_path):
     result, _ = _run(tmp_path, _audit(), "--by", "planet")
     assert result.exit_code == 1 and "--by must be one of" in result.output
+
+
+def test_outcome_words_reach_the_cleaned_log_and_the_detail_funnel(tmp_path, secret_key_file):
+    """From the raw words to ``outcome_detail`` in takedowns.parquet and ``funnel_detail.csv``."""
+    log = tmp_path / "log.csv"
+    log.write_text(
+        "request_id,content_id,url,requested_at,checked_at,outcome,channel\n"
+        "r1,f1,https://a.example.com/1,2024-01-01,2024-02-01,拒否,レジストラ\n"
+        "r1,f2,https://b.example.org/2,2024-01-01,2024-02-01,無回答,abuse desk\n"
+        "r2,f3,https://c.example.net/3,2024-01-01,2024-02-01,delisted,search delisting\n"
+        "r2,f4,https://d.example.jp/4,2024-01-01,2024-02-01,削除済み,通報\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["takedowns", "clean", str(log), "--out", str(tmp_path / "clean"), "--key-file", str(secret_key_file)])
+    assert result.exit_code == 0, result.output
+    table = pd.read_parquet(tmp_path / "clean" / "takedowns.parquet")
+    assert table["outcome"].tolist() == ["online", "online", "online", "removed"]
+    assert table["outcome_detail"].tolist() == ["refused", "no_response", "delisted", "removed"]
+    assert table["channel"].tolist() == ["registrar", "host_abuse_report", "search_delisting", "platform_report"]
+    result, tables = _run(tmp_path, table, "--public")
+    assert result.exit_code == 0, result.output
+    detail = tables["funnel_detail"].query("group_kind == 'all'").set_index("status")
+    assert detail.loc[["refused", "no_response", "delisted", "removed"], "n"].tolist() == [1, 1, 1, 1]

@@ -232,6 +232,7 @@ def clean_takedown_log(
             "is_ip": as_bool(urls["is_ip"])[kept],
             **{name: stamp.iloc[kept].reset_index(drop=True) for name, stamp in stamps.items()},
             "outcome": outcome["category"].iloc[kept].reset_index(drop=True),
+            "outcome_detail": outcome["detail"].iloc[kept].reset_index(drop=True),
             "channel": channel["category"].iloc[kept].reset_index(drop=True),
             "hosting_provider": hosting,
             "asn": asn.iloc[kept].reset_index(drop=True),

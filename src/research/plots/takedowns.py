@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from research.clean.channels import CHANNELS
 from research.i18n import message
 from research.plots.style import PALETTE, new_figure, save_figure, source_caption, watermark_synthetic
 
@@ -66,7 +67,7 @@ def km_figure(
     for colour, (group, rows) in zip(PALETTE, curves.groupby("group", sort=True), strict=False):
         rows = rows[rows["days"] <= horizon_days]
         days = np.r_[0.0, rows["days"].to_numpy()]
-        label = message("takedowns", f"channel_{group}", lang) if group in ("legal_notice", "platform_report", "copyright_notice", "police") else str(group)
+        label = message("takedowns", f"channel_{group}", lang) if group in CHANNELS else str(group)
         ax.step(days, np.r_[1.0, rows["survival"].to_numpy()], where="post", color=colour, label=label)
         ax.fill_between(days, np.r_[1.0, rows["survival_low"].to_numpy()], np.r_[1.0, rows["survival_high"].to_numpy()], step="post", color=colour, alpha=0.2, linewidth=0)
     ax.set_xlim(0, horizon_days)

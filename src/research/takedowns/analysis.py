@@ -5,6 +5,8 @@
 
 * ``funnel`` — files and URLs per status, overall and by every grouping, with ``interval_method``,
   and a cluster-bootstrap interval by site for URL shares (``cluster_low``, ``cluster_high``);
+* ``funnel_detail`` — URLs per ``outcome_detail`` (``refused``, ``no_response``, ``delisted`` …),
+  overall and by ``by`` (:func:`research.takedowns.funnel.detail_funnel`);
 * ``time_to_removal`` — per group of ``by``: ``method``, ``share_removal_dated``, the
   nonparametric median and the parametric fits (:mod:`research.takedowns.survival`);
 * ``survival_curves`` — every group's curve, groups without removals included, cut at the last
@@ -23,7 +25,7 @@ import pandas as pd
 
 from research.stats.bootstrap import cluster_bootstrap
 from research.stats.comparisons import TIDY_COLUMNS, compare_shares
-from research.takedowns.funnel import NOT_RECORDED, funnel_tables, latest_per_url
+from research.takedowns.funnel import NOT_RECORDED, detail_funnel, funnel_tables, latest_per_url
 from research.takedowns.reemergence import reemergence_table
 from research.takedowns.survival import GroupSurvival, group_survival, km_curves, km_on_grid, logrank_test, removal_times, time_to_removal
 
@@ -180,6 +182,7 @@ def analyse_log(
         "funnel": Published(
             clustered_funnel(table, funnel_tables(table, interval_method=interval_method), alpha, seed), ("n", "total", "clusters"), {"share": ("n", "total"), "cluster": ("n", "total")}
         ),
+        "funnel_detail": Published(detail_funnel(table, (by,), interval_method), ("n", "total"), {"share": ("n", "total")}),
         "time_to_removal": Published(time_to_removal(times, by, alpha, seed, survival), ("urls", "removed", "removed_dated", "censored"), {"share_removal_dated": ("removed_dated", "removed")}),
         "survival_curves": Published(curves, curve_counts, {}),
         "group_tests": Published(tests, ("successes_a", "trials_a", "successes_b", "trials_b"), {}),
