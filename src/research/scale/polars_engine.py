@@ -165,7 +165,7 @@ def clean_frames(
     stamp = lambda s: pl.col(f"{s}__us").cast(pl.Datetime("us", "UTC")).alias(s)  # noqa: E731
     clean = frame.join(quarantine.lazy().select("row_number").unique(), on="row_number", how="anti").sort("row_number").select(
         "row_number", "request_id", "content_id", "url_id", "domain", "site", "is_ip", *(stamp(s) for s in STAMPS),
-        pl.col("outcome__category").alias("outcome"), pl.col("channel__category").alias("channel"),
+        pl.col("outcome__category").alias("outcome"), pl.col("outcome__detail").alias("outcome_detail"), pl.col("channel__category").alias("channel"),
         pl.when(_trim("hosting_provider") != "").then(_trim("hosting_provider")).alias("hosting_provider"),
         pl.col("asn__asn").alias("asn"), pl.col("country__country").alias("country"), pl.lit(synthetic).alias("synthetic"),
     ).collect(engine="streaming")
@@ -276,10 +276,12 @@ def status_table(status: pl.DataFrame) -> pd.DataFrame:
 def co_hosting_edges(status: pl.DataFrame) -> pd.DataFrame:
     """:func:`research.networks.bipartite.co_hosting_edges` of the URL status."""
     pairs = status.lazy().select("content_id", "domain").unique()
-    edges = (pairs.join(pairs, on="content_id", suffix="_b").filter(pl.col("domain") < pl.col("domain_b"))
-             .group_by(pl.col("domain").alias("domain_a"), "domain_b").len("shared_content").sort("domain_a", "domain_b").collect(engine="streaming"))
+    newman = pairs.group_by("content_id").agg(w=1.0 / (pl.len() - 1).cast(pl.Float64))  # Newman (2001): 1/(k − 1)
+    edges = (pairs.join(pairs, on="content_id", suffix="_b").filter(pl.col("domain") < pl.col("domain_b")).join(newman, on="content_id")
+             .group_by(pl.col("domain").alias("domain_a"), "domain_b").agg(shared_content=pl.len(), co_hosting_weight=pl.col("w").sum())
+             .sort("domain_a", "domain_b").collect(engine="streaming"))
     return pd.DataFrame({"domain_a": np.asarray(edges["domain_a"].to_list(), dtype=object), "domain_b": np.asarray(edges["domain_b"].to_list(), dtype=object),
-                         "shared_content": edges["shared_content"].to_numpy().astype(np.int64)})
+                         "shared_content": edges["shared_content"].to_numpy().astype(np.int64), "co_hosting_weight": edges["co_hosting_weight"].to_numpy().astype(np.float64)})
 
 
 def domains(status: pl.DataFrame) -> pd.Index:
