@@ -109,12 +109,18 @@ def test_repeated_counts_are_withheld_alike(project):
         assert rankings[column].tolist() == nodes.loc[ids, column].tolist(), column
     exported = _read(project.reports / "networks" / "synthetic" / "co_hosting_edges.csv")
     edges = _read(folder / "edges.csv")
+    # reports/ keeps the strongest links only (issue 12): a bounded subset of the processed list
+    from research.pipeline.s40_networks import EXPORT_MAX_EDGES
+
+    assert 0 < len(exported) <= min(len(edges), EXPORT_MAX_EDGES)
+    edges = edges.set_index(["source", "target"]).loc[list(zip(exported["source"], exported["target"], strict=True))].reset_index()
     assert exported["shared_content"].tolist() == edges["shared_content"].tolist()
-    # Gephi weights are the published counts, and missing where the count is withheld
+    # Gephi weights are the published Newman weights, and missing where the shared count is withheld
     weight = pd.to_numeric(exported["weight"], errors="coerce")
     shown = ~edges["shared_content"].isin([PRIMARY, SECONDARY])
-    assert weight[shown].tolist() == pd.to_numeric(edges["shared_content"][shown]).astype(float).tolist()
+    assert weight[shown].tolist() == pytest.approx(pd.to_numeric(edges["co_hosting_weight"][shown]).astype(float).tolist())
     assert weight[~shown].isna().all()
+    assert pd.to_numeric(edges["co_hosting_weight"][~shown], errors="coerce").isna().all()
 
 
 def test_lorenz_points_give_no_partial_sum_of_hidden_counts(project):
