@@ -99,3 +99,33 @@ def test_outcome_words_reach_the_cleaned_log_and_the_detail_funnel(tmp_path, sec
     assert result.exit_code == 0, result.output
     detail = tables["funnel_detail"].query("group_kind == 'all'").set_index("status")
     assert detail.loc[["refused", "no_response", "delisted", "removed"], "n"].tolist() == [1, 1, 1, 1]
+
+
+def test_numbers_at_risk_under_the_curves():
+    from research.takedowns.survival import numbers_at_risk, removal_times
+
+    table = numbers_at_risk(removal_times(_audit()), "channel", [0, 0.5, 2, 21.1, 30])
+    # copyright: removals at 1/24 … 25/24 days; at day 0.5 (= 12/24) the 14 with times ≥ 12/24 are at risk
+    assert table.loc["copyright_notice"].tolist() == [25, 14, 0, 0, 0]
+    # the flat arm: all 25 at risk until their checks at 21.00–21.24 days (21.1: the 15 checked at 21.10 or later)
+    assert table.loc["platform_report"].tolist() == [25, 25, 25, 15, 0]
+
+
+def test_no_numbers_at_risk_without_dated_removals():
+    from research.takedowns.survival import numbers_at_risk, removal_times
+
+    rows = [(f"F{i}", f"u{i}", "s.example", "removed" if i % 2 else "online", 0, 3, None, "police") for i in range(20)]
+    assert numbers_at_risk(removal_times(cleaned(rows)), "channel", [0, 1]).isna().all().all()
+
+
+def test_km_figure_draws_with_numbers_at_risk(tmp_path):
+    from research.plots.takedowns import km_figure, risk_days
+    from research.takedowns.survival import km_curves, numbers_at_risk, removal_times
+
+    times = removal_times(_audit())
+    at_risk = numbers_at_risk(times, "channel", risk_days())
+    written = km_figure(km_curves(times, "channel"), tmp_path / "km", sources=["test"], synthetic=True, at_risk=at_risk, min_count=10)
+    svg = next(p for p in written if p.suffix == ".svg").read_text()
+    assert "Number at risk" in svg and "&lt;10" not in svg  # 25 and 0 only: nothing under 10 to hide
+    written = km_figure(km_curves(times, "channel"), tmp_path / "km2", sources=["test"], synthetic=True, at_risk=at_risk - 20, min_count=10)
+    assert "&lt;10" in next(p for p in written if p.suffix == ".svg").read_text()

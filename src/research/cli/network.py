@@ -72,6 +72,8 @@ def build(
     if result.model.fitted:
         auc = result.model.metrics.set_index("metric").loc["auc_out_of_fold"]
         typer.echo(message("networks", "model_auc", lang, auc=f"{auc['value']:.3f}", low=f"{auc['low']:.3f}", high=f"{auc['high']:.3f}"))
+        if not result.model.predictive:
+            typer.echo(message("networks", "model_not_predictive", lang, low=f"{auc['low']:.2f}", high=f"{auc['high']:.2f}"))
     else:
         typer.echo(message("networks", "model_not_fitted", lang, reason=result.model.reason))
     if result.synthetic:

@@ -110,10 +110,10 @@ def analyse(
     from research.config import SUPPRESSION_THRESHOLD
     from research.outputs import write_table
     from research.pipeline.s40_networks import read_log
-    from research.plots.takedowns import funnel_figure, km_figure
+    from research.plots.takedowns import funnel_figure, km_figure, risk_days
     from research.report.disclosure import disclose
     from research.takedowns.analysis import BY_CHOICES, analyse_log
-    from research.takedowns.survival import km_curves, removal_times
+    from research.takedowns.survival import km_curves, numbers_at_risk, removal_times
 
     try:
         if by not in BY_CHOICES:
@@ -133,7 +133,9 @@ def analyse(
         figures = funnel_figure(tables["funnel"].frame, out / "figures" / "funnel", sources=source, synthetic=synthetic, lang=lang)
         curves = km_curves(removal_times(log), column)  # the figure draws every step; the table may be coarser
         if len(curves):
-            figures += km_figure(curves, out / "figures" / "time_to_removal", sources=source, synthetic=synthetic, lang=lang)
+            shown_from = None if public or synthetic else SUPPRESSION_THRESHOLD  # numbers at risk of a private log: "<10"
+            at_risk = numbers_at_risk(removal_times(log), column, risk_days())
+            figures += km_figure(curves, out / "figures" / "time_to_removal", sources=source, synthetic=synthetic, lang=lang, at_risk=at_risk, min_count=shown_from)
     except (ResearchError, ValueError) as error:
         typer.secho(f"error: {error}", err=True, fg="red")
         raise typer.Exit(1) from error

@@ -138,7 +138,12 @@ def _tables(build: NetworkBuild) -> tuple[dict[str, pd.DataFrame], pd.Series]:
         "response_cluster_k": _disclosed(build.profiles.silhouettes, s, "response_cluster_k"),
     }
     if model.fitted:
-        for name, table in (("model_folds", model.folds), ("model_effects", model.effects), ("model_coefficients", model.coefficients), ("model_calibration", model.calibration)):
+        # A model no better than chance (AUC interval reaching 0.5) publishes no coefficients or
+        # effects: model_metrics carries the verdict in words.
+        published = (("model_folds", model.folds), ("model_calibration", model.calibration))
+        if model.predictive:
+            published += (("model_effects", model.effects), ("model_coefficients", model.coefficients))
+        for name, table in published:
             tables[name] = _disclosed(table, s, name)
     # Gephi needs a numeric weight: the count where it is published; a withheld one has none
     # (that link keeps Gephi's default weight 1). Numbers come from the disclosed table, never
