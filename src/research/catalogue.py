@@ -7,7 +7,7 @@ an output asks for it by name (:func:`path`, :func:`load`) instead of spelling o
 
 Whether an output is synthetic is never read from a folder name, a flag or a column a user's file
 could carry: it is the ``synthetic`` key of the output's lineage sidecar, which the writers set
-from the inputs' sidecars (:func:`research.lineage.lineage_record`), rooted in the marker the
+from the inputs' sidecars (:func:`research.lineage.write_sidecar`), rooted in the marker the
 toolkit's own generator leaves. :func:`is_synthetic` reads it; a figure set, which has no sidecar,
 is synthetic when a table it is drawn from is.
 
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,6 +113,7 @@ ENTRIES: tuple[Entry, ...] = (
     # Stage counts: the sourced figures, cleaned.
     Entry("figures", "data/raw/figures.csv", "raw", "public", "published figures, one row per printed number", schema="research.clean.figures_schema:FIGURES_SCHEMA", disclosure=PUBLIC),
     Entry("definition_breaks", "data/raw/definition_breaks.csv", "raw", "public", "registry of definition breaks and interventions", kind="file"),
+    Entry("series_catalogue", "data/raw/series.csv", "raw", "public", "one row per series: titles in four languages, what is counted, flow or stock", kind="file"),
     Entry(
         "counts", "data/processed/counts.csv", "counts", "public", "tidy count observations (+ counts.parquet)", ("figures", "definition_breaks"), "research.clean.figures_schema:COUNTS_SCHEMA", PUBLIC
     ),
@@ -129,6 +131,9 @@ ENTRIES: tuple[Entry, ...] = (
     # Stage trends.
     Entry("trends", "data/processed/trends.csv", "trends", "public", "growth of every series × segment with intervals", ("counts", "definition_breaks"), disclosure=PUBLIC),
     Entry("trend_comparisons", "data/processed/trend_comparisons.csv", "trends", "public", "ratios of growth between series", ("counts", "definition_breaks"), disclosure=PUBLIC),
+    Entry("trend_segments", "data/processed/trend_segments.csv", "trends", "public", "joinpoint segments with annual percent change", ("counts", "definition_breaks"), disclosure=PUBLIC),
+    Entry("trend_averages", "data/processed/trend_averages.csv", "trends", "public", "average annual percent change over fixed windows", ("counts", "definition_breaks"), disclosure=PUBLIC),
+    Entry("interventions", "data/processed/interventions.csv", "trends", "public", "rate ratios around interventions (interrupted time series)", ("counts", "definition_breaks"), disclosure=PUBLIC),
     Entry("trend_figures", "reports/figures/trends", "trends", "public", "one figure per fitted series", ("counts", "trends"), kind="figures"),
     # Stage takedowns: the example log, its cleaning and analysis; Lumen; Google's aggregates.
     Entry(
@@ -163,8 +168,15 @@ ENTRIES: tuple[Entry, ...] = (
     ),
     Entry("takedown_tables", f"{_TD}/{{table}}.csv", "takedowns", "takedown_log", "time to removal, log-rank test, re-emergence", ("takedowns",), disclosure=TAKEDOWN),
     Entry("takedown_figures", "reports/figures/takedowns/{source}", "takedowns", "takedown_log", "funnel and time-to-removal figures", ("takedown_funnel",), kind="figures"),
-    Entry("google_removals", "data/processed/google/removal_outcomes.csv", "takedowns", "public", "Google government removal requests with outcome shares (+ .parquet)", disclosure=PUBLIC),
-    Entry("google_requests_by_reason", "data/processed/google/removal_requests_by_reason.csv", "takedowns", "public", "Google detailed removal requests by reason (+ .parquet)", disclosure=PUBLIC),
+    Entry("google_removals", "data/processed/takedowns/google/removal_outcomes.csv", "takedowns", "public", "Google government removal requests with outcome shares (+ .parquet)", disclosure=PUBLIC),
+    Entry(
+        "google_requests_by_reason",
+        "data/processed/takedowns/google/removal_requests_by_reason.csv",
+        "takedowns",
+        "public",
+        "Google detailed removal requests by reason (+ .parquet)",
+        disclosure=PUBLIC,
+    ),
     Entry(
         "google_tables", "reports/tables/takedowns/google/{table}.csv", "takedowns", "public", "Google funnels by country and requester, non-removal ranking", ("google_removals",), disclosure=PUBLIC
     ),
@@ -181,6 +193,7 @@ ENTRIES: tuple[Entry, ...] = (
     ),
     Entry("network_rankings", f"{_NET}/rankings.csv", "networks", "takedown_log", "non-removal rates by level with intervals and shrinkage", ("takedowns",), disclosure=TAKEDOWN),
     Entry("network_exports", "reports/networks/{source}/{table}.csv", "networks", "takedown_log", "node and edge tables beside the GEXF/GraphML exports", ("takedowns",), disclosure=TAKEDOWN),
+    Entry("network_graphs", "reports/networks/{source}/{table}.gexf", "networks", "takedown_log", "co-hosting and layer graphs for Gephi (+ .graphml)", ("network_exports",), kind="file"),
     Entry("network_figures", "reports/figures/networks/{source}", "networks", "takedown_log", "co-hosting network and Lorenz curve", ("network_rankings", "network_concentration"), kind="figures"),
     # Stages notebooks, report, audit.
     Entry(
@@ -193,6 +206,25 @@ ENTRIES: tuple[Entry, ...] = (
         kind="figures",
     ),
     Entry("paper_tables", "reports/tables/{table}.csv", "report", "derived", "tables for papers (+ .tex)", ("trends", "takedown_funnel", "network_concentration")),
+    Entry(
+        "demo",
+        "reports/demo.html",
+        "report",
+        "derived",
+        "the synthetic demonstration page, apart from the report (+ demo.<lang>.html)",
+        ("takedown_funnel", "takedown_tables", "takedown_figures", "network_rankings", "network_concentration", "network_figures"),
+        kind="file",
+    ),
+    Entry(
+        "appendix",
+        "reports/appendix.html",
+        "report",
+        "derived",
+        "full tables behind the report (+ appendix.<lang>.html)",
+        ("trends", "trend_segments", "trend_averages", "interventions", "paper_tables"),
+        kind="file",
+    ),
+    Entry("report_figures", "reports/report_figures", "report", "derived", "the report's own figures, one folder per language", ("counts", "figures"), kind="figures"),
     Entry("report", "reports/report.html", "report", "derived", "the advocate report (+ .md, report.<lang>.*)", ("counts", "trends", "takedown_funnel", "network_concentration"), kind="file"),
     Entry("bundles", "reports/bundles", "report", "derived", "one download bundle per figure", ("trend_figures", "takedown_figures", "network_figures"), kind="figures"),
     Entry(
@@ -260,3 +292,45 @@ def is_synthetic(name: str, paths: ProjectPaths, **fields: str) -> bool:
 def stage_outputs(stage: str) -> list[Entry]:
     """The entries a stage writes, in catalogue order."""
     return [e for e in ENTRIES if e.stage == stage]
+
+
+#: Files written beside a catalogued table or page, which belong to it: the same table as Parquet or
+#: LaTeX, the page as Markdown, the page in another language, the lineage sidecar.
+_TWINS = (
+    (re.compile(r"\.lineage\.json$"), ""),
+    (re.compile(r"\.synthetic\.json$"), ""),
+    (re.compile(r"\.(parquet|tex)$"), ".csv"),
+    (re.compile(r"\.csv$"), ".parquet"),
+    (re.compile(r"\.graphml$"), ".gexf"),
+    (re.compile(r"\.md$"), ".html"),
+    (re.compile(r"\.(en|id|ja|ko)\.html$"), ".html"),
+)
+
+
+def _matcher(item: Entry) -> re.Pattern[str]:
+    pattern = re.escape(item.pattern).replace(r"\{source\}", "[^/]*").replace(r"\{table\}", "[^/]+").replace("//", "/")
+    return re.compile(f"^{pattern}(/.+)?$" if item.kind == "figures" else f"^{pattern}$")
+
+
+def entry_for(relative: str) -> Entry | None:
+    """The entry a written file belongs to (``relative`` to the project root, POSIX), or ``None``.
+
+    A file belongs to an entry when its path matches the entry's pattern, or is a twin of such a
+    path (``.parquet``/``.tex`` of a ``.csv`` table or the reverse, ``.md`` or ``.<lang>.html`` of a
+    page, ``.graphml`` of a ``.gexf`` graph, a ``.lineage.json`` sidecar or the generator's
+    ``.synthetic.json`` marker); a file inside a figure set's folder belongs to the set. Where a
+    family (``{table}``) and a named entry both match, the named one is meant; two equally specific
+    matches are an error in the catalogue.
+    """
+    candidates = {relative}
+    for _ in range(3):  # a twin of a twin: report.ja.md → report.ja.html → report.html
+        candidates |= {twin.sub(replacement, c) for c in candidates for twin, replacement in _TWINS}
+    found = [item for item in ENTRIES if any(_matcher(item).match(c) for c in candidates)]
+    if not found:
+        return None
+    specificity = {item.name: item.pattern.count("{") for item in found}
+    best = min(specificity.values())
+    named = [item for item in found if specificity[item.name] == best]
+    if len(named) > 1:
+        raise ValueError(f"{relative} matches {', '.join(e.name for e in named)} equally: the catalogue declares it twice")
+    return named[0]

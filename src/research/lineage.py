@@ -88,41 +88,6 @@ def inherited_synthetic(inputs: Iterable[str | os.PathLike[str]]) -> tuple[bool,
     return False, None
 
 
-def lineage_record(
-    output: str | os.PathLike[str],
-    inputs: Iterable[str | os.PathLike[str]],
-    parameters: Mapping[str, object] | None = None,
-    root: str | os.PathLike[str] | None = None,
-    synthetic: bool | None = None,
-    synthetic_evidence: str | None = None,
-) -> dict:
-    """Describe how ``output`` was made: inputs with sha256, parameters, version, code, provenance.
-
-    ``synthetic`` is given by the code that verified the generator's marker (cleaning) or made
-    the file (the generator); left ``None``, it is inherited: ``True`` iff an input's sidecar
-    says so (:func:`inherited_synthetic`).
-    """
-    root_path = Path(root) if root is not None else None
-    output = Path(output)
-    inputs = list(inputs)
-    if synthetic is None:
-        synthetic, inherited = inherited_synthetic(inputs)
-        synthetic_evidence = synthetic_evidence or inherited
-    return {
-        "synthetic": bool(synthetic),
-        "synthetic_evidence": synthetic_evidence if synthetic else None,
-        "file": _relative(output, root_path),
-        "sha256": sha256_file(output),
-        "inputs": [
-            {"path": _relative(Path(p), root_path), "sha256": sha256_file(p)}
-            for p in sorted({Path(p) for p in inputs}, key=lambda p: p.as_posix())
-        ],
-        "parameters": dict(sorted((parameters or {}).items())),
-        "package_version": __version__,
-        "code_fingerprint": code_fingerprint(),
-    }
-
-
 def write_sidecar(
     output: str | os.PathLike[str],
     inputs: Iterable[str | os.PathLike[str]],
@@ -131,8 +96,29 @@ def write_sidecar(
     synthetic: bool | None = None,
     synthetic_evidence: str | None = None,
 ) -> Path:
-    """Write ``output``'s lineage sidecar and return its path (see :func:`lineage_record`)."""
-    record = lineage_record(output, inputs, parameters, root, synthetic, synthetic_evidence)
+    """Write ``output``'s lineage sidecar and return its path.
+
+    The record describes how ``output`` was made: inputs with sha256, parameters, version, code,
+    provenance. ``synthetic`` is given by the code that verified the generator's marker (cleaning)
+    or made the file (the generator); left ``None``, it is inherited: ``True`` iff an input's
+    sidecar says so (:func:`inherited_synthetic`).
+    """
+    root_path = Path(root) if root is not None else None
+    output = Path(output)
+    inputs = list(inputs)
+    if synthetic is None:
+        synthetic, inherited = inherited_synthetic(inputs)
+        synthetic_evidence = synthetic_evidence or inherited
+    record = {
+        "synthetic": bool(synthetic),
+        "synthetic_evidence": synthetic_evidence if synthetic else None,
+        "file": _relative(output, root_path),
+        "sha256": sha256_file(output),
+        "inputs": [{"path": _relative(Path(p), root_path), "sha256": sha256_file(p)} for p in sorted({Path(p) for p in inputs}, key=lambda p: p.as_posix())],
+        "parameters": dict(sorted((parameters or {}).items())),
+        "package_version": __version__,
+        "code_fingerprint": code_fingerprint(),
+    }
     target = sidecar_path(output)
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")  # renamed: never half a sidecar
     partial.write_text(json.dumps(record, indent=2, sort_keys=True, default=str) + "\n")

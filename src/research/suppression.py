@@ -147,20 +147,6 @@ class Suppression:
         return self.primary | self.secondary
 
 
-@dataclass(frozen=True)
-class CellRange:
-    """The attacker's feasibility interval of one hidden cell."""
-
-    row: int
-    column: str
-    low: float
-    high: float
-
-    @property
-    def width(self) -> float:
-        return self.high - self.low
-
-
 class _Cells:
     """Count cells of a table numbered column by column: cell ``j * n_rows + i``."""
 

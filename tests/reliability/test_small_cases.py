@@ -140,3 +140,14 @@ def test_a_symlinked_private_folder_is_ignored_by_git(tmp_path):
     (tmp_path / "data" / "raw" / "private").symlink_to(tmp_path / "elsewhere")
     status = subprocess.run(["git", "status", "--porcelain", "--", "data"], cwd=tmp_path, capture_output=True, text=True, check=True).stdout
     assert status == ""
+
+
+def test_a_blank_line_then_a_nul_byte_is_a_toolkit_error(tmp_path):
+    """Found by the fuzzer: b"\\n\\x00" made pandas raise EmptyDataError (a traceback)."""
+    from research.clean.read_table import read_text_table
+    from research.errors import InputError
+
+    path = tmp_path / "odd.csv"
+    path.write_bytes(b"\n\x00")
+    with pytest.raises(InputError, match="odd.csv"):
+        read_text_table(path)

@@ -261,6 +261,8 @@ def read_text_table(
     except pd.errors.ParserWarning as error:
         row = _first_long_row(text, delimiter, len(header))
         raise InputError(f"a row has more fields than the header's {len(header)}", file=source, row=row) from error
+    except pd.errors.EmptyDataError as error:  # e.g. a blank first line followed by a control character
+        raise InputError("no header line with column names was found", file=source, row=1) from error
     except pd.errors.ParserError as error:
         line = _LINE_IN_MESSAGE.search(str(error))
         row = int(line.group(1)) - 1 if line else None

@@ -45,6 +45,7 @@ from pathlib import Path
 from research.clean.pseudonyms import DEMO_KEY, load_key
 from research.errors import PrivacyError
 from research.lineage import sha256_file
+from research.outputs import write_json
 
 #: Suffix of the marker written beside a generated log file.
 MARKER_SUFFIX = ".synthetic.json"
@@ -124,10 +125,7 @@ def write_marker(log: str | os.PathLike[str], generator: str) -> Path:
     files = [(_name(p, log), sha256_file(p)) for p in _generated_files(log)]
     record = {"generator": generator, "files": [{"name": n, "sha256": d} for n, d in files], "signature": _signature(generator, files)}
     target = marker_path(log)
-    partial = target.with_name(target.name + ".partial")
-    partial.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(partial, target)
-    return target
+    return write_json(record, target)
 
 
 def verify_marker(log: str | os.PathLike[str]) -> tuple[str | None, str | None]:

@@ -33,6 +33,7 @@ from tqdm.auto import tqdm
 from research import catalogue
 from research.config import ProjectPaths
 from research.lineage import sha256_file
+from research.outputs import write_json
 
 #: Only this package's own modules count as a stage's code (libraries are pinned by the lock file).
 PACKAGE = "research"
@@ -313,7 +314,7 @@ def run_pipeline(
             **state,
             "outputs": {p.relative_to(paths.root).as_posix(): sha256_file(p) for p in outputs if p.is_file()},
         }
-        stamp.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+        write_json(record, stamp)
         results.append(StageResult(stage.name, "built", outputs, seconds, reason))
     return results
 

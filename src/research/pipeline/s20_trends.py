@@ -46,10 +46,6 @@ def comparisons_csv(paths: ProjectPaths) -> Path:
     return paths.processed / "trend_comparisons.csv"
 
 
-def interventions_csv(paths: ProjectPaths) -> Path:
-    return paths.processed / "interventions.csv"
-
-
 def trend_figures_dir(paths: ProjectPaths) -> Path:
     return paths.figures / "trends"
 

@@ -18,6 +18,7 @@ import matplotlib
 
 from research.i18n import LOCALES_DIR
 from research.lineage import sha256_file
+from research.outputs import write_json
 
 _CODE_FILES = ("trends.py", "style.py", "trend_cache.py")
 #: Analysis code the drawing calls directly (design matrix, decimal years).
@@ -83,4 +84,4 @@ def write_cache(path: str | os.PathLike[str], entries: dict[str, dict]) -> None:
         for series_id, entry in sorted(entries.items())
     }
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+    write_json(record, path)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import struct
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -100,10 +100,6 @@ def rendered_figure(entry: FigureEntry, reports_dir: Path, lang: str, *, title: 
         definitions=definitions_note(entry.area, lang),
         sources=tuple(entry.sources), breaks=breaks, synthetic=entry.synthetic, number=number,
     )
-
-
-def renumbered(figure: RenderedFigure, number: int) -> RenderedFigure:
-    return replace(figure, number=number)
 
 
 def environment(fmt: str) -> jinja2.Environment:

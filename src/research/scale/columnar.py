@@ -21,14 +21,12 @@ from research.clean.arrow_text import _WHITE_SPACE, to_series
 from research.clean.channels import map_channels
 from research.clean.outcomes import map_outcomes
 from research.clean.takedown_fields import parse_asns, parse_countries, parse_timestamps
+from research.clean.takedown_schema import CLEAN_COLUMNS, TIMESTAMP_DTYPE
 from research.clean.urls import _QUERY_TO_CLEAN, _SIMPLE, host_info, normalise_url_array, site_of
 
 #: Unicode White_Space, the characters the default engine trims from both ends of a value
 #: (``research.clean.arrow_text.trim_text``).
-WHITE_SPACE = "".join(
-    chr(c)
-    for c in (9, 10, 11, 12, 13, 32, 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000)
-)
+WHITE_SPACE = "".join(chr(c) for c in (9, 10, 11, 12, 13, 32, 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000))
 
 #: A value with white space at either end (the same test as ``trim_text``).
 EDGE_SPACE = f"^[{_WHITE_SPACE}]|[{_WHITE_SPACE}]$"
@@ -38,6 +36,38 @@ QUERY_TO_CLEAN = _QUERY_TO_CLEAN
 #: Timestamps the engine parses itself: ``YYYY-MM-DDTHH:MM:SSZ`` with every field in range
 #: (day-of-month is checked by the engine's own date parser); everything else goes to pandas.
 USUAL_TIMESTAMP = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z$"
+
+
+#: The timestamp columns of a cleaned log.
+STAMPS = ("requested_at", "checked_at", "resolved_at")
+#: Text columns of the URL status table that the default engine holds as plain ``str``.
+_STATUS_TEXT = ("url_id", "content_id", "domain", "icann_domain", "channel", "hosting_provider", "country")
+
+
+def _to_pandas(table: pa.Table) -> pd.DataFrame:
+    """An engine's Arrow result as pandas, text as ``string[pyarrow]`` and timestamps in the default dtype."""
+    frame = table.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow") if pa.types.is_string(t) or pa.types.is_large_string(t) else None)
+    for name in STAMPS:
+        frame[name] = frame[name].astype(TIMESTAMP_DTYPE)
+    return frame
+
+
+def clean_frame(table: pa.Table) -> pd.DataFrame:
+    """A columnar engine's cleaned rows as the default engine's DataFrame (same columns and dtypes)."""
+    frame = _to_pandas(table)
+    return frame.astype({"row_number": "int64", "is_ip": bool, "synthetic": bool, "asn": "Int64"})[list(CLEAN_COLUMNS)]
+
+
+def status_frame(table: pa.Table) -> pd.DataFrame:
+    """A columnar engine's URL status table with the default engine's dtypes.
+
+    ``isin`` gives NumPy bools and ``eq`` on Arrow text gives Arrow bools in the default engine, hence
+    the mixed boolean dtypes.
+    """
+    frame = _to_pandas(table)
+    for name in _STATUS_TEXT:
+        frame[name] = frame[name].astype(str)
+    return frame.astype({"requests": "int64", "synthetic": bool, "decided": bool, "non_removed": "bool[pyarrow]"})
 
 
 def hmac_pads(key: bytes) -> tuple[bytes, bytes]:
@@ -98,8 +128,16 @@ def host_lookup(hosts: pa.Array) -> pa.Table:
     records = [host_info(h.rstrip(".")) for h in hosts.to_pylist()]
     columns = list(zip(*records)) if records else [[], [], [], []]
     sites = [d if ip or d is None else site_of(a, d) for a, d, ip in zip(columns[0], columns[1], columns[2], strict=True)]
-    return pa.table({"host": hosts, "ascii_host": pa.array(columns[0], pa.large_string()), "domain": pa.array(columns[1], pa.large_string()),
-                     "site": pa.array(sites, pa.large_string()), "is_ip": pa.array(columns[2], pa.bool_()), "reason": pa.array(columns[3], pa.large_string())})
+    return pa.table(
+        {
+            "host": hosts,
+            "ascii_host": pa.array(columns[0], pa.large_string()),
+            "domain": pa.array(columns[1], pa.large_string()),
+            "site": pa.array(sites, pa.large_string()),
+            "is_ip": pa.array(columns[2], pa.bool_()),
+            "reason": pa.array(columns[3], pa.large_string()),
+        }
+    )
 
 
 def url_lookup(urls: pa.Array) -> pa.Table:

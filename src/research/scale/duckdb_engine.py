@@ -26,7 +26,7 @@ import pandas as pd
 import pyarrow as pa
 
 from research.clean.periods import EARLIEST_PLAUSIBLE_DATE
-from research.clean.takedown_schema import CLEAN_COLUMNS, LOG_COLUMNS, QUARANTINE_COLUMNS, REQUIRED_COLUMNS, TIMESTAMP_DTYPE
+from research.clean.takedown_schema import LOG_COLUMNS, QUARANTINE_COLUMNS, REQUIRED_COLUMNS
 from research.clean.takedowns import CleanedLog
 from research.errors import SchemaError
 from research.networks.status import NOT_RECORDED
@@ -34,7 +34,7 @@ from research.scale import columnar
 from research.takedowns.funnel import GROUPINGS, URL_OUTCOMES, with_intervals
 from research.takedowns.seeds import FILE_STATUSES
 
-STAMPS = ("requested_at", "checked_at", "resolved_at")
+STAMPS = columnar.STAMPS
 
 
 def connect(memory_limit: str = "3GB", threads: int | None = None, temp_directory: str | None = None) -> duckdb.DuckDBPyConnection:
@@ -249,16 +249,7 @@ def quality(log: DuckLog) -> pd.DataFrame:
 
 def clean_table(log: DuckLog) -> pd.DataFrame:
     """Table ``clean`` as the default engine's DataFrame (same dtypes)."""
-    frame = log.con.sql("SELECT * FROM clean ORDER BY row_number").to_arrow_table().to_pandas(types_mapper=_types)
-    for name in STAMPS:
-        frame[name] = frame[name].astype(TIMESTAMP_DTYPE)
-    return frame.astype({"row_number": "int64", "is_ip": bool, "synthetic": bool, "asn": "Int64"})[list(CLEAN_COLUMNS)]
-
-
-def _types(arrow_type: pa.DataType):
-    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
-        return pd.StringDtype("pyarrow")
-    return None
+    return columnar.clean_frame(log.con.sql("SELECT * FROM clean ORDER BY row_number").to_arrow_table())
 
 
 def quarantine_table(log: DuckLog) -> pd.DataFrame:
@@ -334,13 +325,7 @@ def url_status(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def status_table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    frame = con.sql("SELECT * FROM status ORDER BY url_id").to_arrow_table().to_pandas(types_mapper=_types)
-    for name in ("url_id", "content_id", "domain", "icann_domain", "channel", "hosting_provider", "country"):
-        frame[name] = frame[name].astype(str)
-    for name in STAMPS:
-        frame[name] = frame[name].astype(TIMESTAMP_DTYPE)
-    # the default engine's dtypes: `isin` gives NumPy bools, `eq` on Arrow text gives Arrow bools
-    return frame.astype({"requests": "int64", "synthetic": bool, "decided": bool, "non_removed": "bool[pyarrow]"})
+    return columnar.status_frame(con.sql("SELECT * FROM status ORDER BY url_id").to_arrow_table())
 
 
 def co_hosting_edges(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -23,7 +23,7 @@ import pyarrow as pa
 from research.clean.arrow_text import to_arrow
 from research.clean.periods import EARLIEST_PLAUSIBLE_DATE
 from research.clean.pseudonyms import hex_strings, pseudonym_digests
-from research.clean.takedown_schema import CLEAN_COLUMNS, LOG_COLUMNS, QUARANTINE_COLUMNS, REQUIRED_COLUMNS, TIMESTAMP_DTYPE
+from research.clean.takedown_schema import LOG_COLUMNS, QUARANTINE_COLUMNS, REQUIRED_COLUMNS
 from research.clean.takedowns import CleanedLog
 from research.errors import SchemaError
 from research.networks.status import NOT_RECORDED
@@ -31,7 +31,7 @@ from research.scale import columnar
 from research.takedowns.funnel import GROUPINGS, URL_OUTCOMES, with_intervals
 from research.takedowns.seeds import FILE_STATUSES
 
-STAMPS = ("requested_at", "checked_at", "resolved_at")
+STAMPS = columnar.STAMPS
 _ISO = "%Y-%m-%dT%H:%M:%SZ"
 
 
@@ -172,15 +172,8 @@ def clean_frames(
     return clean, quarantine, rows_in
 
 
-def _pandas_text(arrow_type: pa.DataType):
-    return pd.StringDtype("pyarrow") if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type) else None
-
-
 def _pandas_table(clean: pl.DataFrame) -> pd.DataFrame:
-    frame = clean.to_arrow().to_pandas(types_mapper=_pandas_text)
-    for name in STAMPS:
-        frame[name] = frame[name].astype(TIMESTAMP_DTYPE)
-    return frame.astype({"row_number": "int64", "is_ip": bool, "synthetic": bool, "asn": "Int64"})[list(CLEAN_COLUMNS)]
+    return columnar.clean_frame(clean.to_arrow())
 
 
 def _pandas_quarantine(quarantine: pl.DataFrame) -> pd.DataFrame:
@@ -265,12 +258,7 @@ def url_status(clean: pl.DataFrame) -> pl.DataFrame:
 
 
 def status_table(status: pl.DataFrame) -> pd.DataFrame:
-    frame = status.to_arrow().to_pandas(types_mapper=_pandas_text)
-    for name in ("url_id", "content_id", "domain", "icann_domain", "channel", "hosting_provider", "country"):
-        frame[name] = frame[name].astype(str)
-    for name in STAMPS:
-        frame[name] = frame[name].astype(TIMESTAMP_DTYPE)
-    return frame.astype({"requests": "int64", "synthetic": bool, "decided": bool, "non_removed": "bool[pyarrow]"})
+    return columnar.status_frame(status.to_arrow())
 
 
 def co_hosting_edges(status: pl.DataFrame) -> pd.DataFrame:

@@ -33,6 +33,7 @@ import pyarrow.parquet as pq
 
 from research.clean.synthetic_marker import marker_path, write_marker
 from research.config import SEED
+from research.outputs import write_json
 from research.takedowns.seeds import SeedFunnel, scaled_counts
 from research.takedowns.synth import synth_log
 
@@ -154,7 +155,7 @@ def write_synth_parquet(
         partial.rename(path)
         first_row += table.num_rows
     write_marker(out_dir, "research.scale.synth_parquet")
-    done.write_text(json.dumps(settings | {"rows": first_row - 1, "parts": len(paths)}, indent=2, sort_keys=True) + "\n")
+    write_json(settings | {"rows": first_row - 1, "parts": len(paths)}, done)
     return paths
 
 
