@@ -38,10 +38,17 @@ def test_paps_gap_in_quality(real):
 
 
 def test_iwf_2020_conflict_listed(real):
+    # Issue 11 item 6: the two tier-1 figures (153,350 and 153,600) are an unresolved disagreement,
+    # not decided by figure id; the tier-2 figure (153,383) is still outranked.
     q = real.quality
-    row = q[(q["kind"] == "conflict") & (q["series_id"] == "iwf_reports_confirmed_csam") & (q["period"] == "2020-01-01/2020-12-31")]
-    assert len(row) == 1
-    assert all(v in row.iloc[0]["explanation"] for v in ("153,350", "153,383", "153,600"))
+    where = (q["series_id"] == "iwf_reports_confirmed_csam") & (q["period"] == "2020-01-01/2020-12-31")
+    conflict, unresolved = q[where & (q["kind"] == "conflict")], q[where & (q["kind"] == "unresolved")]
+    assert len(conflict) == 1 and len(unresolved) == 1
+    assert "153,383" in conflict.iloc[0]["explanation"]
+    assert all(v in unresolved.iloc[0]["explanation"] for v in ("153,350", "153,600"))
+    assert "authoritative" not in unresolved.iloc[0]["explanation"]
+    row = real.counts[(real.counts["series_id"] == "iwf_reports_confirmed_csam") & (real.counts["period_start"] == "2020-01-01")].iloc[0]
+    assert row["unresolved_values"] == "153600=F0679" and "unresolved" in row["flags"]
 
 
 def test_ncmec_2021_corroboration(real):
@@ -62,7 +69,7 @@ def test_listed_conflicts_and_misprints_are_caught(real):
     q = real.quality
     assert ((q["kind"] == "conflict") & (q["series_id"] == "JP_NPA_REVENGE_PORN_CONSULTATIONS")).any()
     assert ((q["kind"] == "conflict") & (q["series_id"] == "KR_KNPA_DEEPFAKE_SUSPECTS")).any()
-    assert ((q["kind"] == "conflict") & (q["series_id"] == "KR_KCSC_DEEPFAKE_CORRECTIVE")).any()
+    assert ((q["kind"] == "unresolved") & (q["series_id"] == "KR_KCSC_DEEPFAKE_CORRECTIVE")).any()  # same tier (issue 11)
     misprint = q[(q["kind"] == "suspected_misprint") & (q["series_id"] == "KR_DSC_CENTER_DELETIONS")]
     assert misprint["explanation"].str.contains("300,237").all() and len(misprint) == 1
 

@@ -43,6 +43,38 @@ def test_conflict_resolved_by_tier_and_listed():
     assert conflict["figure_ids"].tolist() == ["F0001;F0002"]
 
 
+def test_same_tier_disagreement_is_unresolved_not_decided_by_figure_id():
+    result = clean_counts(figures({"series_id": "S", "value": "146", "source_tier": "3"},
+                                  {"series_id": "S", "value": "178", "source_tier": "3"}))
+    row = result.counts.iloc[0]
+    assert "unresolved" in row["flags"] and "conflict_resolved" not in row["flags"]
+    kept, other = (146, "178=F0002") if row["value"] == 146 else (178, "146=F0001")
+    assert row["value"] == kept and row["unresolved_values"] == other
+    assert set(result.quality["kind"]) == {"unresolved"}
+    assert "authoritative" not in result.quality["explanation"].iloc[0]
+
+
+def test_differences_across_definitions_are_left_empty_and_reported():
+    result = clean_counts(figures({"series_id": "S", "value": "781", "unit": "persons", "period_end": "2024-08-25"},
+                                  {"series_id": "S", "value": "1384", "unit": "cases"}))
+    derived = result.counts[result.counts["derivation"] == "ytd_difference"].set_index("period_start")
+    assert derived.at["2024-01-01", "value"] == 781
+    assert pd.isna(derived.at["2024-08-26", "value"]) and "definition_mismatch" in derived.at["2024-08-26", "flags"]
+    assert (result.quality["kind"] == "difference_across_definitions").sum() == 1
+
+
+def test_a_total_that_its_pieces_do_not_add_up_to_is_reported():
+    result = clean_counts(figures({"series_id": "S", "value": "100", "period_end": "2024-06-30"},
+                                  {"series_id": "S", "value": "120", "period_start": "2024-07-01"},
+                                  {"series_id": "S", "value": "230"}))
+    check = result.quality[result.quality["kind"] == "tiling_check"]
+    assert len(check) == 1 and "220" in check.iloc[0]["explanation"] and "10 (4.3%)" in check.iloc[0]["explanation"]
+    agree = clean_counts(figures({"series_id": "S", "value": "100", "period_end": "2024-06-30"},
+                                 {"series_id": "S", "value": "120", "period_start": "2024-07-01"},
+                                 {"series_id": "S", "value": "220"}))
+    assert "tiling_check" not in set(agree.quality["kind"])
+
+
 def test_rounded_figures_corroborate_the_exact_one():
     result = clean_counts(figures(
         {"series_id": "S", "value": "29300000", "unit": "reports", "source_tier": "3"},

@@ -71,3 +71,41 @@ def test_trends_row_reports_the_choice_and_the_recent_window():
     row = trends_table(analyse_counts(counts)).iloc[0]
     assert row["break_search"].startswith("joinpoints: ") and "chosen by BIC among 0–3" in row["break_search"]
     assert "over the last 5 years" in row["summary"]
+
+
+def test_permutation_tests_hold_the_false_joinpoint_rate_near_five_percent():
+    # Kim et al.'s (2000) sequential tests control the over-fitting probability at α = 0.05,
+    # where BIC adds a joinpoint to about one smooth 12-point series in five (test above).
+    rng = np.random.default_rng(8)
+    kept = [fit_joinpoints(prepare_series(make_series(rng.poisson(200 * 1.1 ** np.arange(12)))), selection="permutation", n_permutations=99, seed=i).k
+            for i in range(40)]
+    assert np.mean(np.array(kept) > 0) <= 0.1
+
+
+def test_permutation_tests_find_a_real_change_of_pace_and_report_it():
+    rng = np.random.default_rng(3)
+    series = prepare_series(make_series(rng.poisson(two_phase(8, 8)), first_year=2000))
+    model = fit_joinpoints(series, selection="permutation", n_permutations=99)
+    assert model.k >= 1
+    assert any(abs(tau - 2007.5) < 1.01 for tau in model.taus)
+    first = model.tests[0]
+    assert first[:2] == (0, model.max_joinpoints) and first[2] < first[3]
+    assert first[3] == pytest.approx(0.05 / model.max_joinpoints)
+    assert "sequential permutation tests" in model.describe() and "99 permutations" in model.describe()
+    assert set(segments_table([model])["selection"]) == {"permutation"}
+    assert set(averages_table([model])["selection"]) == {"permutation"}
+
+
+def test_permutation_choice_is_seeded():
+    rng = np.random.default_rng(5)
+    series = prepare_series(make_series(rng.poisson(300 * 1.08 ** np.arange(12)), first_year=2000))
+    one = fit_joinpoints(series, selection="permutation", n_permutations=49)
+    two = fit_joinpoints(series, selection="permutation", n_permutations=49)
+    assert one.tests == two.tests
+    assert fit_joinpoints(series).selection == "bic" and set(segments_table([fit_joinpoints(series)])["selection"]) == {"bic"}
+
+
+def test_an_unknown_selection_is_refused():
+    series = prepare_series(make_series(two_phase(), first_year=2000))
+    with pytest.raises(ValueError, match="bic, permutation"):
+        fit_joinpoints(series, selection="aic")

@@ -43,7 +43,7 @@ def test_segments_are_drawn_apart_with_break_marker_and_source_caption(small_cou
     assert all(not (low.year <= 2023 and high.year >= 2024) for low, high in spans)
     caption = " ".join(t.get_text() for t in fig.texts)
     assert "Source: NCMEC" in caption and "not a measure of prevalence" in caption
-    assert ax.get_ylabel() == "reports recorded per year"
+    assert ax.get_ylabel() == "reports recorded per day"  # issue 11: a per-day axis, never annualised
 
 
 def test_cjk_titles_draw_no_missing_glyph_warning(small_counts, tmp_path):
@@ -105,4 +105,28 @@ def test_y_axis_is_set_by_the_data_not_the_interval_band():
 
     results = analyse_counts(make_series([100, 130, 90, 400]))
     ax = trend_figure(results).axes[0]
-    assert ax.get_ylim()[1] == pytest.approx(400 * DATA_MARGIN, rel=0.01)  # rates per 365.25-day year
+    assert ax.get_ylim()[1] == pytest.approx(400 / 365 * DATA_MARGIN, rel=0.01)  # counts per day of a 365-day year
+
+
+def test_short_pieces_are_per_day_provisional_points_marked_and_breaks_at_their_dates():
+    import pytest
+
+    from research.plots.trends import SET_ASIDE_COLOUR, contiguous_runs
+    from tests.trends.trend_helpers import make_series
+
+    counts = make_series([400, 420, 460, 500, 30], exposure_days=[366, 365, 365, 365, 11], first_year=2020)
+    counts.loc[4, "flags"] = "provisional"
+    counts.loc[4, ["period_start", "period_end"]] = ["2024-01-01", "2024-01-11"]
+    counts["break_ids"] = ["", "", "", "B1", "B1"]
+    registry = pd.DataFrame([{"break_id": "B1", "series_pattern": "TEST", "date": "2023-03-01", "kind": "definition", "what_changed": "law change: wider"}])
+    ax = trend_figure(analyse_counts(counts, interventions=registry)).axes[0]
+    markers = {line.get_marker(): line for line in ax.get_lines() if line.get_marker() not in ("None", "", None)}
+    # The 11-day piece sits at 30/11 a day, not annualised to about 1,000 a year.
+    assert markers["D"].get_ydata()[0] == pytest.approx(30 / 11)
+    assert "provisional figure" in [t.get_text() for t in ax.get_legend().get_texts()]
+    dotted = [line for line in ax.get_lines() if line.get_linestyle() == ":"]
+    assert [pd.Timestamp(line.get_xdata()[0]).date().isoformat() for line in dotted] == ["2023-03-01"]
+    # A gap (2024-01-12 onwards is missing between pieces) splits the joining line.
+    rows = pd.DataFrame({"start": pd.to_datetime(["2020-01-01", "2021-01-01", "2023-01-01"]), "end": pd.to_datetime(["2020-12-31", "2021-12-31", "2023-12-31"])})
+    assert [len(r) for r in contiguous_runs(rows)] == [2, 1]
+    assert SET_ASIDE_COLOUR

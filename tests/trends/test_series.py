@@ -97,3 +97,13 @@ def test_sub_periods_inside_a_year_total_are_set_aside_and_reported():
     assert table["n_points"].iloc[0] == 4
     assert table["n_rows_excluded"].iloc[0] == 2
     assert table["notes"].iloc[0] == "2 sub-period row(s) set aside inside longer periods: 2024-01-01..2024-07-31, 2024-08-01..2024-08-27"
+
+
+def test_provisional_periods_are_named_in_the_trends_table():
+    from research.trends.analysis import analyse_counts, trends_table
+    from tests.trends.trend_helpers import make_series
+
+    counts = make_series([100, 120, 150, 170, 200])
+    counts.loc[4, "flags"] = "provisional"
+    row = trends_table(analyse_counts(counts)).iloc[0]
+    assert row["provisional_periods"] == "2019-01-01..2019-12-31"

@@ -7,6 +7,7 @@ here as data: ``sum`` — the parts partition the total, so a difference is a ga
 
 from __future__ import annotations
 
+from research.clean.periods import period_tiling
 from research.i18n import message
 
 RELATIONS: list[dict] = [
@@ -64,4 +65,41 @@ def check_components(observations: list[dict], relations: list[dict] | None = No
                             "explanation": message("counts", "component_exceeds", lang, part=name, part_value=_fmt(part["value"]),
                                                    total=relation["total"], total_value=_fmt(total["value"])),
                         })
+    return quality
+
+
+def check_tiling(observations: list[dict], lang: str = "en") -> list[dict]:
+    """Compare each total with the disjoint pieces that tile it (``tiling_check``); return quality rows.
+
+    Within one series, unit and segment, a period tiled day for day by finer exact counts (see
+    :func:`research.clean.periods.period_tiling`) is the sum of those pieces: trends fit the
+    pieces and keep the total as a check. A difference (a revision, a rounded total, a piece from
+    another release) is reported; equal sums are not. Pieces left empty (a running total that
+    fell, a difference across definitions) make no tiling.
+    """
+    groups: dict[tuple, list[dict]] = {}
+    for obs in observations:
+        if obs["unit"] == "count" and obs["value_qualifier"] == "exact" and obs["value"] is not None:
+            groups.setdefault((obs["series_id"], obs["unit"], obs.get("segment", 0)), []).append(obs)
+    quality: list[dict] = []
+    for (series, _, _), members in sorted(groups.items(), key=lambda item: str(item[0])):
+        # One observation per period, a reported figure before one derived from a running total.
+        first: dict[tuple, dict] = {}
+        for member in sorted(members, key=lambda m: m["derivation"] != "reported"):
+            first.setdefault((member["start"], member["end"]), member)
+        unique = list(first.values())
+        _, tiled, _ = period_tiling([m["start"] for m in unique], [m["end"] for m in unique])
+        for i, pieces in sorted(tiled.items()):
+            total = unique[i]
+            summed = sum(unique[j]["value"] for j in pieces)
+            gap = total["value"] - summed
+            if gap == 0:
+                continue
+            ids = set(total["source_ids"]) | {s for j in pieces for s in unique[j]["source_ids"]}
+            quality.append({
+                "kind": "tiling_check", "series_id": series, "period": f"{total['start']}/{total['end']}",
+                "figure_ids": ";".join(sorted(ids)),
+                "explanation": message("counts", "tiling_check", lang, total=_fmt(total["value"]), period=f"{total['start']}–{total['end']}",
+                                       sum=_fmt(summed), n=len(pieces), gap=_fmt(gap), share=f"{100 * gap / total['value']:.1f}" if total["value"] else "—"),
+            })
     return quality

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from research.clean.breaks import apply_breaks, read_breaks
-from research.clean.components import check_components
+from research.clean.components import check_components, check_tiling
 from research.clean.cumulative import derive_increments
 from research.clean.figures_schema import COUNTS_COLUMNS, COUNTS_SCHEMA, QUALITY_COLUMNS, QUALITY_SCHEMA, QUARANTINE_COLUMNS, QUARANTINE_SCHEMA, check_figure_columns
 from research.clean.numbers import parse_number
@@ -31,8 +31,8 @@ from research.errors import ParseError, ResearchError
 from research.i18n import message
 
 FLAG_ORDER = (
-    "provisional", "conflict_resolved", "corroborated_rounded", "bound", "approximate", "partial_period",
-    "fiscal_year", "ytd_derived", "cumulative_fell", "definition_break", "coverage_change", "intervention",
+    "provisional", "unresolved", "conflict_resolved", "corroborated_rounded", "bound", "approximate", "partial_period",
+    "fiscal_year", "ytd_derived", "cumulative_fell", "definition_mismatch", "definition_break", "coverage_change", "intervention",
     "components_gap",
 )
 
@@ -166,6 +166,11 @@ def _flag_provisional(observations: list[dict]) -> None:
             obs["flags"].add("provisional")
 
 
+def _number(value: float) -> str:
+    """A value as plain digits (no grouping), whole numbers without a decimal point."""
+    return f"{value:.0f}" if float(value).is_integer() else repr(float(value))
+
+
 def _to_frame(observations: list[dict]) -> pd.DataFrame:
     records = []
     for obs in observations:
@@ -181,6 +186,7 @@ def _to_frame(observations: list[dict]) -> pd.DataFrame:
             "best_source_tier": int(obs["best_source_tier"]),
             "flags": ";".join(f for f in FLAG_ORDER if f in obs["flags"]),
             "break_ids": ";".join(sorted(obs["break_ids"])), "segment": int(obs["segment"]),
+            "unresolved_values": ";".join(f"{_number(v)}={ids}" for v, ids in obs.get("unresolved_values", [])),
         })
     frame = pd.DataFrame(records, columns=COUNTS_COLUMNS)
     for column in ("value", "value_low", "value_high"):
@@ -231,6 +237,7 @@ def clean_counts(
                 obs.setdefault("break_ids", set())
                 obs.setdefault("segment", 0)
         quality += check_components(observations, lang=lang)
+        quality += check_tiling(observations, lang=lang)
         _flag_provisional(observations)
     counts = COUNTS_SCHEMA.validate(_to_frame(observations))
     quality_frame = pd.DataFrame(quality, columns=QUALITY_COLUMNS).sort_values(["kind", "series_id", "period", "figure_ids"], kind="mergesort").reset_index(drop=True)

@@ -6,7 +6,11 @@ observations of one series — a ``…_YTD`` series joined with the series of th
 the suffix, whose full-year figure closes the chain — that share a start and end within a year of
 it, with at least two end dates. Each chain gives one ``ytd_increment`` row per release: the first
 covers start–first end (the release itself), every other one the days since the previous release
-(value = difference). A running total that falls is flagged and its interval left empty.
+(value = difference). A running total that falls is flagged and its interval left empty. Two
+releases that count different things (``counted`` or ``unit`` differ: persons against cases) are
+never differenced: the interval is flagged ``definition_mismatch`` and left empty, with a quality
+row. The same holds for a sub-series of counts since an intervention's start released at several
+dates (a chain of its own, differenced within itself).
 """
 
 from __future__ import annotations
@@ -66,7 +70,19 @@ def derive_increments(observations: list[dict], lang: str = "en") -> tuple[list[
             value = release["value"] if previous is None else release["value"] - previous["value"]
             ids = set(release["source_ids"]) | (set(previous["source_ids"]) if previous else set())
             publishers = set(release["publishers"]) | (set(previous["publishers"]) if previous else set())
-            if value < 0:
+            mixed = previous is not None and (release["counted"] != previous["counted"] or release["unit"] != previous["unit"])
+            if mixed:
+                flags.add("definition_mismatch")
+                quality.append({
+                    "kind": "difference_across_definitions", "series_id": series, "period": f"{interval_start}/{release['end']}",
+                    "figure_ids": ";".join(sorted(ids)),
+                    "explanation": message("counts", "difference_across_definitions", lang, start=start,
+                                           before=f"{_fmt(previous['value'])} {previous['counted']}", before_end=previous["end"],
+                                           after=f"{_fmt(release['value'])} {release['counted']}", after_end=release["end"],
+                                           interval=f"{interval_start}–{release['end']}"),
+                })
+                value = None
+            elif value < 0:
                 flags.add("cumulative_fell")
                 quality.append({
                     "kind": "cumulative_fell", "series_id": series, "period": f"{interval_start}/{release['end']}",
@@ -92,6 +108,7 @@ def derive_increments(observations: list[dict], lang: str = "en") -> tuple[list[
                 "flags": flags,
                 "texts": release["texts"],
                 "period_kind": "ytd_increment",
+                "unresolved_values": [],
             })
             intervals.append(f"{interval_start}–{release['end']}: {'—' if value is None else _fmt(value)}")
             previous = release

@@ -25,7 +25,7 @@ COUNTS_COLUMNS = [
     "series_id", "country", "indicator", "unit", "counted", "value_qualifier", "value", "value_low",
     "value_high", "period_start", "period_end", "period_kind", "exposure_days", "derivation",
     "source_ids", "conflicting_source_ids", "publishers", "n_sources", "best_source_tier", "flags",
-    "break_ids", "segment",
+    "break_ids", "segment", "unresolved_values",
 ]
 
 _ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
@@ -62,6 +62,7 @@ COUNTS_SCHEMA = pa.DataFrameSchema(
         "flags": pa.Column(str),
         "break_ids": pa.Column(str),
         "segment": pa.Column(int, pa.Check.ge(0)),
+        "unresolved_values": pa.Column(str),
     },
     checks=[
         pa.Check(lambda df: (df["period_end"] >= df["period_start"]), error="period ends before it starts"),

@@ -11,8 +11,9 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from research.errors import ParseError
 
@@ -179,3 +180,33 @@ def parse_period(text: object, country: str | None = None) -> Period:
         year = int(match.group(1))
         return Period(date(year, 1, 1), date(year, 12, 31))
     raise ParseError("not a period this parser knows", value=raw)
+
+
+def period_tiling(start: Sequence[date], end: Sequence[date]) -> tuple[list[bool], dict[int, list[int]], dict[int, list[int]]]:
+    """How a set of periods nest: the finest ones, and which longer ones they tile.
+
+    A period is *finest* when it contains no other (strictly shorter) period of the set. A longer
+    period is *tiled* when the finest periods inside it cover it day for day, without overlap or
+    gap (KNPA's 2024 total and the year-to-date increments derived from it).
+
+    Returns
+    -------
+    finest, tiled, inside
+        Per period whether it is finest; for each tiled period, the finest periods tiling it (in
+        date order); for each longer period that is not tiled, the finest periods inside it.
+    """
+    n = len(start)
+    contains = [[start[i] <= start[j] and end[i] >= end[j] and (start[i] < start[j] or end[i] > end[j]) for j in range(n)] for i in range(n)]
+    finest = [not any(row) for row in contains]
+    tiled: dict[int, list[int]] = {}
+    inside: dict[int, list[int]] = {}
+    for i in range(n):
+        if finest[i]:
+            continue
+        pieces = sorted((j for j in range(n) if contains[i][j] and finest[j]), key=lambda j: (start[j], end[j]))
+        joined = all(start[b] == end[a] + timedelta(days=1) for a, b in zip(pieces, pieces[1:]))
+        if len(pieces) > 1 and start[pieces[0]] == start[i] and end[pieces[-1]] == end[i] and joined:
+            tiled[i] = pieces
+        else:
+            inside[i] = pieces
+    return finest, tiled, inside

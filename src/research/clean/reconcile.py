@@ -7,9 +7,13 @@ Rules (issue 2, item 3):
   within one unit of its own last digit of another value corroborates it (NCMEC 2021: 29
   million, 29.3 million and 29,397,681) → the most precise value is kept with every source;
 * other differing values conflict → the value of the most authoritative source is kept (tier 1
-  primary < 2 compiled/academic < 3 press < 4 reprint < 5 low confidence; then the more precise,
-  the better supported, the lower figure_id), the losers are listed as conflicting sources and in
-  quality.csv;
+  primary < 2 compiled/academic < 3 press < 4 reprint < 5 low confidence), the losers are listed as
+  conflicting sources and in quality.csv;
+* differing values from sources of the *same* tier are not decided: the conflict is ``unresolved``
+  in quality.csv (kind ``unresolved``, flag ``unresolved``), the row carries one of them (the more
+  precise, the better supported, then the lower figure_id — an order, not a judgement) and the
+  others in ``unresolved_values`` (``value=figure_id[,figure_id];…``), so that trend fits can be run with each
+  (a sensitivity analysis);
 * a value marked as an apparent typo never wins over another value;
 * bounds (over, at least, up to) and ranges are never used as exact counts: they join the sources
   when the kept value satisfies them and are listed as conflicts when it does not.
@@ -69,6 +73,7 @@ def reconcile_group(group: pd.DataFrame, lang: str = "en") -> tuple[dict, list[d
 
     sources: list[str] = []
     conflicting: list[str] = []
+    alternatives: list[tuple[float, str]] = []
     flags: set[str] = set()
     if not points.empty:
         support = {i: sum(agree(points.loc[i], points.loc[j]) for j in points.index) for i in points.index}
@@ -93,6 +98,18 @@ def reconcile_group(group: pd.DataFrame, lang: str = "en") -> tuple[dict, list[d
             quality.append(_quality("suspected_misprint", series, period, [row["figure_id"], chosen["figure_id"]], message(
                 "counts", "misprint", lang, value=_fmt(row["value"]), kept=_fmt(value))))
         real_conflicts = losers[losers["qualifier"] != "suspected_misprint"]
+        same_tier = real_conflicts[real_conflicts["tier"] == anchor["tier"]]
+        if not same_tier.empty:
+            flags.add("unresolved")
+            alternatives = [(v, ",".join(sorted(same_tier.loc[same_tier["value"] == v, "figure_id"]))) for v in sorted(same_tier["value"].unique())]
+            listed = pd.concat([cluster, same_tier])
+            values = "; ".join(
+                f"{_fmt(v)} ({', '.join(f'{r.figure_id}' for r in listed[listed['value'] == v].itertuples())})"
+                for v in sorted(listed["value"].unique())
+            )
+            quality.append(_quality("unresolved", series, period, listed["figure_id"], message(
+                "counts", "unresolved", lang, n=listed["value"].nunique(), values=values, tier=int(anchor["tier"]), kept=_fmt(value))))
+            real_conflicts = real_conflicts.drop(same_tier.index)
         if not real_conflicts.empty:
             flags.add("conflict_resolved")
             listed = pd.concat([cluster, real_conflicts])
@@ -145,6 +162,7 @@ def reconcile_group(group: pd.DataFrame, lang: str = "en") -> tuple[dict, list[d
         "best_source_tier": int(used["tier"].min()),
         "flags": flags,
         "texts": " ".join(group["unit_raw"].tolist() + group["indicator"].tolist()),
+        "unresolved_values": alternatives,
     }
     return observation, quality
 

@@ -12,6 +12,7 @@ from research.config import paths as project_paths
 from research.errors import ResearchError
 from research.pipeline.s20_trends import breaks_csv, build_trends, counts_csv, parse_pairs, series_csv, trend_figures_dir, trends_csv
 from research.trends.compare import DEFAULT_COMPARISONS
+from research.trends.joinpoint import SELECTIONS
 
 NAME = "trends"
 app = typer.Typer(help="Growth of count series: models, intervals, breaks, forecasts, plain-language summaries.", no_args_is_help=True)
@@ -25,6 +26,7 @@ def fit(
     breaks: Annotated[Path | None, typer.Option("--breaks", help="Break registry whose interventions are fitted (default: data/raw/definition_breaks.csv).", exists=True, dir_okay=False)] = None,
     compare: Annotated[list[str] | None, typer.Option("--compare", help="Pair of series to compare, SERIES_A~SERIES_B (repeatable; default: the KR deepfake / NCMEC enticement pair).")] = None,
     lang: Annotated[str, typer.Option("--lang", help="Language of the summaries.")] = "en",
+    joinpoints: Annotated[str, typer.Option("--joinpoints", help="How the number of joinpoints is chosen: bic (default) or permutation (Kim et al. 2000 sequential tests; slower).")] = "bic",
     root: Annotated[Path | None, typer.Option(help="Project root (default: this repository).")] = None,
 ) -> None:
     """Fit every series × segment of the counts table; write one row each, plus figures.
@@ -36,6 +38,8 @@ def fit(
         research trends fit --counts my/counts.csv --out results/trends --lang id
 
         research trends fit --compare KR_A~KR_B --out results/trends
+
+        research trends fit --joinpoints permutation
     """
     paths = project_paths(root)
     out_path, figures_dir = trends_csv(paths), figures or trend_figures_dir(paths)
@@ -44,12 +48,16 @@ def fit(
         out_path = out
     elif out is not None:
         out_path, figures_dir = out / trends_csv(paths).name, figures or out / "figures"
+    if joinpoints not in SELECTIONS:
+        typer.secho(f"error: --joinpoints must be one of {', '.join(SELECTIONS)}, not {joinpoints!r}", err=True, fg="red")
+        raise typer.Exit(2)
     try:
         registry = breaks if breaks is not None else breaks_csv(paths)
         if not registry.exists():
             typer.echo(f"no break registry at {registry}: no intervention is fitted")
         pairs = parse_pairs(compare) if compare else list(DEFAULT_COMPARISONS)
-        written = build_trends(counts or counts_csv(paths), out_path, figures_dir, root=paths.root, lang=lang, breaks_path=registry, comparisons=pairs, series_path=series_csv(paths))
+        written = build_trends(counts or counts_csv(paths), out_path, figures_dir, root=paths.root, lang=lang, breaks_path=registry, comparisons=pairs, series_path=series_csv(paths),
+                               joinpoint_selection=joinpoints)
     except ResearchError as error:
         typer.secho(f"error: {error}", err=True, fg="red")
         raise typer.Exit(1) from error

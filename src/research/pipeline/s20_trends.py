@@ -18,8 +18,9 @@ from research.trends.analysis import FORECAST_HORIZON, MIN_POINTS_FOR_FIGURE, an
 from research.trends.compare import DEFAULT_COMPARISONS, comparisons_table
 from research.trends.forecast import N_SIMULATIONS
 from research.trends.interventions import MIN_PRE_FOR_TREND, PRE_WINDOW_DAYS, interventions_table
-from research.trends.joinpoint import MAX_JOINPOINTS, MIN_BETWEEN, MIN_FROM_END, averages_table, segments_table
+from research.trends.joinpoint import MAX_JOINPOINTS, MIN_BETWEEN, MIN_FROM_END, N_PERMUTATIONS, PERMUTATION_ALPHA, averages_table, segments_table
 from research.trends.models import OVERDISPERSION_ALPHA
+from research.trends.sensitivity import sensitivity_table
 
 FIGURE_FORMATS = (".png", ".svg", ".pdf")
 #: File in the figures folder recording which figures are up to date (see research.plots.trend_cache).
@@ -71,6 +72,7 @@ def build_trends(
     comparisons: Sequence[tuple[str, str]] = DEFAULT_COMPARISONS,
     comparisons_path: Path | None = None,
     series_path: Path | None = None,
+    joinpoint_selection: str = "bic",
 ) -> list[Path]:
     """Read a counts table, fit every series × segment, write the trends table, comparisons and figures.
 
@@ -80,8 +82,10 @@ def build_trends(
     (``comparisons`` plus same-span pairs) go to ``comparisons_path`` (default: beside
     ``out_path``, ``trend_comparisons.csv``); interventions as interrupted time series to
     ``interventions.csv`` beside ``out_path``; joinpoint segments and average changes to
-    ``trend_segments.csv`` and ``trend_averages.csv`` beside it too. A figure whose inputs are unchanged since an earlier
+    ``trend_segments.csv`` and ``trend_averages.csv`` beside it too; fits run again with the
+    values of unresolved same-tier conflicts to ``trend_sensitivity.csv``. A figure whose inputs are unchanged since an earlier
     run is kept rather than drawn again; figures of series that no longer qualify are removed.
+    ``joinpoint_selection``: ``bic`` (default) or ``permutation`` (Kim et al.'s sequential tests).
     """
     if not counts_path.exists():
         raise ResearchError(f"{counts_path} does not exist: build it first (research reproduce --only counts)")
@@ -92,7 +96,7 @@ def build_trends(
     catalogue = read_series_catalogue(series_path) if series_path is not None and series_path.exists() else None
     if catalogue is not None:
         inputs.append(series_path)
-    results = analyse_counts(counts, file=counts_path.name, lang=lang, interventions=registry, catalogue=catalogue)
+    results = analyse_counts(counts, file=counts_path.name, lang=lang, interventions=registry, catalogue=catalogue, joinpoint_selection=joinpoint_selection)
     parameters = {
         "seed": SEED,
         "forecast_horizon": FORECAST_HORIZON,
@@ -106,9 +110,12 @@ def build_trends(
     pairs = ["~".join(p) for p in comparisons]
     written += write_table(comparisons_table(results, comparisons), comparisons_path, inputs=inputs, parameters={**parameters, "comparisons": pairs, "automatic_pairs": "same country, counted and years"}, root=root)
     models = [result.joinpoints for result in results if result.joinpoints is not None]
-    joinpoint_parameters = {**parameters, "min_from_end": MIN_FROM_END, "min_between": MIN_BETWEEN, "max_joinpoints": MAX_JOINPOINTS, "selection": "BIC (deviance)"}
+    joinpoint_parameters = {**parameters, "min_from_end": MIN_FROM_END, "min_between": MIN_BETWEEN, "max_joinpoints": MAX_JOINPOINTS,
+                            "selection": "BIC (deviance)" if joinpoint_selection == "bic" else f"sequential permutation tests (alpha {PERMUTATION_ALPHA}, {N_PERMUTATIONS} permutations)"}
     written += write_table(segments_table(models), out_path.with_name("trend_segments.csv"), inputs=inputs, parameters=joinpoint_parameters, root=root)
     written += write_table(averages_table(models), out_path.with_name("trend_averages.csv"), inputs=inputs, parameters=joinpoint_parameters, root=root)
+    sensitivity = sensitivity_table(counts, results, file=counts_path.name, lang=lang, interventions=registry, catalogue=catalogue, joinpoint_selection=joinpoint_selection)
+    written += write_table(sensitivity, out_path.with_name("trend_sensitivity.csv"), inputs=inputs, parameters=parameters, root=root)
     effects = [effect for result in results for effect in result.effects]
     written += write_table(interventions_table(effects), out_path.with_name("interventions.csv"), inputs=inputs,
                            parameters={**parameters, "pre_window_days": PRE_WINDOW_DAYS, "min_pre_for_trend": MIN_PRE_FOR_TREND}, root=root)
@@ -135,6 +142,7 @@ def run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
         comparisons=parse_pairs(parameters["comparisons"]),
         comparisons_path=comparisons_csv(paths),
         series_path=series_csv(paths),
+        joinpoint_selection=str(parameters.get("joinpoint_selection", "bic")),
     )
 
 
@@ -143,5 +151,6 @@ STAGE = Stage(
     description="count models, growth with intervals, breaks, forecasts, comparisons, summaries and figures",
     inputs=inputs,
     run=run,
-    parameters={"lang": "en", "seed": SEED, "forecast_horizon": FORECAST_HORIZON, "comparisons": ["~".join(p) for p in DEFAULT_COMPARISONS]},
+    parameters={"lang": "en", "seed": SEED, "forecast_horizon": FORECAST_HORIZON, "comparisons": ["~".join(p) for p in DEFAULT_COMPARISONS],
+                "joinpoint_selection": "bic"},
 )

@@ -1,10 +1,13 @@
-"""Trend figures: observed counts per year, fitted trend with its interval, forecast, breaks.
+"""Trend figures: what was counted per day, the fitted trend with its interval, forecast, breaks.
 
-One figure per series id. Counts are drawn as a rate per year so that a seven-month period can sit
-beside full years; partial periods are hollow markers, each observation has a bar spanning the
-period it covers. Segments separated by a definition break are drawn apart (no line joins them)
-with a dotted vertical marker; an intervention date is a dash-dot marker. The forecast is dashed
-with a lighter, hatched band (a *prediction* interval for counts, not only for the mean).
+One figure per series id, on a per-day axis: each observation is a bar spanning the period it
+covers at its count divided by its days, so an 11-day piece sits beside whole years without
+being annualised into a spike. A line joins only pieces that follow each other without a gap in
+one definition segment, never across a gap, a nested period or a definition; a total set aside
+(tiled by its pieces, or straddling a break) is a thin grey bar without a marker. A provisional
+figure is a hollow diamond. A definition break is a dotted vertical line at the break's own date;
+an intervention date is a dash-dot line. The forecast is dashed with a lighter, hatched band (a
+*prediction* interval for counts, not only for the mean). The y-axis is set by the observations.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ LOG_SCALE_RANGE = 50
 #: The y-axis is set by the observations alone, with this margin: an interval band from few points
 #: may leave the frame, which shows its width honestly rather than squashing the data.
 DATA_MARGIN = 1.15
+#: Colour of an observation that is drawn but not fitted (a total tiled by its pieces, a straddler).
+SET_ASIDE_COLOUR = "#999999"
 #: A title keeps the indicator's words only if this many Latin words survive dropping the
 #: characters the font cannot draw; otherwise the series id is the title.
 MIN_TITLE_WORDS = 2
@@ -49,22 +54,36 @@ def _observed(result: SeriesTrend) -> pd.DataFrame:
     rows = rows.loc[(rows["end"] >= rows["start"]) & (rows["count"] >= 0)]
     days = (rows["end"] - rows["start"]).dt.days + 1
     flags = rows["flags"].fillna("").astype(str) if "flags" in rows else pd.Series("", index=rows.index)
-    return rows.assign(
-        rate=rows["count"] / (days / DAYS_PER_YEAR),
+    fitted = set()
+    if result.series is not None:
+        fitted = {(s.date(), e.date()) for s, e in zip(result.series["period_start"], result.series["period_end"])}
+    rows = rows.assign(
+        rate=rows["count"] / days,
         mid=rows["start"] + (rows["end"] - rows["start"]) / 2,
-        partial=(days < 360) | flags.str.contains("partial_period"),
-    ).sort_values(["start", "end"], kind="mergesort")
+        provisional=flags.str.contains("provisional"),
+        fitted=[(s.date(), e.date()) in fitted for s, e in zip(rows["start"], rows["end"])] if fitted else True,
+    )
+    return rows.drop_duplicates(subset=["start", "end", "count"]).sort_values(["start", "end"], kind="mergesort")
+
+
+def contiguous_runs(rows: pd.DataFrame) -> list[pd.DataFrame]:
+    """Runs of pieces that follow each other day after day (a line may join these, nothing else)."""
+    if rows.empty:
+        return []
+    starts_new = rows["start"].to_numpy()[1:] != (rows["end"].to_numpy()[:-1] + np.timedelta64(1, "D"))
+    run = np.concatenate([[0], np.cumsum(starts_new)])
+    return [rows.iloc[np.flatnonzero(run == r)] for r in np.unique(run)]
 
 
 def _trend_band(result: SeriesTrend, points: int = 60) -> pd.DataFrame:
-    """Fitted rate per year and its 95% confidence band over the segment's span."""
+    """Fitted rate per day and its 95% confidence band over the segment's span."""
     fit, series = result.fit, result.series
     dates = pd.date_range(series["period_start"].min(), series["period_end"].max(), periods=points)
     grid = pd.DataFrame({"t_mid": decimal_years(pd.Series(dates)).to_numpy()})
     X = design_matrix(grid, fit.centre)[["const", "t"]].to_numpy()
     beta = fit.params[["const", "t"]].to_numpy()
     cov = fit.cov.loc[["const", "t"], ["const", "t"]].to_numpy()
-    eta = X @ beta
+    eta = X @ beta - np.log(DAYS_PER_YEAR)  # the model's exposure is in years
     se = np.sqrt(np.einsum("ij,jk,ik->i", X, cov, X))
     q = fit.critical_value()
     return pd.DataFrame({"date": dates, "rate": np.exp(eta), "low": np.exp(eta - q * se), "high": np.exp(eta + q * se)})
@@ -77,31 +96,53 @@ def trend_figure(results: Sequence[SeriesTrend], lang: str = "en") -> Figure:
     colours = iter(PALETTE)
     all_rates = []
     drawn_breaks: set[str] = set()
+    labelled: set[str] = set()
+
+    def once(key: str, text: str) -> str | None:
+        if key in labelled:
+            return None
+        labelled.add(key)
+        return text
+
     for index, result in enumerate(results):
         colour = next(colours)
         rows = _observed(result)
         if rows.empty:
             continue
         all_rates.extend(rows["rate"].tolist())
+        used, aside = rows.loc[rows["fitted"]], rows.loc[~rows["fitted"]]
         label = message("trends", "figure_observed", lang, segment=result.segment + 1) if len(results) > 1 else message("trends", "figure_observed_one", lang)
-        ax.plot(rows["mid"], rows["rate"], color=colour, linewidth=1, alpha=0.6)
-        ax.hlines(rows["rate"], rows["start"], rows["end"], color=colour, linewidth=2.5, alpha=0.5)
-        full, partial = rows.loc[~rows["partial"]], rows.loc[rows["partial"]]
-        ax.plot(full["mid"], full["rate"], "o", color=colour, label=label, zorder=3)
-        if len(partial):
-            ax.plot(partial["mid"], partial["rate"], "o", markerfacecolor="white", markeredgecolor=colour, markeredgewidth=1.5, label=message("trends", "figure_partial", lang), zorder=3)
+        if len(aside):
+            ax.hlines(aside["rate"], aside["start"], aside["end"], color=SET_ASIDE_COLOUR, linewidth=1.2, alpha=0.8,
+                      label=once("aside", message("trends", "figure_not_fitted", lang)))
+        for run in contiguous_runs(used):
+            if len(run) > 1:
+                ax.plot(run["mid"], run["rate"], color=colour, linewidth=1, alpha=0.6)
+        ax.hlines(used["rate"], used["start"], used["end"], color=colour, linewidth=2.5, alpha=0.5)
+        final, provisional = used.loc[~used["provisional"]], used.loc[used["provisional"]]
+        ax.plot(final["mid"], final["rate"], "o", color=colour, label=label, zorder=3)
+        if len(provisional):
+            ax.plot(provisional["mid"], provisional["rate"], "D", markerfacecolor="white", markeredgecolor=colour, markeredgewidth=1.5,
+                    label=once("provisional", message("trends", "figure_provisional", lang)), zorder=3)
         if result.status == "fitted":
             band = _trend_band(result)
-            ax.plot(band["date"], band["rate"], color=OKABE_ITO["black"], linewidth=1.2, label=message("trends", "figure_trend", lang, model=result.fit.family.replace("_", " ")) if index == 0 else None)
+            ax.plot(band["date"], band["rate"], color=OKABE_ITO["black"], linewidth=1.2,
+                    label=once("trend", message("trends", "figure_trend", lang, model=result.fit.family.replace("_", " "))))
             ax.fill_between(band["date"], band["low"], band["high"], color=colour, alpha=0.2, linewidth=0)
         if result.forecast is not None and index == len(results) - 1:
             future = result.forecast
-            years = future["exposure_years"].to_numpy()
-            ax.plot(future["period_start"] + (future["period_end"] - future["period_start"]) / 2, future["mean"] / years, "--", color=OKABE_ITO["vermillion"], label=message("trends", "figure_forecast", lang))
-            for row, year_share in zip(future.itertuples(), years):
-                ax.fill_between([row.period_start, row.period_end], row.predict_low / year_share, row.predict_high / year_share, color=OKABE_ITO["vermillion"], alpha=0.12, hatch="//", linewidth=0)
-        if index > 0:
-            ax.axvline(rows["start"].min(), color=OKABE_ITO["black"], linestyle=":", linewidth=1.2, label=message("trends", "figure_definition_break", lang) if index == 1 else None)
+            days = ((future["period_end"] - future["period_start"]).dt.days + 1).to_numpy()
+            ax.plot(future["period_start"] + (future["period_end"] - future["period_start"]) / 2, future["mean"] / days, "--", color=OKABE_ITO["vermillion"], label=message("trends", "figure_forecast", lang))
+            for row, n_days in zip(future.itertuples(), days):
+                ax.fill_between([row.period_start, row.period_end], row.predict_low / n_days, row.predict_high / n_days, color=OKABE_ITO["vermillion"], alpha=0.12, hatch="//", linewidth=0)
+        for when, break_id in result.meta.get("breaks", []):
+            if break_id in drawn_breaks:
+                continue
+            drawn_breaks.add(break_id)
+            ax.axvline(pd.Timestamp(when), color=OKABE_ITO["black"], linestyle=":", linewidth=1.2, label=once("definition", message("trends", "figure_definition_break", lang)))
+        if index > 0 and not result.meta.get("breaks"):
+            # A segment without a dated break (a marker-based one): the line sits at its first period.
+            ax.axvline(rows["start"].min(), color=OKABE_ITO["black"], linestyle=":", linewidth=1.2, label=once("definition", message("trends", "figure_definition_break", lang)))
         for brk in (effect.event for effect in result.effects):
             if brk.date in drawn_breaks:  # each segment carries the same intervention: mark it once
                 continue

@@ -10,7 +10,7 @@ import pycountry
 
 from research.clean.series_catalogue import series_kind, series_title
 from research.i18n import message
-from research.trends.breaks import interventions_for
+from research.trends.breaks import definition_breaks_for, interventions_for
 from research.trends.forecast import can_forecast, forecast, future_periods
 from research.trends.growth import AnnualGrowth, MannKendall, RateRatio, annual_growth, evidence_note, mann_kendall, rate_ratio
 from research.trends.interventions import InterventionEffect, intervention_effect
@@ -101,6 +101,7 @@ def analyse_series(
     lang: str = "en",
     interventions: pd.DataFrame | None = None,
     catalogue: pd.DataFrame | None = None,
+    joinpoint_selection: str = "bic",
 ) -> SeriesTrend:
     """Fit one series × segment; bad input becomes a ``refused`` result with the reason.
 
@@ -108,11 +109,15 @@ def analyse_series(
     ``intervention`` marked on these rows (``break_ids``) are analysed as interrupted time series.
     ``catalogue`` is the series catalogue (``research.clean.series_catalogue``): titles come from
     it, and a ``stock`` (a level at a date) is never modelled as a rate per day.
+    ``joinpoint_selection`` is how the number of joinpoints is chosen (``bic`` or ``permutation``,
+    :func:`research.trends.joinpoint.fit_joinpoints`).
     """
     series_id, segment = str(rows["series_id"].iloc[0]), int(rows["segment"].iloc[0])
     meta = _meta(rows)
     meta["title"] = series_title(catalogue, series_id, lang)
     meta["kind"] = series_kind(catalogue, series_id)
+    # Dated definition breaks marked on these rows: figures draw them at their own dates.
+    meta["breaks"] = [[b.date, b.break_id] for b in definition_breaks_for(interventions, rows)]
     mask = modelable_rows(rows)
     base = SeriesTrend(series_id, segment, n_segments, meta, status="refused", n_rows=len(rows), n_rows_excluded=int((~mask).sum()))
     place = place_name(meta["country"])
@@ -130,10 +135,20 @@ def analyse_series(
         base.summary = not_modelled_summary(meta["title"], place, units, lang)
         return base
     modelable = rows.loc[mask]
+    empty = pd.to_numeric(modelable["value"], errors="coerce").isna()
+    if "derivation" in modelable.columns:
+        # Only a derived piece may be empty by design (cleaning left it blank, with a reason);
+        # a reported row without a value is still refused below, naming its row.
+        empty &= modelable["derivation"].astype(str) != "reported"
+    else:
+        empty &= False
+    blank, modelable = modelable.loc[empty], modelable.loc[~empty]
     straddle = straddling_breaks(modelable, interventions)
     left_out = modelable.loc[straddle != ""]
     usable, set_aside = tiled_periods(modelable.loc[straddle == ""])
     notes = []
+    if len(blank):
+        notes.append(message("trends", "notes_empty", lang, n=len(blank), spans=_spans(blank)))
     if len(left_out):
         notes.append(message("trends", "notes_straddling", lang, n=len(left_out), spans=_spans(left_out)))
     tiled = set_aside.loc[set_aside["set_aside_reason"].str.startswith("tiled")]
@@ -142,7 +157,12 @@ def analyse_series(
     nested = set_aside.loc[~set_aside["set_aside_reason"].str.startswith("tiled")]
     if len(nested):
         notes.append(message("trends", "notes_set_aside", lang, n=len(nested), spans=_spans(nested)))
-    base.n_rows_excluded += len(left_out) + len(set_aside)
+    if "unresolved_values" in usable.columns:
+        unresolved = usable.loc[usable["unresolved_values"].fillna("").astype(str) != ""]
+        if len(unresolved):
+            values = ", ".join(f"{r.period_start}..{r.period_end} {r.unresolved_values}" for r in unresolved.itertuples())
+            notes.append(message("trends", "notes_sensitivity", lang, values=values))
+    base.n_rows_excluded += len(blank) + len(left_out) + len(set_aside)
     base.notes = "; ".join(notes)
     try:
         series = prepare_series(usable, file=file)
@@ -165,7 +185,7 @@ def analyse_series(
     fit = fit_count_model(series)
     growth = annual_growth(fit)
     base.status, base.fit, base.growth = "fitted", fit, growth
-    base.joinpoints = fit_joinpoints(series)
+    base.joinpoints = fit_joinpoints(series, selection=joinpoint_selection)
     if len(series) >= MIN_POINTS_FOR_FIGURE and can_forecast(fit):
         base.forecast = forecast(fit, future_periods(series, FORECAST_HORIZON))
     publisher = meta["publishers"].replace(";", " and ") or "the source"
@@ -227,7 +247,12 @@ def _span_of(row: pd.Series) -> str:
 
 
 def analyse_counts(
-    counts: pd.DataFrame, file: str | None = None, lang: str = "en", interventions: pd.DataFrame | None = None, catalogue: pd.DataFrame | None = None
+    counts: pd.DataFrame,
+    file: str | None = None,
+    lang: str = "en",
+    interventions: pd.DataFrame | None = None,
+    catalogue: pd.DataFrame | None = None,
+    joinpoint_selection: str = "bic",
 ) -> list[SeriesTrend]:
     """Analyse every ``series_id`` × ``segment`` of a counts table, sorted by id then segment.
 
@@ -242,8 +267,17 @@ def analyse_counts(
     for series_id, rows in counts.groupby("series_id", sort=True):
         n_segments = rows["segment"].nunique()
         for _, segment_rows in rows.groupby("segment", sort=True):
-            results.append(analyse_series(segment_rows, n_segments=n_segments, file=file, lang=lang, interventions=interventions, catalogue=catalogue))
+            results.append(analyse_series(segment_rows, n_segments=n_segments, file=file, lang=lang, interventions=interventions, catalogue=catalogue,
+                                          joinpoint_selection=joinpoint_selection))
     return results
+
+
+def _provisional(series: pd.DataFrame) -> str:
+    """The fitted periods cleaning flagged ``provisional`` (``start..end;…``), for the table."""
+    if "flags" not in series.columns:
+        return ""
+    flagged = series.loc[series["flags"].fillna("").astype(str).str.contains("provisional")]
+    return ";".join(f"{r.period_start.date().isoformat()}..{r.period_end.date().isoformat()}" for r in flagged.itertuples())
 
 
 def _nan() -> float:
@@ -269,6 +303,7 @@ def trend_row(result: SeriesTrend) -> dict:
         "first_period_start": "",
         "last_period_end": "",
         "partial_periods": 0,
+        "provisional_periods": "",
         "model": "",
         "dispersion_ratio": _nan(),
         "dispersion_p": _nan(),
@@ -314,6 +349,7 @@ def trend_row(result: SeriesTrend) -> dict:
             first_period_start=series["period_start"].min().date().isoformat(),
             last_period_end=series["period_end"].max().date().isoformat(),
             partial_periods=int(series["partial"].sum()),
+            provisional_periods=_provisional(series),
             mann_kendall_s=mk.s,
             mann_kendall_p=mk.p,
             sen_slope_per_year=mk.sen_slope,

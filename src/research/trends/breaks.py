@@ -44,12 +44,25 @@ def interventions_for(registry: pd.DataFrame | None, rows: pd.DataFrame) -> list
     Which series an intervention touches is decided once, by cleaning (``series_pattern`` →
     ``break_ids`` in counts.csv); its date and wording come from the registry row itself.
     """
+    return _dated_breaks(registry, rows, interventions=True)
+
+
+def definition_breaks_for(registry: pd.DataFrame | None, rows: pd.DataFrame) -> list[Intervention]:
+    """The dated breaks other than interventions (definition, legal, coverage) marked on ``rows``.
+
+    A figure draws them at their own date (not at the first observation after them).
+    """
+    return _dated_breaks(registry, rows, interventions=False)
+
+
+def _dated_breaks(registry: pd.DataFrame | None, rows: pd.DataFrame, interventions: bool) -> list[Intervention]:
     if registry is None or registry.empty or "break_ids" not in rows.columns:
         return []
     marked = {part.strip() for cell in rows["break_ids"].dropna().astype(str) for part in cell.split(";") if part.strip()}
     if not marked:
         return []
-    chosen = registry.loc[(registry["kind"] == INTERVENTION_KIND) & registry["break_id"].isin(marked) & (registry["date"].astype(str) != "")]
+    kind = registry["kind"] == INTERVENTION_KIND
+    chosen = registry.loc[(kind if interventions else ~kind) & registry["break_id"].isin(marked) & (registry["date"].astype(str) != "")]
     return [Intervention(str(r.break_id), str(r.date), intervention_label(r.what_changed)) for r in chosen.sort_values(["date", "break_id"]).itertuples()]
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from research.clean.periods import period_tiling
 from research.errors import InputError
 from research.i18n import message
 
@@ -200,18 +201,16 @@ def _span(row: pd.Series) -> str:
     return f"{row['period_start'].date().isoformat()}–{row['period_end'].date().isoformat()}"
 
 
-def _dates(rows: pd.DataFrame, column: str) -> np.ndarray:
-    return pd.to_datetime(rows[column], errors="coerce", format="ISO8601").to_numpy(dtype="datetime64[D]")
-
-
 def tiled_periods(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Fit on disjoint fine pieces where they tile a longer period; keep the longer one otherwise.
 
     A row whose period is exactly covered, day for day and without overlap, by the finest pieces
     inside it (e.g. KNPA's 2024 total and the year-to-date increments derived from it) is set
     aside in favour of the pieces: an event inside the year then falls *between* periods, and no
-    case is counted twice. Where the pieces cover only part of the longer period, the longer
-    period is kept and the pieces set aside (as :func:`set_aside_nested_periods` does).
+    case is counted twice (cleaning compares the total with the pieces' sum in ``quality.csv``).
+    Where the pieces cover only part of the longer period, the longer period is kept and the
+    pieces set aside (as :func:`set_aside_nested_periods` does). The nesting is worked out by
+    :func:`research.clean.periods.period_tiling`, the rule cleaning uses too.
 
     Returns
     -------
@@ -221,23 +220,18 @@ def tiled_periods(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     if rows.empty:
         return rows, rows.assign(set_aside_reason=pd.Series(dtype=str))
     rows = rows.drop_duplicates(subset=["period_start", "period_end", "value"], keep="first")
-    start, end = _dates(rows, "period_start"), _dates(rows, "period_end")
-    contains = (start[:, None] <= start[None, :]) & (end[:, None] >= end[None, :]) & ((start[:, None] < start[None, :]) | (end[:, None] > end[None, :]))
-    atom = ~contains.any(axis=1)
+    start = [d.date() for d in pd.to_datetime(rows["period_start"], format="ISO8601")]
+    end = [d.date() for d in pd.to_datetime(rows["period_end"], format="ISO8601")]
+    _, tiled, inside = period_tiling(start, end)
     keep = np.ones(len(rows), dtype=bool)
     reasons = [""] * len(rows)
-    for i in np.flatnonzero(~atom):
-        inside = np.flatnonzero(contains[i] & atom)
-        order = inside[np.argsort(start[inside], kind="mergesort")]
-        s, e = start[order], end[order]
-        tiles = len(order) > 1 and s[0] == start[i] and e[-1] == end[i] and np.all(s[1:] == e[:-1] + np.timedelta64(1, "D"))
-        if tiles:
-            keep[i] = False
-            reasons[i] = f"tiled by {len(order)} disjoint pieces (kept as a consistency check)"
-        else:
-            keep[inside] = False
-            for j in inside:
-                reasons[j] = f"inside {rows['period_start'].iloc[i]}..{rows['period_end'].iloc[i]}, which the pieces do not tile"
+    for i, pieces in tiled.items():
+        keep[i] = False
+        reasons[i] = f"tiled by {len(pieces)} disjoint pieces (kept as a consistency check)"
+    for i, pieces in inside.items():
+        for j in pieces:
+            keep[j] = False
+            reasons[j] = f"inside {rows['period_start'].iloc[i]}..{rows['period_end'].iloc[i]}, which the pieces do not tile"
     set_aside = rows.loc[~keep].assign(set_aside_reason=pd.Series([r for r, k in zip(reasons, keep) if not k], index=rows.index[~keep], dtype=object))
     return rows.loc[keep], set_aside
 
