@@ -63,7 +63,8 @@ def sidecar_path(path: str | os.PathLike[str]) -> Path:
     return path.with_name(path.name + SIDECAR_SUFFIX)
 
 
-def _relative(path: Path, root: Path | None) -> str:
+def relative_path(path: Path, root: Path | None) -> str:
+    """``path`` relative to ``root`` (POSIX) when inside it, else its file name: the same on every clone."""
     if root is not None:
         try:
             return path.resolve().relative_to(root.resolve()).as_posix()
@@ -112,9 +113,9 @@ def write_sidecar(
     record = {
         "synthetic": bool(synthetic),
         "synthetic_evidence": synthetic_evidence if synthetic else None,
-        "file": _relative(output, root_path),
+        "file": relative_path(output, root_path),
         "sha256": sha256_file(output),
-        "inputs": [{"path": _relative(Path(p), root_path), "sha256": sha256_file(p)} for p in sorted({Path(p) for p in inputs}, key=lambda p: p.as_posix())],
+        "inputs": [{"path": relative_path(Path(p), root_path), "sha256": sha256_file(p)} for p in sorted({Path(p) for p in inputs}, key=lambda p: p.as_posix())],
         "parameters": dict(sorted((parameters or {}).items())),
         "package_version": __version__,
         "code_fingerprint": code_fingerprint(),

@@ -6,7 +6,8 @@
   target (``os.replace``), so a kill or a full disk leaves the old file or the new one, never a
   truncated one that looks complete. The lineage sidecar of a table is removed before the table
   is written and written again last: a table whose sidecar is missing or disagrees was not
-  finished. A full disk, a missing permission or a folder in the way is an
+  finished. Temporary files a killed run left behind are removed by the next write of the same
+  file. A full disk, a missing permission or a folder in the way is an
   :class:`~research.errors.OutputError` naming the file; the temporary file is removed.
 * **No spreadsheet formulas** (OWASP "CSV injection"): in every CSV the toolkit writes, a text
   cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading ``'``, so
@@ -21,6 +22,7 @@
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import re
@@ -40,6 +42,32 @@ _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
+def remove_stale_partials(path: str | os.PathLike[str]) -> list[Path]:
+    """Remove the temporary files of ``path`` left by a run that was killed (its process is gone).
+
+    A temporary file is named ``.<name>.<pid>.partial``; one whose process still runs (a
+    concurrent write) is left alone. Returns the files removed.
+    """
+    path = Path(path)
+    removed = []
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.partial"):
+        pid = stale.name[len(path.name) + 2 : -len(".partial")]
+        if pid.isdigit() and int(pid) != os.getpid() and not _running(int(pid)):
+            stale.unlink(missing_ok=True)
+            removed.append(stale)
+    return removed
+
+
 @contextmanager
 def atomic_target(path: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success rename it over ``path``.
@@ -52,6 +80,7 @@ def atomic_target(path: str | os.PathLike[str]) -> Iterator[Path]:
     path = Path(path)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.partial")
     try:
+        remove_stale_partials(path)
         if path.is_dir():
             raise IsADirectoryError(21, "a folder is in the way")
         path.parent.mkdir(parents=True, exist_ok=True)

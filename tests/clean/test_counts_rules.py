@@ -202,3 +202,22 @@ def test_bad_rows_are_quarantined_and_the_rest_processed():
 def test_missing_column_is_a_schema_error():
     with pytest.raises(SchemaError, match="unit"):
         clean_counts(figures({"series_id": "S", "value": "1"}).drop(columns=["unit"]), file="mini.csv")
+
+
+def test_counts_since_an_intervention_are_a_linked_sub_series_differenced_within_itself():
+    registry = pd.DataFrame([
+        {"break_id": "B9", "series_pattern": "S*", "date": "2024-08-28", "kind": "intervention", "marker": "",
+         "what_changed": "crackdown", "source_url": "https://example.org/b"},
+    ])
+    result = clean_counts(figures(
+        {"series_id": "S", "value": "267", "period_end": "2024-08-27"},
+        {"series_id": "S", "value": "682"},
+        {"series_id": "S_CRACKDOWN", "value": "300", "period_start": "2024-08-28", "period_end": "2024-10-31"},
+        {"series_id": "S_CRACKDOWN", "value": "500", "period_start": "2024-08-28", "period_end": "2025-03-31"},
+    ), registry)
+    link = result.quality[result.quality["kind"] == "sub_series"]
+    assert link["series_id"].tolist() == ["S_CRACKDOWN"] and "a sub-series of S" in link.iloc[0]["explanation"]
+    pieces = result.counts[(result.counts["derivation"] == "ytd_difference") & (result.counts["series_id"] == "S_CRACKDOWN")]
+    assert pieces[["period_start", "period_end", "value"]].values.tolist() == [["2024-08-28", "2024-10-31", 300.0], ["2024-11-01", "2025-03-31", 200.0]]
+    main = result.counts[(result.counts["derivation"] == "ytd_difference") & (result.counts["series_id"] == "S")]
+    assert main["value"].tolist() == [267.0, 415.0]  # the main series is never differenced against the sub-series

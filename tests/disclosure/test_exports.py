@@ -11,7 +11,7 @@ from research.config import SEED, paths
 from research.pipeline.s30_takedowns import STAGE as TAKEDOWNS
 from research.pipeline.s40_networks import STAGE as NETWORKS
 from research.report.disclosure import SPECS
-from research.suppression import TableSpec
+from research.report.takedown_disclosure import TAKEDOWN_LOG, linked
 from tests.disclosure.attacker import PRIMARY, SECONDARY, attack
 
 
@@ -35,14 +35,49 @@ def _read(path) -> pd.DataFrame:
 def test_takedown_tables_pass_the_attacker(project, source):
     folder = project.tables / "takedowns" / source
     tables = sorted(folder.glob("*.csv"))
-    assert {"funnel.csv"} <= {t.name for t in tables}
+    assert {"funnel.csv", "time_to_removal.csv", "group_tests.csv", "survival_curves.csv", "reemergence.csv"} <= {t.name for t in tables}
     for path in tables:
-        # Tables with declared totals/margins are attacked through them; the newer analysis
-        # tables (group tests, curves, time to removal) declare no relations between their counts.
-        spec = SPECS.get(path.stem, TableSpec(()))
+        # Fail closed: every exported takedown table declares its counts, rates and relations.
+        assert path.stem in SPECS, f"{path.name} has no disclosure spec"
+        spec = SPECS[path.stem]
         table = _read(path)
+        assert set(spec.counts) & set(table.columns) or not any(table.isin([PRIMARY, SECONDARY]).any()), path.name
         leaks = attack(table, spec.counts, spec.relations, spec.rates)
         assert leaks == [], f"{path.name}: {leaks[:3]}"
+
+
+def _takedown_stack(folder) -> pd.DataFrame:
+    """The tables of one log joined the way a reader would join them (keys as in TAKEDOWN_LOG)."""
+    parts = [linked(path.stem, _read(path), "channel").assign(_table=path.stem) for path in sorted(folder.glob("*.csv"))]
+    return pd.concat(parts, ignore_index=True).fillna("")
+
+
+@pytest.mark.parametrize("source", ["synthetic", "lumen"])
+def test_takedown_tables_pass_the_attacker_together(project, source):
+    """A count hidden in one table is not read off, or worked out from, another table of the log."""
+    stack = _takedown_stack(project.tables / "takedowns" / source)
+    rates = {r: parts for name in ("funnel", "time_to_removal", "reemergence") for r, parts in SPECS[name].rates.items() if r != "share"}
+    assert attack(stack, TAKEDOWN_LOG.counts, TAKEDOWN_LOG.relations, rates) == []
+
+
+def test_takedown_relations_hold_and_link_the_tables(project):
+    """The cross-table relations are used (else the check above proves nothing)."""
+    from tests.disclosure.attacker import _equations
+
+    stack = _takedown_stack(project.tables / "takedowns" / "synthetic")
+    equations = _equations(stack, TAKEDOWN_LOG.relations)
+    across = [eq for eq in equations if len({stack["_table"].iloc[row] for row, _ in eq}) > 1]
+    assert len(across) >= 3 * 4  # removed, censored and the medians' counts of each channel
+    lumen = _takedown_stack(project.tables / "takedowns" / "lumen")
+    assert lumen.loc[lumen["_table"] == "time_to_removal", ["removed_dated", "censored"]].isin([PRIMARY]).to_numpy().any()
+
+
+def test_an_unknown_takedown_table_is_refused():
+    from research.errors import PrivacyError
+    from research.report.takedown_disclosure import disclose_log_tables
+
+    with pytest.raises(PrivacyError, match="no disclosure spec"):
+        disclose_log_tables({"new_table": (pd.DataFrame({"n": [3]}), ("n",), {})}, "channel", synthetic=True)
 
 
 @pytest.mark.parametrize("source", ["synthetic", "lumen"])
@@ -144,3 +179,25 @@ def test_lorenz_points_give_no_partial_sum_of_hidden_counts(project):
         assert not (published & (k > lowest) & (k < highest)).any(), level
         checked += 1
     assert checked
+
+
+@pytest.mark.parametrize("by, column", [("provider", "hosting_provider"), ("country", "country")])
+def test_takedowns_analyse_tables_pass_the_attacker_together(project, tmp_path, by, column):
+    """``research takedowns analyse`` discloses its tables together too, for any grouping."""
+    from typer.testing import CliRunner
+
+    from research.cli import app
+
+    out = tmp_path / by
+    log = project.processed / "takedowns" / "synthetic" / "takedowns.parquet"
+    result = CliRunner().invoke(app, ["takedowns", "analyse", str(log), "--out", str(out), "--by", by])
+    assert result.exit_code == 0, result.output
+    parts = [linked(path.stem, _read(path), column).assign(_table=path.stem) for path in sorted(out.glob("*.csv"))]
+    stack = pd.concat(parts, ignore_index=True).fillna("")
+    assert set(stack["_table"]) == {"funnel", "time_to_removal", "survival_curves", "group_tests", "reemergence"}
+    rates = {r: parts for name in ("funnel", "time_to_removal") for r, parts in SPECS[name].rates.items() if r != "share"}
+    assert attack(stack, TAKEDOWN_LOG.counts, TAKEDOWN_LOG.relations, rates) == []
+    for stem in set(stack["_table"]):
+        table = _read(out / f"{stem}.csv")
+        spec = SPECS[stem]
+        assert attack(table, spec.counts, spec.relations, spec.rates) == [], stem

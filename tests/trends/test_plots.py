@@ -130,3 +130,25 @@ def test_short_pieces_are_per_day_provisional_points_marked_and_breaks_at_their_
     rows = pd.DataFrame({"start": pd.to_datetime(["2020-01-01", "2021-01-01", "2023-01-01"]), "end": pd.to_datetime(["2020-12-31", "2021-12-31", "2023-12-31"])})
     assert [len(r) for r in contiguous_runs(rows)] == [2, 1]
     assert SET_ASIDE_COLOUR
+
+
+def test_the_joinpoint_segments_are_drawn_when_there_are_several():
+    import numpy as np
+    import pytest
+
+    from research.plots.trends import joinpoint_line
+    from tests.trends.test_joinpoint import two_phase
+    from tests.trends.trend_helpers import make_series
+
+    results = analyse_counts(make_series(two_phase(), first_year=2000))
+    assert results[0].joinpoints.k >= 1
+    line = joinpoint_line(results[0])
+    # Fast growth then slow: the drawn rate per day rises about ×1.5 a year early and ×1.05 late.
+    early, late = line.iloc[:10]["rate"].to_numpy(), line.iloc[-10:]["rate"].to_numpy()
+    span_early = (line["date"].iloc[9] - line["date"].iloc[0]).days / 365.25
+    span_late = (line["date"].iloc[-1] - line["date"].iloc[-10]).days / 365.25
+    assert (early[-1] / early[0]) ** (1 / span_early) == pytest.approx(1.5, abs=0.02)
+    assert (late[-1] / late[0]) ** (1 / span_late) == pytest.approx(1.05, abs=0.02)
+    labels = [t.get_text() for t in trend_figure(results).axes[0].get_legend().get_texts()]
+    assert any(label.startswith("joinpoint model (") for label in labels)
+    assert joinpoint_line(analyse_counts(make_series(np.round(200 * 1.1 ** np.arange(5))))[0]) is None

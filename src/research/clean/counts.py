@@ -17,18 +17,22 @@ from pathlib import Path
 
 import pandas as pd
 
+from research.audit import patterns
 from research.clean.breaks import apply_breaks, read_breaks
 from research.clean.components import check_components, check_tiling
-from research.clean.cumulative import derive_increments
+from research.clean.cumulative import derive_increments, link_sub_series
 from research.clean.figures_schema import COUNTS_COLUMNS, COUNTS_SCHEMA, QUALITY_COLUMNS, QUALITY_SCHEMA, QUARANTINE_COLUMNS, QUARANTINE_SCHEMA, check_figure_columns
 from research.clean.numbers import parse_number
 from research.clean.periods import check_plausible_date, classify_period, exposure_days, parse_date
 from research.clean.places import normalise_country
 from research.clean.read_table import read_text_table
 from research.clean.reconcile import reconcile
+from research.clean.redact import redact_text
 from research.clean.units import parse_unit
-from research.errors import ParseError, ResearchError
+from research.config import paths
+from research.errors import InputError, ParseError, ResearchError
 from research.i18n import message
+from research.lineage import relative_path
 
 FLAG_ORDER = (
     "provisional", "unresolved", "conflict_resolved", "corroborated_rounded", "bound", "approximate", "partial_period",
@@ -58,6 +62,10 @@ def _parse_row(row: pd.Series, seen: dict[str, int], lang: str) -> dict:
     """Read one raw row; raise ParseError naming the column on the first bad cell."""
     def fail(column: str, key: str, **fields) -> None:
         raise ParseError(message("counts", key, lang, **fields), column=column, value=row[column])
+
+    for column, cell in row.items():
+        if isinstance(cell, str) and patterns.CONTROL.search(cell):  # refused at read, never written
+            raise ParseError(message("counts", "control_character", lang), column=str(column), value=redact_text(cell))
 
     for column in ("figure_id", "series_id", "publisher", "source_url"):
         if not row[column].strip():
@@ -123,7 +131,7 @@ def parse_figures(table: pd.DataFrame, file: str | None = None, lang: str = "en"
             record = _parse_row(row, seen, lang)
         except ParseError as error:
             quarantined.append({
-                "figure_id": row["figure_id"], "row_number": position, "column": error.column or "",
+                "figure_id": redact_text(row["figure_id"]) if isinstance(row["figure_id"], str) else row["figure_id"], "row_number": position, "column": error.column or "",
                 "value": "" if error.value is None else str(error.value),
                 "reason": str(ParseError(error.message, file=file, row=position, column=error.column, value=error.value)),
             })
@@ -232,6 +240,7 @@ def clean_counts(
             _period_flags(obs)
         if breaks is not None and not breaks.empty:
             quality += apply_breaks(observations, breaks, lang)
+            quality += link_sub_series(observations, breaks, lang)
         else:
             for obs in observations:
                 obs.setdefault("break_ids", set())
@@ -257,8 +266,16 @@ def clean_counts_file(
     figures: str | os.PathLike[str],
     breaks: str | os.PathLike[str] | None = None,
     lang: str = "en",
+    root: str | os.PathLike[str] | None = None,
 ) -> CleanResult:
-    """Read and clean a figures CSV (and the break registry, if given)."""
+    """Read and clean a figures CSV (and the break registry, if given).
+
+    The quarantine names the file relative to ``root`` (default: the project root), or by its
+    name when it lies outside: never an absolute path, so two clones give the same bytes.
+    """
     table = read_figures(figures)
-    registry = read_breaks(breaks) if breaks is not None and Path(breaks).exists() else None
-    return clean_counts(table, registry, file=str(figures), lang=lang)
+    if breaks is not None and not Path(breaks).is_file():
+        raise InputError("the definition-break registry does not exist", file=str(breaks))
+    registry = read_breaks(breaks) if breaks is not None else None
+    shown = relative_path(Path(figures), Path(root) if root is not None else paths().root)
+    return clean_counts(table, registry, file=shown, lang=lang)

@@ -15,7 +15,10 @@ dates (a chain of its own, differenced within itself).
 
 from __future__ import annotations
 
-from datetime import timedelta
+import fnmatch
+from datetime import date, timedelta
+
+import pandas as pd
 
 from research.i18n import message
 
@@ -120,3 +123,43 @@ def derive_increments(observations: list[dict], lang: str = "en") -> tuple[list[
                                    intervals="; ".join(intervals)),
         })
     return derived, quality
+
+
+def link_sub_series(observations: list[dict], breaks: pd.DataFrame | None, lang: str = "en") -> list[dict]:
+    """Link each sub-series of counts since an intervention's start to its main series.
+
+    A sub-series is a series ``M_<suffix>`` whose exact counts all start on the date of an
+    intervention in the registry that applies to it, while a series ``M`` exists (the longest
+    such prefix): e.g. ``KR_KNPA_DEEPFAKE_SUSPECTS_CRACKDOWN``, suspects since the crackdown of
+    28 August 2024, of ``KR_KNPA_DEEPFAKE_SUSPECTS``. Its releases at several dates are a running
+    total of its own and are differenced within it (:func:`derive_increments`), never against the
+    main series, whose periods start elsewhere. Returns one ``sub_series`` quality row per link.
+    """
+    if breaks is None or breaks.empty:
+        return []
+    events = breaks.loc[(breaks["kind"] == "intervention") & (breaks["date"].astype(str) != "")]
+    ids = {obs["series_id"] for obs in observations}
+    starts: dict[str, set[date]] = {}
+    figures: dict[str, set[str]] = {}
+    for obs in observations:
+        if obs["unit"] == "count" and obs["derivation"] == "reported":
+            starts.setdefault(obs["series_id"], set()).add(obs["start"])
+            figures.setdefault(obs["series_id"], set()).update(obs["source_ids"])
+    quality = []
+    for series, first in sorted(starts.items()):
+        mains = [m for m in ids if series.startswith(m + "_")]
+        if len(first) != 1 or not mains:
+            continue
+        main = max(mains, key=len)
+        (start,) = first
+        for event in events.itertuples():
+            if fnmatch.fnmatchcase(series, event.series_pattern) and str(event.date) == start.isoformat():
+                releases = sorted({o["end"] for o in observations if o["series_id"] == series and o["derivation"] == "reported"})
+                quality.append({
+                    "kind": "sub_series", "series_id": series, "period": f"{start}/{releases[-1]}",
+                    "figure_ids": ";".join(sorted(figures[series])),
+                    "explanation": message("counts", "sub_series", lang, series=series, main=main, start=start, break_id=event.break_id,
+                                           n=len(releases)),
+                })
+                break
+    return quality

@@ -43,7 +43,8 @@ def shape(text: str) -> str | None:
     return None
 
 
-def _shown(text: str) -> str:
+def redact_text(text: str) -> str:
+    """``text``, or its shape (:func:`shape`), with control characters written as ``<U+hhhh>``."""
     found = shape(text)
     if found is not None:
         return found
@@ -55,7 +56,7 @@ def redact_array(values: pa.Array) -> pa.Array:
 
     Computed once per distinct value; nulls stay null.
     """
-    return map_distinct(to_arrow(values), _shown, pa.large_string())
+    return map_distinct(to_arrow(values), redact_text, pa.large_string())
 
 
 #: Every URL, e-mail address and phone number holds one of these (RE2); other cells are not examined.

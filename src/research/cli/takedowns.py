@@ -9,7 +9,7 @@ import typer
 
 from research.config import SEED
 from research.config import paths as project_paths
-from research.errors import InputError, ResearchError
+from research.errors import InputError, OutputError, ResearchError
 from research.i18n import message
 
 NAME = "takedowns"
@@ -111,11 +111,13 @@ def analyse(
     from research.outputs import write_table
     from research.pipeline.s40_networks import read_log
     from research.plots.takedowns import funnel_figure, km_figure, risk_days
-    from research.report.disclosure import disclose
+    from research.report.takedown_disclosure import disclose_log_tables
     from research.takedowns.analysis import BY_CHOICES, analyse_log
     from research.takedowns.survival import km_curves, numbers_at_risk, removal_times
 
     try:
+        if out.exists() and not out.is_dir():
+            raise OutputError("--out must be a folder, and this is a file", file=str(out))
         if by not in BY_CHOICES:
             raise InputError(f"--by must be one of {', '.join(BY_CHOICES)}", value=by)
         log = read_log(takedowns)
@@ -126,9 +128,9 @@ def analyse(
         tables = analyse_log(log, column, seed=seed, interval_method=interval, private_threshold=None if public else SUPPRESSION_THRESHOLD)
         parameters = {"by": by, "interval": interval, "public": public, "seed": seed}
         written = []
-        for stem, table in tables.items():
-            shown = disclose(table.frame, origin="public" if public else "takedown_log", synthetic=synthetic, count_columns=list(table.counts), rates=table.rates, name=f"{stem}.csv")
-            written += write_table(shown.frame, out / f"{stem}.csv", inputs=[takedowns], parameters=parameters)
+        shown = disclose_log_tables({stem: (t.frame, t.counts, t.rates) for stem, t in tables.items()}, column, synthetic=synthetic, public=public)
+        for stem, frame in shown.items():
+            written += write_table(frame, out / f"{stem}.csv", inputs=[takedowns], parameters=parameters)
         source = [message("takedowns", "synthetic_label" if synthetic else "source_log", lang, name=takedowns.name)]
         figures = funnel_figure(tables["funnel"].frame, out / "figures" / "funnel", sources=source, synthetic=synthetic, lang=lang)
         curves = km_curves(removal_times(log), column)  # the figure draws every step; the table may be coarser

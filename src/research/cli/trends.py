@@ -8,9 +8,10 @@ from typing import Annotated
 import pandas as pd
 import typer
 
+from research import catalogue
 from research.config import paths as project_paths
 from research.errors import ResearchError
-from research.pipeline.s20_trends import breaks_csv, build_trends, counts_csv, parse_pairs, series_csv, trend_figures_dir, trends_csv
+from research.pipeline.s20_trends import build_trends, parse_pairs
 from research.trends.compare import DEFAULT_COMPARISONS
 from research.trends.joinpoint import SELECTIONS
 
@@ -42,21 +43,21 @@ def fit(
         research trends fit --joinpoints permutation
     """
     paths = project_paths(root)
-    out_path, figures_dir = trends_csv(paths), figures or trend_figures_dir(paths)
+    out_path, figures_dir = catalogue.path("trends", paths), figures or catalogue.path("trend_figures", paths)
     if out is not None and out.suffix.lower() == ".csv":
         typer.secho("warning: --out FILE.csv will be removed in the next release; --out takes a folder", err=True, fg="yellow")
         out_path = out
     elif out is not None:
-        out_path, figures_dir = out / trends_csv(paths).name, figures or out / "figures"
+        out_path, figures_dir = out / catalogue.path("trends", paths).name, figures or out / "figures"
     if joinpoints not in SELECTIONS:
         typer.secho(f"error: --joinpoints must be one of {', '.join(SELECTIONS)}, not {joinpoints!r}", err=True, fg="red")
         raise typer.Exit(2)
     try:
-        registry = breaks if breaks is not None else breaks_csv(paths)
+        registry = breaks if breaks is not None else catalogue.path("definition_breaks", paths)
         if not registry.exists():
             typer.echo(f"no break registry at {registry}: no intervention is fitted")
         pairs = parse_pairs(compare) if compare else list(DEFAULT_COMPARISONS)
-        written = build_trends(counts or counts_csv(paths), out_path, figures_dir, root=paths.root, lang=lang, breaks_path=registry, comparisons=pairs, series_path=series_csv(paths),
+        written = build_trends(counts or catalogue.path("counts", paths), out_path, figures_dir, root=paths.root, lang=lang, breaks_path=registry, comparisons=pairs, series_path=catalogue.path("series_catalogue", paths),
                                joinpoint_selection=joinpoints)
     except ResearchError as error:
         typer.secho(f"error: {error}", err=True, fg="red")

@@ -17,7 +17,7 @@ def _inputs(paths: ProjectPaths) -> list[Path]:
 
 def _run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
     breaks = paths.raw / "definition_breaks.csv"
-    result = clean_counts_file(paths.figures_csv, breaks, lang=str(parameters.get("lang", "en")))
+    result = clean_counts_file(paths.figures_csv, breaks if breaks.exists() else None, lang=str(parameters.get("lang", "en")), root=paths.root)
     inputs = _inputs(paths)
     written = write_table(result.counts, paths.processed / "counts.csv", inputs=inputs, parameters=dict(parameters), parquet=True, root=paths.root)
     written += write_table(result.quarantine, paths.processed / "quarantine.csv", inputs=inputs, parameters=dict(parameters), root=paths.root)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from research import catalogue
 from research.clean.breaks import read_breaks
 from research.clean.series_catalogue import read_series_catalogue
 from research.config import SEED, ProjectPaths
@@ -25,30 +26,6 @@ from research.trends.sensitivity import sensitivity_table
 FIGURE_FORMATS = (".png", ".svg", ".pdf")
 #: File in the figures folder recording which figures are up to date (see research.plots.trend_cache).
 FIGURE_CACHE = ".figure_cache.json"
-
-
-def counts_csv(paths: ProjectPaths) -> Path:
-    return paths.processed / "counts.csv"
-
-
-def breaks_csv(paths: ProjectPaths) -> Path:
-    return paths.raw / "definition_breaks.csv"
-
-
-def series_csv(paths: ProjectPaths) -> Path:
-    return paths.raw / "series.csv"
-
-
-def trends_csv(paths: ProjectPaths) -> Path:
-    return paths.processed / "trends.csv"
-
-
-def comparisons_csv(paths: ProjectPaths) -> Path:
-    return paths.processed / "trend_comparisons.csv"
-
-
-def trend_figures_dir(paths: ProjectPaths) -> Path:
-    return paths.figures / "trends"
 
 
 def parse_pairs(items: Sequence[str]) -> list[tuple[str, str]]:
@@ -127,21 +104,25 @@ def build_trends(
     return written + figures
 
 
+#: What the stage reads, by catalogue name.
+READS = ("counts", "definition_breaks", "series_catalogue")
+
+
 def inputs(paths: ProjectPaths) -> list[Path]:
-    return [p for p in [counts_csv(paths), breaks_csv(paths), series_csv(paths)] if p.exists()]
+    return [p for p in (catalogue.path(name, paths) for name in READS) if p.exists()]
 
 
 def run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
     return build_trends(
-        counts_csv(paths),
-        trends_csv(paths),
-        trend_figures_dir(paths),
+        catalogue.path("counts", paths),
+        catalogue.path("trends", paths),
+        catalogue.path("trend_figures", paths),
         root=paths.root,
         lang=str(parameters["lang"]),
-        breaks_path=breaks_csv(paths),
+        breaks_path=catalogue.path("definition_breaks", paths),
         comparisons=parse_pairs(parameters["comparisons"]),
-        comparisons_path=comparisons_csv(paths),
-        series_path=series_csv(paths),
+        comparisons_path=catalogue.path("trend_comparisons", paths),
+        series_path=catalogue.path("series_catalogue", paths),
         joinpoint_selection=str(parameters.get("joinpoint_selection", "bic")),
     )
 

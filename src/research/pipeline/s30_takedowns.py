@@ -27,7 +27,8 @@ from research.lineage import sha256_file, write_sidecar
 from research.outputs import write_table
 from research.pipeline import Stage
 from research.plots.takedowns import KM_HORIZON_DAYS, funnel_figure, km_figure, risk_days
-from research.report.disclosure import SPECS, TableSpec, disclose
+from research.report.disclosure import disclose
+from research.report.takedown_disclosure import disclose_log_tables
 from research.takedowns.aggregates import google_country_rates, google_outcome_counts
 from research.takedowns.analysis import analyse_log
 from research.takedowns.funnel import with_intervals
@@ -45,18 +46,8 @@ def _inputs(paths: ProjectPaths) -> list[Path]:
     return [paths.figures_csv, external / LUMEN, external / GOOGLE, external / GOOGLE_DETAILED]
 
 
-def _publish(table: pd.DataFrame, path: Path, *, synthetic: bool, origin: str, counts: list[str] | None = None, rates: dict | None = None, inputs, parameters, root) -> list[Path]:
-    # Takedown-derived tables: the relations between counts (totals, margins) are declared once,
-    # by table name (disclosure.SPECS); the counts and rates of the newer analysis tables come with them.
-    spec = None
-    if origin == "takedown_log":
-        declared = SPECS.get(path.stem, TableSpec(()))
-        spec = TableSpec(
-            tuple(dict.fromkeys([*declared.counts, *(counts or [])])),
-            {**dict(rates or {}), **declared.rates},
-            declared.relations,
-        )
-    disclosed = disclose(table, origin=origin, synthetic=synthetic, spec=spec, name=path.name)
+def _publish(table: pd.DataFrame, path: Path, *, origin: str, inputs, parameters, root) -> list[Path]:
+    disclosed = disclose(table, origin=origin, synthetic=False, name=path.name)
     return write_table(disclosed.frame, path, inputs=inputs, parameters=parameters, root=root)
 
 
@@ -107,8 +98,9 @@ def _run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
         times = removal_times(result.table)
         survival = group_survival(times, "channel")
         analysis = log_tables(result.table, private=name != "lumen", survival=survival)
-        for table_name, (table, counts, rates) in analysis.items():
-            written += _publish(table, tables_dir / name / f"{table_name}.csv", synthetic=synthetic, origin="takedown_log", counts=counts, rates=rates, inputs=[path], parameters=params, root=root)
+        # The tables repeat each other's counts: disclosed together (disclosure.SPECS and TAKEDOWN_LOG).
+        for table_name, shown in disclose_log_tables(analysis, "channel", synthetic=synthetic).items():
+            written += write_table(shown, tables_dir / name / f"{table_name}.csv", inputs=[path], parameters=params, root=root)
         if name == "synthetic":
             ids = ", ".join(funnel.figure_ids.values())
             caption = [message("takedowns", "synthetic_source", lang, figure_ids=ids)]
@@ -126,7 +118,7 @@ def _run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
     by_country = with_intervals(google_outcome_counts(removals, "country"))
     by_requester = with_intervals(google_outcome_counts(removals, "requester"))
     for table_name, table in (("funnel_by_country", by_country), ("funnel_by_requester", by_requester), ("non_removal_ranking_by_country", google_country_rates(removals))):
-        written += _publish(table, tables_dir / "google" / f"{table_name}.csv", synthetic=False, origin="public", inputs=google_inputs, parameters=params, root=root)
+        written += _publish(table, tables_dir / "google" / f"{table_name}.csv", origin="public", inputs=google_inputs, parameters=params, root=root)
     return written
 
 

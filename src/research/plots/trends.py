@@ -2,7 +2,8 @@
 
 One figure per series id, on a per-day axis: each observation is a bar spanning the period it
 covers at its count divided by its days, so an 11-day piece sits beside whole years without
-being annualised into a spike. A line joins only pieces that follow each other without a gap in
+being annualised into a spike. Beside the single log-linear trend, the joinpoint model is drawn
+when it has more than one segment. A line joins only pieces that follow each other without a gap in
 one definition segment, never across a gap, a nested period or a definition; a total set aside
 (tiled by its pieces, or straddling a break) is a thin grey bar without a marker. A provisional
 figure is a hollow diamond. A definition break is a dotted vertical line at the break's own date;
@@ -27,6 +28,7 @@ from research.i18n import message
 from research.plots.style import OKABE_ITO, PALETTE, RC_PARAMS, new_figure, save_figure, source_caption, watermark_synthetic
 from research.plots.trend_cache import figure_key, read_cache, reusable, write_cache
 from research.trends.analysis import SeriesTrend
+from research.trends.joinpoint import hinges
 from research.trends.models import design_matrix
 from research.trends.series import DAYS_PER_YEAR, decimal_years
 
@@ -89,6 +91,18 @@ def _trend_band(result: SeriesTrend, points: int = 60) -> pd.DataFrame:
     return pd.DataFrame({"date": dates, "rate": np.exp(eta), "low": np.exp(eta - q * se), "high": np.exp(eta + q * se)})
 
 
+def joinpoint_line(result: SeriesTrend, points: int = 120) -> pd.DataFrame | None:
+    """The joinpoint model's fitted rate per day over the segment (``None`` without a joinpoint)."""
+    model = result.joinpoints
+    if model is None or model.k == 0:
+        return None
+    series = result.series
+    dates = pd.date_range(series["period_start"].min(), series["period_end"].max(), periods=points)
+    t = decimal_years(pd.Series(dates)).to_numpy()
+    X = np.column_stack([np.ones(len(t)), t - model.fit.centre, hinges(t, model.taus)])
+    return pd.DataFrame({"date": dates, "rate": np.exp(X @ model.fit.params.to_numpy() - np.log(DAYS_PER_YEAR))})
+
+
 def trend_figure(results: Sequence[SeriesTrend], lang: str = "en") -> Figure:
     """Draw every segment of one series id (see the module docstring for the conventions)."""
     fig, ax = new_figure()
@@ -129,6 +143,10 @@ def trend_figure(results: Sequence[SeriesTrend], lang: str = "en") -> Figure:
             ax.plot(band["date"], band["rate"], color=OKABE_ITO["black"], linewidth=1.2,
                     label=once("trend", message("trends", "figure_trend", lang, model=result.fit.family.replace("_", " "))))
             ax.fill_between(band["date"], band["low"], band["high"], color=colour, alpha=0.2, linewidth=0)
+            segmented = joinpoint_line(result)
+            if segmented is not None:
+                ax.plot(segmented["date"], segmented["rate"], color=OKABE_ITO["bluish_green"], linewidth=1.6,
+                        label=once("joinpoint", message("trends", "figure_joinpoints", lang, n=result.joinpoints.k + 1)))
         if result.forecast is not None and index == len(results) - 1:
             future = result.forecast
             days = ((future["period_end"] - future["period_start"]).dt.days + 1).to_numpy()

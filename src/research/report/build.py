@@ -32,6 +32,7 @@ from research.report.featured import FEATURED, FeaturedRatio, featured_findings
 from research.report.figures import FigureEntry, collect_figures
 from research.report.findings import Finding, concentration_findings, format_number, funnel_finding, public_funnel_finding, retitle, trend_findings
 from research.report.mainpoints import MainPoint, funnel_numbers, main_point_candidates, select_main_points, with_producers
+from research.report.markdown import MarkdownText, escape_markdown
 from research.report.render import LanguageLink, RenderedFigure, RenderedTable, data_uri, render_page, rendered_figure
 from research.report.sources import Source, access_date, figure_sources, with_tier
 from research.report.tables import PaperTable, as_html, as_markdown, takedown_table, trends_table, write_paper_table
@@ -369,8 +370,10 @@ def write_main(paths: ProjectPaths, lang: str, inputs: ReportInputs, entries: li
     html_path, md_path = report_paths(paths, lang)
     html_path.parent.mkdir(parents=True, exist_ok=True)
     html_path.write_text(render_page("report", "html", lang, demo_sentence=demo_sentence, **common), encoding="utf-8")
-    switch = " · ".join(f"[{link.name}]({page_name('report', link.code, 'md')})" for link in common["languages"])
-    md_path.write_text(render_page("report", "md", lang, demo_sentence_md=message("report", "ntk_demo", lang, link=f"[{link}]({demo_href})"),
+    # Markdown the toolkit writes itself (links); every other value is escaped by the template.
+    switch = MarkdownText(" · ".join(f"[{escape_markdown(link.name)}]({page_name('report', link.code, 'md')})" for link in common["languages"]))
+    demo_sentence_md = MarkdownText(message("report", "ntk_demo", lang, link=f"[{escape_markdown(link)}]({demo_href})"))
+    md_path.write_text(render_page("report", "md", lang, demo_sentence_md=demo_sentence_md,
                                    language_line=switch, **common), encoding="utf-8")
     return [html_path, md_path]
 

@@ -19,6 +19,7 @@ from research.report.breaks import BreakNote
 from research.report.citation import Citation
 from research.report.disclosure import count_suppressed
 from research.report.figures import FigureEntry
+from research.report.markdown import code_span, escape_markdown
 from research.report.sources import with_tier
 
 #: The earliest time a zip entry can carry; fixed so that zips do not change between runs.
@@ -75,22 +76,23 @@ def bundle_readme(entry: FigureEntry, cite: Citation, lang: str = "en", breaks: 
                   accessed: str = "") -> str:
     """The README: what the bundle holds, its columns, sources (tier, access date), breaks, licence, citation."""
     _ = lambda key, **fields: message("report", key, lang, **fields)  # noqa: E731
-    lines = [f"# {entry.title}", "", _("bundle_readme_body"), ""]
+    # Titles, sources and break notes come from data: escaped (research.report.markdown).
+    lines = [f"# {escape_markdown(entry.title)}", "", _("bundle_readme_body"), ""]
     if entry.synthetic:
         lines += [_("synthetic_banner"), ""]
     lines += [f"## {_('bundle_columns_heading')}", ""]
-    lines += [f"- `{c}`: {column_description(str(c), lang)}" for c in entry.table.frame.columns] or ["-"]
+    lines += [f"- {code_span(c)}: {column_description(str(c), lang)}" for c in entry.table.frame.columns] or ["-"]
     lines += ["", f"## {_('sources_label')}", ""]
     for source in (with_tier(s, tiers) for s in entry.sources):
         facts = [_("tier_short", tier=source.tier) if source.tier else _("tier_unknown")]
         if source.accessed or accessed:
             facts.append(_("accessed", date=source.accessed or accessed))
-        lines.append(f"- {source.as_text(_('tier_word'))} ({'; '.join(facts)})")
+        lines.append(f"- {escape_markdown(source.as_text(_('tier_word')))} ({'; '.join(facts)})")
     if not entry.sources:
         lines.append("-")
     if breaks:
         lines += ["", f"## {_('bundle_breaks_heading')}", ""]
-        lines += [f"- {b.break_id} ({b.date or '—'}, {b.kind}): {b.text}" for b in breaks]
+        lines += [f"- {escape_markdown(b.break_id)} ({escape_markdown(b.date or '—')}, {escape_markdown(b.kind)}): {escape_markdown(b.text)}" for b in breaks]
     lines += ["", f"## {_('disclosure_heading')}", "", _("bundle_suppressed", n=count_suppressed(entry.table.frame))]
     lines += [f"- {note}" for note in entry.table.notes]
     licence = licence_of(entry)

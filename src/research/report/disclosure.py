@@ -46,10 +46,13 @@ WATERMARK_VALUE = "synthetic — illustrative"
 #: counts (totals, margins) that a reader could use to work a hidden count out. Only relations
 #: that hold by construction are declared (per-file counts by domain do not add up to the overall
 #: count: a file can sit on several domains).
+_TIME_COUNTS = ("urls", "removed", "removed_dated", "censored")
+_REEMERGENCE_COUNTS = ("removals", "removals_undated", "reemerged")
 SPECS: dict[str, TableSpec] = {
     "funnel": TableSpec(
-        ("n", "total"),
-        {"share": ("n", "total")},
+        ("n", "total", "clusters"),
+        # ``cluster_low``/``cluster_high`` (a bootstrap interval of n / total) bound n as closely as ``share_low``/``share_high``
+        {"share": ("n", "total"), "cluster": ("n", "total")},
         (GroupTotal("total", "n", ("group_kind", "group", "unit")), SameTotal("n", "group_kind", ("unit", "status"), (("unit", "url"),))),
     ),
     # URLs per outcome detail: every group's details add up to its total, and the overall counts
@@ -59,12 +62,20 @@ SPECS: dict[str, TableSpec] = {
         {"share": ("n", "total")},
         (GroupTotal("total", "n", ("group_kind", "group", "unit")), SameTotal("n", "group_kind", ("unit", "status"))),
     ),
-    "time_to_removal_medians": TableSpec(("urls", "removed", "censored"), {}, (RowTotal("urls", ("removed", "censored")),)),
+    # One nonparametric row per group and a row per parametric model repeating the group's counts.
+    "time_to_removal": TableSpec(
+        _TIME_COUNTS,
+        {"share_removal_dated": ("removed_dated", "removed")},
+        (RowTotal("urls", ("removed", "censored")), *(SameTotal(c, "model", ("group_kind", "group")) for c in _TIME_COUNTS)),
+    ),
+    "time_to_removal_medians": TableSpec(_TIME_COUNTS, {"share_removal_dated": ("removed_dated", "removed")}, (RowTotal("urls", ("removed", "censored")),)),
+    # Numbers at risk fall over time by removals and censoring that are not published: no exact relation.
+    "survival_curves": TableSpec(("at_risk", "removed", "censored")),
     "time_to_removal_curves": TableSpec(()),
     "time_to_removal_logrank": TableSpec(()),
-    "reemergence": TableSpec(
-        ("removals", "reemerged"), {"share": ("reemerged", "removals")}, (SameTotal("removals", "group_kind"), SameTotal("reemerged", "group_kind"))
-    ),
+    # Each row is one test: its counts are tied to the other tables (see TAKEDOWN_LOG), not to each other.
+    "group_tests": TableSpec(("successes_a", "trials_a", "successes_b", "trials_b")),
+    "reemergence": TableSpec(_REEMERGENCE_COUNTS, {"share": ("reemerged", "removals")}, tuple(SameTotal(c, "group_kind") for c in _REEMERGENCE_COUNTS)),
 }
 
 #: The network tables share their counts (a domain's URLs are in ``nodes``, in its layer link, in
@@ -325,7 +336,8 @@ def disclose(
         if spec is None:
             spec = TableSpec(tuple(count_columns), dict(rates or {}), tuple(relations))
         counts = [c for c in spec.counts if c in table.columns]
-        rates = {r: parts for r, parts in spec.rates.items() if r in table.columns}
+        # a rate may be published as an interval only (``cluster_low``, ``cluster_high``)
+        rates = {r: parts for r, parts in spec.rates.items() if any(f"{r}{end}" in table.columns for end in ("", "_low", "_high"))}
         numbers, given = _parse_counts(table, counts, threshold)
         keyed = pd.concat([table.drop(columns=counts), numbers], axis=1)
         done = suppress(keyed, TableSpec(tuple(counts), rates, spec.relations), threshold=threshold, name=name, given=given)
@@ -337,7 +349,8 @@ def disclose(
             unstable = pd.Series(pd.concat([numbers, extra], axis=1)[denominator].fillna(0).to_numpy() <= unstable_limit, index=table.index, dtype="boolean")
             if denominator in secondary.columns:
                 unstable = unstable.mask(secondary[denominator])  # would bound a hidden total
-            out[f"{rate}_unstable"] = unstable
+            if rate in table.columns:
+                out[f"{rate}_unstable"] = unstable
             for column in (rate, f"{rate}_low", f"{rate}_high"):
                 if column in out.columns:
                     withheld_rate_cells += int((withheld[rate] & out[column].notna() & (out[column].astype("string") != "")).sum())

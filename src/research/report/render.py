@@ -19,6 +19,7 @@ from research.config import SUPPRESSION_THRESHOLD, UNSTABLE_DENOMINATOR
 from research.i18n import catalogue, message
 from research.report.breaks import BreakNote
 from research.report.figures import FigureEntry
+from research.report.markdown import MarkdownText, escape_markdown
 from research.report.sources import Source
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -103,19 +104,27 @@ def rendered_figure(entry: FigureEntry, reports_dir: Path, lang: str, *, title: 
 
 
 def environment(fmt: str) -> jinja2.Environment:
-    """The jinja2 environment: HTML autoescaped, Markdown left as written."""
+    """The jinja2 environment: HTML autoescaped; in Markdown every printed value is escaped
+    (:func:`research.report.markdown.escape_markdown`) unless it is :class:`~research.report.markdown.MarkdownText`."""
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=fmt == "html",
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=False,
+        finalize=escape_markdown if fmt == "md" else None,
     )
+
+
+def _catalogue_text(lang: str, key: str, **fields: object) -> MarkdownText:
+    """A catalogue sentence for a Markdown page: the toolkit's own text, its fields escaped."""
+    return MarkdownText(message("report", key, lang, **{name: escape_markdown(v) if isinstance(v, str) else v for name, v in fields.items()}))
 
 
 def render_page(template: str, fmt: str, lang: str, **context: object) -> str:
     """Render ``<template>.<fmt>.j2`` with the catalogue of ``lang`` as ``_``."""
     env = environment(fmt)
+    translate = partial(_catalogue_text, lang) if fmt == "md" else partial(message, "report", lang=lang)
     return env.get_template(f"{template}.{fmt}.j2").render(
-        _=partial(message, "report", lang=lang), lang=lang, threshold=SUPPRESSION_THRESHOLD, unstable=UNSTABLE_DENOMINATOR, **context,
+        _=translate, lang=lang, threshold=SUPPRESSION_THRESHOLD, unstable=UNSTABLE_DENOMINATOR, **context,
     )

@@ -17,6 +17,7 @@ from research.outputs import write_csv
 from research.report.disclosure import DisclosedTable, disclose
 from research.report.figures import count_and_rate_columns
 from research.report.findings import pick
+from research.report.markdown import MarkdownText, escape_markdown
 
 #: Columns of ``trends.csv`` a paper table shows, by accepted spelling, in this order.
 TREND_COLUMNS = (
@@ -56,12 +57,12 @@ def _cell(value: object) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
-def as_markdown(frame: pd.DataFrame) -> str:
-    """A pipe table (no extra dependency), floats with three decimals."""
-    header = "| " + " | ".join(map(str, frame.columns)) + " |"
+def as_markdown(frame: pd.DataFrame) -> MarkdownText:
+    """A pipe table (no extra dependency), floats with three decimals, every cell and name escaped."""
+    header = "| " + " | ".join(escape_markdown(c) for c in frame.columns) + " |"
     rule = "|" + "|".join("---" for _ in frame.columns) + "|"
-    body = ["| " + " | ".join(_cell(v).replace("|", "\\|") for v in row) + " |" for row in frame.itertuples(index=False)]
-    return "\n".join([header, rule, *body])
+    body = ["| " + " | ".join(escape_markdown(_cell(v)) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return MarkdownText("\n".join([header, rule, *body]))
 
 
 def as_html(frame: pd.DataFrame) -> str:

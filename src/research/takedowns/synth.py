@@ -193,15 +193,12 @@ def write_synth_log(log: pd.DataFrame, path) -> Path:
     written after the log: it is what makes cleaning treat the log as synthetic. The log's own
     ``synthetic`` column is kept for readers of the file, but cleaning ignores it.
     """
-    import os
-
     from research.clean.synthetic_marker import write_marker
+    from research.outputs import atomic_target
 
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     compression = {"method": "gzip", "mtime": 0, "compresslevel": 1} if path.suffix == ".gz" else None
-    partial = path.with_name(path.name + ".partial")
-    log.to_csv(partial, index=False, lineterminator="\n", encoding="utf-8", compression=compression)
-    os.replace(partial, path)
+    with atomic_target(path) as partial:  # a folder or file in the way, a full disk: OutputError
+        log.to_csv(partial, index=False, lineterminator="\n", encoding="utf-8", compression=compression)
     write_marker(path, "research.takedowns.synth")
     return path
