@@ -214,7 +214,7 @@ ENTRIES: tuple[Entry, ...] = (
         "google_tables", "reports/tables/takedowns/google/{table}.csv", "takedowns", "public", "Google funnels by country and requester, non-removal ranking", ("google_removals",), disclosure=PUBLIC
     ),
     # Stage networks (and `research network build`, which writes the same tables elsewhere).
-    Entry("network_tables", f"{_NET}/{{table}}.csv", "networks", "takedown_log", "nodes, edges (with Newman weights), co-hosting summary (hub files), layers, rankings, communities, priors, model", ("takedowns",), disclosure=TAKEDOWN),
+    Entry("network_tables", f"{_NET}/{{table}}.csv", "networks", "takedown_log", "nodes, edges, co-hosting summary, layers, rankings, communities, priors, model", ("takedowns",), disclosure=TAKEDOWN),
     Entry(
         "network_concentration",
         f"{_NET}/concentration.csv",

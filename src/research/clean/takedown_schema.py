@@ -20,7 +20,7 @@ from research.clean.channels import CHANNELS
 from research.clean.outcomes import OUTCOME_DETAILS, OUTCOMES
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("request_id", "content_id", "url", "requested_at", "checked_at", "outcome")
-OPTIONAL_COLUMNS: tuple[str, ...] = ("resolved_at", "channel", "hosting_provider", "asn", "country")
+OPTIONAL_COLUMNS: tuple[str, ...] = ("resolved_at", "channel", "hosting_provider", "asn", "country", "content_hash")
 LOG_COLUMNS: tuple[str, ...] = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
 #: Columns of the cleaned table, in order.
@@ -28,6 +28,7 @@ CLEAN_COLUMNS: tuple[str, ...] = (
     "row_number",
     "request_id",
     "content_id",
+    "content_hash",
     "url_id",
     "domain",
     "site",
@@ -69,6 +70,7 @@ CLEAN_TAKEDOWNS_SCHEMA = pa.DataFrameSchema(
         "row_number": pa.Column("int64", pa.Check.ge(1)),
         "request_id": pa.Column("string", _NOT_BLANK),
         "content_id": pa.Column("string", _NOT_BLANK),
+        "content_hash": pa.Column("string", pa.Check.str_matches(r"^[0-9a-f]{64}$"), nullable=True),
         "url_id": pa.Column("string", pa.Check.str_matches(r"^[0-9a-f]{16}$")),
         "domain": pa.Column("string", _NOT_BLANK),
         "site": pa.Column("string", _NOT_BLANK),

@@ -171,6 +171,8 @@ def clean(
                lo.category AS outcome, lo.detail AS outcome_detail, lo.is_blank AS outcome_blank, lo.is_unknown AS outcome_unknown,
                lc.category AS channel, lc.is_unknown AS channel_unknown,
                nullif({_trim('r.hosting_provider')}, '') AS hosting_provider,
+               CASE WHEN regexp_full_match(lower({_trim('r.content_hash')}), '[0-9a-f]{{64}}') THEN lower({_trim('r.content_hash')}) END AS content_hash,
+               {_trim('r.content_hash')} <> '' AND NOT regexp_full_match(lower({_trim('r.content_hash')}), '[0-9a-f]{{64}}') AS content_hash_bad,
                la.asn, la.bad AS asn_bad, ln.country, ln.bad AS country_bad
         FROM raw r JOIN urls u USING (row_number)
         {stamp_joins}
@@ -202,6 +204,7 @@ def clean(
         ("channel", "p.channel_unknown", _trim("r.channel"), "'unknown channel word'"),
         ("country", "p.country_bad", _trim("r.country"), "'unknown country'"),
         ("asn", "p.asn_bad", _trim("r.asn"), "'unreadable AS number'"),
+        ("content_hash", "p.content_hash_bad", _trim("r.content_hash"), "'not a PDQ hash (64 hex digits)'"),
     ]
     union = "\nUNION ALL\n".join(f"SELECT p.row_number, '{c}' AS \"column\", {v} AS value, {why} AS reason FROM parsed p JOIN raw r USING (row_number) WHERE coalesce({cond}, false)" for c, cond, v, why in problems)
     # One row per URL per request: repeats after the first of a (request, URL) pair, both known.
@@ -211,7 +214,7 @@ def clean(
     con.execute(f"CREATE OR REPLACE TEMP TABLE quarantine AS SELECT * FROM ({union} UNION ALL {repeats}) ORDER BY row_number, \"column\", reason", {"earliest": bounds["earliest"], "latest": bounds["latest"]})
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE clean AS
-        SELECT row_number, request_id, content_id, url_id, domain, site, is_ip,
+        SELECT row_number, request_id, content_id, content_hash, url_id, domain, site, is_ip,
                {', '.join(f"make_timestamptz({s}_us) AS {s}" for s in STAMPS)},
                outcome, outcome_detail, channel, hosting_provider, asn, country, {'true' if synthetic else 'false'} AS synthetic
         FROM parsed ANTI JOIN (SELECT DISTINCT row_number FROM quarantine) q USING (row_number) ORDER BY row_number"""

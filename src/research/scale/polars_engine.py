@@ -157,6 +157,7 @@ def clean_frames(
         problem("channel", pl.col("channel__is_unknown"), _trim("channel"), "unknown channel word"),
         problem("country", pl.col("country__bad"), _trim("country"), "unknown country"),
         problem("asn", pl.col("asn__bad"), _trim("asn"), "unreadable AS number"),
+        problem("content_hash", (_trim("content_hash") != "") & ~_trim("content_hash").str.to_lowercase().str.contains(r"^[0-9a-f]{64}$"), _trim("content_hash"), "not a PDQ hash (64 hex digits)"),
     ]
     known = frame.filter(pl.col("reason").is_null() & (pl.col("request_id") != ""))
     repeats = known.filter(pl.int_range(pl.len()).over("request_id", "url_id") > 0).select(
@@ -164,7 +165,9 @@ def clean_frames(
     quarantine = pl.concat([*problems, repeats]).sort("row_number", "column", "reason", maintain_order=True).collect(engine="streaming")
     stamp = lambda s: pl.col(f"{s}__us").cast(pl.Datetime("us", "UTC")).alias(s)  # noqa: E731
     clean = frame.join(quarantine.lazy().select("row_number").unique(), on="row_number", how="anti").sort("row_number").select(
-        "row_number", "request_id", "content_id", "url_id", "domain", "site", "is_ip", *(stamp(s) for s in STAMPS),
+        "row_number", "request_id", "content_id",
+        pl.when(_trim("content_hash").str.to_lowercase().str.contains(r"^[0-9a-f]{64}$")).then(_trim("content_hash").str.to_lowercase()).alias("content_hash"),
+        "url_id", "domain", "site", "is_ip", *(stamp(s) for s in STAMPS),
         pl.col("outcome__category").alias("outcome"), pl.col("outcome__detail").alias("outcome_detail"), pl.col("channel__category").alias("channel"),
         pl.when(_trim("hosting_provider") != "").then(_trim("hosting_provider")).alias("hosting_provider"),
         pl.col("asn__asn").alias("asn"), pl.col("country__country").alias("country"), pl.lit(synthetic).alias("synthetic"),

@@ -149,6 +149,7 @@ def analyse_log(
     interval_method: str = "auto",
     private_threshold: int | None = None,
     survival: list[GroupSurvival] | None = None,
+    max_hash_distance: int | None = None,
 ) -> dict[str, Published]:
     """The analysis tables of one cleaned log, by file stem (see the module docstring).
 
@@ -170,6 +171,9 @@ def analyse_log(
         ``None`` for a log already public in full (every step is shown).
     survival
         :func:`research.takedowns.survival.group_survival` of the log by ``by``, if already fitted.
+    max_hash_distance
+        Match re-uploads by PDQ ``content_hash`` within this many bits for re-emergence
+        (:mod:`research.takedowns.near_duplicates`); ``None``: by ``content_id`` only.
     """
     times = removal_times(table)
     survival = survival if survival is not None else group_survival(times, by, alpha)
@@ -187,6 +191,8 @@ def analyse_log(
         "survival_curves": Published(curves, curve_counts, {}),
         "group_tests": Published(tests, ("successes_a", "trials_a", "successes_b", "trials_b"), {}),
         "reemergence": Published(
-            reemergence_table(table, tuple(c for c in ("domain", "site") if c in table.columns), alpha), ("removals", "removals_undated", "reemerged"), {"share": ("reemerged", "removals")}
+            reemergence_table(table, tuple(c for c in ("domain", "site") if c in table.columns), alpha, max_hash_distance),
+            ("removals", "removals_undated", "reemerged"),
+            {"share": ("reemerged", "removals")},
         ),
     }
