@@ -194,7 +194,7 @@ def test_takedowns_analyse_tables_pass_the_attacker_together(project, tmp_path, 
     assert result.exit_code == 0, result.output
     parts = [linked(path.stem, _read(path), column).assign(_table=path.stem) for path in sorted(out.glob("*.csv"))]
     stack = pd.concat(parts, ignore_index=True).fillna("")
-    assert set(stack["_table"]) == {"funnel", "time_to_removal", "survival_curves", "group_tests", "reemergence"}
+    assert set(stack["_table"]) == {"funnel", "funnel_detail", "time_to_removal", "survival_curves", "group_tests", "reemergence"}
     rates = {r: parts for name in ("funnel", "time_to_removal") for r, parts in SPECS[name].rates.items() if r != "share"}
     assert attack(stack, TAKEDOWN_LOG.counts, TAKEDOWN_LOG.relations, rates) == []
     for stem in set(stack["_table"]):
