@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 from research.cli import app
 from tests.trends.test_cli import FIXTURES
 
-WRITING = [["counts", "clean"], ["trends", "fit"], ["takedowns", "clean"], ["takedowns", "synth"], ["network", "build"], ["audit", "exports"], ["audit", "lineage"]]
+WRITING = [["counts", "clean"], ["trends", "fit"], ["takedowns", "clean"], ["takedowns", "synth"], ["network", "build"], ["audit", "exports"], ["audit", "lineage"], ["report", "build"]]
 
 
 @pytest.mark.parametrize("command", WRITING, ids=" ".join)

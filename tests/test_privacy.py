@@ -259,6 +259,65 @@ def test_a_forced_rebuild_gives_byte_identical_files(offline_build):
     assert not changed, f"files that differ after a forced rebuild: {changed[:10]}"
 
 
+# The report that the offline build wrote, checked as readers get it (issue: a bulletin in four languages).
+# These use the same build as the tests above, so the pipeline runs once for all of them.
+
+
+@pytest.mark.slow
+def test_the_reproduced_bulletin_is_short_real_and_in_its_language(offline_build):
+    from research.report.build import LANGUAGES, MAX_MAIN_FIGURES, page_name
+    from research.report.mainpoints import MAX_MAIN_POINTS
+    from tests.report.chromium import prose_words
+
+    reports = offline_build["root"] / "reports"
+    english = {line.strip() for line in (reports / "report.md").read_text(encoding="utf-8").splitlines() if line.strip()}
+    for lang in LANGUAGES:
+        for page in ("report", "demo", "appendix"):
+            assert (reports / page_name(page, lang)).exists(), page_name(page, lang)
+        page = (reports / page_name("report", lang)).read_text(encoding="utf-8")
+        points = re.findall(r'<li id="point-', page)
+        assert 1 <= len(points) <= MAX_MAIN_POINTS
+        assert 1 <= page.count("<figure") <= MAX_MAIN_FIGURES
+        assert prose_words(page) <= 2500, (lang, prose_words(page))
+        assert 'class="synthetic"' not in page and "SYNTHETIC" not in page  # the demonstration page holds every synthetic number
+        drawings = re.findall(r'data-svg="([^"]+)"', page)
+        assert drawings and len(drawings) == page.count("<figure")
+        if lang != "en":
+            # Each language page embeds its own language's drawings, never the English ones.
+            assert all(f"/{lang}/" in svg for svg in drawings), drawings
+            lines = [line.strip() for line in (reports / page_name("report", lang, "md")).read_text(encoding="utf-8").splitlines() if line.strip()]
+            # Lines with no word in them (table rules, bare numbers) may repeat; of the others, only the
+            # language switcher (names of languages) and words the languages share, such as "Global".
+            same = [line for line in lines if line in english and re.search(r"[^\W\d_]{2,}", line)]
+            assert len(same) <= 3, same
+
+
+@pytest.mark.slow
+def test_the_reproduced_report_in_chromium(offline_build):
+    """Every language's bulletin, demonstration and appendix pages in headless Chromium, at 1280 and 390 px.
+
+    Screenshots of each bulletin at both widths go to ``reports/screenshots/`` of this repository.
+    """
+    from research.report.build import LANGUAGES, page_name
+    from tests.report.chromium import WIDTHS, check_page, chromium, open_page
+
+    reports = offline_build["root"] / "reports"
+    shots = DEFAULT_ROOT / "reports" / "screenshots"
+    with chromium() as browser:
+        for lang in LANGUAGES:
+            for width in WIDTHS:
+                report = reports / page_name("report", lang)
+                shot = shots / f"report.{lang}.{width}.png"
+                facts = open_page(browser, report, width, screenshot=shot)
+                check_page(facts, report, lang, width, LANGUAGES)
+                assert shot.stat().st_size > 50_000
+                for other in ("demo", "appendix"):
+                    page = reports / page_name(other, lang)
+                    facts = open_page(browser, page, width)
+                    assert facts.scroll_width <= width, f"{page.name} at {width}px scrolls sideways ({facts.scroll_width}px)"
+                    assert facts.outside == [] and facts.html_lang == lang
+                    assert {code for code, _ in facts.switcher} == set(LANGUAGES)
+                    assert all(complete and natural > 0 for complete, natural, _ in facts.images), facts.images
 @pytest.mark.slow
 def test_every_file_the_pipeline_writes_is_declared_in_the_catalogue(offline_build):
     """Every table, page and figure of a whole build belongs to exactly one catalogue entry (its

@@ -139,3 +139,72 @@ def test_trend_bundle_holds_only_its_own_series(project):
     build_reports(project, ("en",))
     data = pd.read_csv(project.reports / "bundles" / "trends-KR_TEST_CASES" / "data.csv")
     assert data["series_id"].unique().tolist() == ["KR_TEST_CASES"]
+
+
+def test_without_a_repository_address_the_page_says_so_and_how_to_cite(built):
+    root, _ = built
+    for page, words in (("report.html", "No public address of the code repository is recorded yet"), ("report.ja.html", "公開アドレスはまだ記録されていない")):
+        html = (root.reports / page).read_text()
+        cite = html.split('<section id="cite">', 1)[1]
+        assert words in cite and "git checkout" in cite, page
+        assert re.search(r"commit [0-9a-f]{7,}|コミット [0-9a-f]{7,}", cite) and re.search(r"sha256 [0-9a-f]{64}", cite), page
+        assert "http" not in cite.split("</p>", 1)[0]  # no address is made up
+    readme = (root.reports / "bundles" / "trends-KR_TEST_CASES" / "README.md").read_text()
+    assert "No public address of the code repository is recorded yet" in readme
+
+
+def test_a_recorded_repository_address_is_cited_and_the_note_goes(project):
+    (project.root / "CITATION.cff").write_text("cff-version: 1.2.0\nrepository-code: https://code.example/research\n")
+    build_reports(project, ("en",))
+    html = (project.reports / "report.html").read_text()
+    assert "https://code.example/research" in html and "No public address of the code repository" not in html
+    meta = json.loads((project.reports / "bundles" / "trends-KR_TEST_CASES" / "metadata.json").read_text())
+    assert meta["report_version"]["repository"] == "https://code.example/research"
+
+
+def test_bundle_readme_has_columns_sources_with_tier_and_access_date_and_the_withheld_count(built):
+    root, _ = built
+    readme = (root.reports / "bundles" / "takedowns-domains_online" / "README.md").read_text()
+    data = pd.read_csv(root.reports / "bundles" / "takedowns-domains_online" / "data.csv", dtype=str, keep_default_na=False)
+    for column in data.columns:
+        assert f"- `{column}`: " in readme
+    withheld = int(data.isin(["<10", "[c]"]).to_numpy().sum())
+    assert f"Cells withheld: {withheld} " in readme
+    public = (root.reports / "bundles" / "trends-KR_TEST_CASES" / "README.md").read_text()
+    assert "https://police.example/news/1" in public and re.search(r"source tier 1", public)
+    assert "MIT" in public and "CC BY 4.0" in public
+
+
+def test_report_build_out_writes_elsewhere_and_keeps_reports(project, tmp_path):
+    from typer.testing import CliRunner
+
+    from research.cli import app
+
+    out = tmp_path / "elsewhere"
+    result = CliRunner().invoke(app, ["report", "build", "--root", str(project.root), "--lang", "en", "--lang", "ja", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / "report.html").exists() and (out / "report.ja.md").exists() and (out / "bundles" / "trends-KR_TEST_CASES.zip").exists()
+    assert not (project.reports / "report.html").exists()
+    # Links from a page written elsewhere still reach the project's figures.
+    md = (out / "report.md").read_text()
+    links = re.findall(r"\]\(([^)]+\.png)\)", md)
+    assert links
+    for link in links:
+        target = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", link)  # CommonMark backslash escapes
+        assert (out / target).resolve().exists(), link
+
+
+def test_a_language_page_refuses_to_show_another_languages_drawing(project):
+    from research.errors import ResearchError
+    from research.report.build import localised_image
+    from research.report.figures import collect_figures
+
+    entry = collect_figures(project, figures=None, counts=None, package=None)[0]
+    assert localised_image(entry, "en") == entry.image
+    with pytest.raises(ResearchError, match="ja page needs its own drawing"):
+        localised_image(entry, "ja")
+    (entry.image.parent / "ja").mkdir()
+    (entry.image.parent / "ja" / entry.image.name).write_bytes(entry.image.read_bytes())
+    assert localised_image(entry, "ja") == entry.image.parent / "ja" / entry.image.name
+    # Another language's drawing is the same figure, not an entry of its own.
+    assert [e.key for e in collect_figures(project, figures=None, counts=None, package=None)] == [e.key for e in [entry]] + ["takedowns-domains_online"]

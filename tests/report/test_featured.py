@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from research.report.featured import FeaturedRatio, featured_findings, period_label
-from research.report.findings import retitle, series_titles
+from research.report.findings import retitle
 
 SPEC = (FeaturedRatio("KR_CASES", ("2021-01-01", "2021-12-31"), ("2024-01-01", "2024-07-31")),)
 
@@ -70,18 +70,12 @@ def test_indonesian_sentence_and_period_labels():
     assert period_label(("2024-08-28", "2024-09-10")) == "2024-08-28–2024-09-10"
 
 
-def test_title_is_most_frequent_wording_then_best_tier_then_alphabetical():
-    counts = pd.DataFrame(
-        {
-            "series_id": ["A", "A", "A", "B", "B", "C", "C"],
-            "indicator": ["one-off first month", "yearly", "yearly", "zeta", "alpha", "beta", "alpha"],
-            "best_source_tier": [1, 3, 3, 1, 2, 2, 2],
-        }
-    )
-    assert series_titles(counts) == {"A": "yearly", "B": "zeta", "C": "alpha"}
-    assert series_titles(counts.iloc[::-1]) == series_titles(counts)
-    trends = pd.DataFrame({"series_id": ["A", "Z"], "indicator": ["one-off first month", "kept"]})
-    assert retitle(trends, counts)["indicator"].tolist() == ["yearly", "kept"]
+def test_titles_come_from_the_series_catalogue_not_the_indicator_wording():
+    catalogue = pd.DataFrame({"series_id": ["A"], "title_en": ["Cases reported"], "title_id": ["Kasus dilaporkan"], "title_ja": ["届出件数"], "title_ko": ["신고 건수"]})
+    trends = pd.DataFrame({"series_id": ["A", "Z"], "indicator": ["one-off first month; deepfake = 3.8%", "kept"]})
+    assert retitle(trends, catalogue)["indicator"].tolist() == ["Cases reported", "Z"]
+    assert retitle(trends, catalogue, "ja")["indicator"].tolist() == ["届出件数", "Z"]
+    assert retitle(trends, None) is trends
 
 
 @pytest.mark.parametrize("lang", ["en", "id"])
@@ -102,4 +96,6 @@ def test_figure_title_uses_the_series_title_not_the_first_row():
     from research.report.figures import _title_from
 
     data = pd.DataFrame({"series_id": ["A", "A", "A"], "country": ["JP"] * 3, "indicator": ["first month only", "yearly", "yearly"]})
-    assert _title_from(data) == "yearly (JP)"
+    catalogue = pd.DataFrame({"series_id": ["A"], "title_en": ["Cases per year, Japan"], "title_id": ["x"], "title_ja": ["x"], "title_ko": ["x"]})
+    assert _title_from(data, catalogue) == "Cases per year, Japan"
+    assert _title_from(data, None) == ""

@@ -102,3 +102,32 @@ def test_break_text_travels_with_the_bundle(project):
     readme = (project.reports / "bundles" / "trends-KR_TEST_CASES" / "README.md").read_text(encoding="utf-8")
     assert "B07" in readme and "Columns" in readme and "CC BY 4.0" in readme
     assert "source tier 1" in readme and "accessed 2026-11-22" in readme
+
+
+def test_every_headline_series_and_the_lead_series_have_a_catalogue_title():
+    """A main point's figure is titled from the series catalogue in every language, never by its id."""
+    from research.clean.series_catalogue import read_series_catalogue
+    from research.config import paths
+    from research.report.featured import FEATURED
+    from research.report.mainpoints import HEADLINES
+
+    listed = set(read_series_catalogue(paths().raw / "series.csv")["series_id"])
+    wanted = {spec.series_id for spec in HEADLINES} | {FEATURED[0].series_id}
+    assert wanted <= listed, sorted(wanted - listed)
+
+
+def test_a_break_a_main_point_explains_is_referred_to_under_its_figure(project):
+    series = "JP_NPA_REVENGE_PORN_CONSULTATIONS"  # a headline series: its latest change is a main point
+    counts = pd.read_csv(project.processed / "counts.csv")
+    extra = pd.DataFrame({"series_id": series, "country": "JP", "unit": "count", "value": [1728.0, 1812.0], "period_start": ["2022-01-01", "2023-01-01"],
+                          "period_end": ["2022-12-31", "2023-12-31"], "source_ids": "F1", "publishers": "NPA", "break_ids": "B01"})
+    pd.concat([counts, extra], ignore_index=True).to_csv(project.processed / "counts.csv", index=False)
+    (project.raw / "definition_breaks.csv").write_text(REGISTRY.replace("ncmec_*report*", series).replace("2024-01-01,definition", "2015-01-01,coverage"))
+    figure = project.figures / "trends" / "KR_TEST_CASES.png"
+    (project.figures / "trends" / f"{series}.png").write_bytes(figure.read_bytes())
+    build_reports(project, ("en",))
+    html = (project.reports / "report.html").read_text()
+    main, rest = html.split('<section id="need-to-know">', 1)
+    assert "From 2024 NCMEC counts a bundled report once" in main
+    assert f'id="figure-trends-{series}"' in rest
+    assert "explained under main point" in rest and "From 2024 NCMEC counts a bundled report once" not in rest

@@ -46,9 +46,13 @@ def test_segments_are_drawn_apart_with_break_marker_and_source_caption(small_cou
     assert ax.get_ylabel() == "reports recorded per day"  # issue 11: a per-day axis, never annualised
 
 
-def test_cjk_titles_draw_no_missing_glyph_warning(small_counts, tmp_path):
+def test_cjk_titles_draw_no_missing_glyph_warning(small_counts, tmp_path, monkeypatch):
     import warnings
 
+    from matplotlib.font_manager import FontProperties, findfont, get_font
+
+    import research.plots.trends as plots
+    from research.plots.style import has_cjk_font
     from research.plots.trends import figure_title
 
     korean = small_counts.assign(indicator=small_counts["indicator"].where(small_counts["series_id"] != "KR_KNPA_DEEPFAKE_CASES", "허위영상물 발생건수 (deepfake crime occurrences)"))
@@ -57,6 +61,12 @@ def test_cjk_titles_draw_no_missing_glyph_warning(small_counts, tmp_path):
         warnings.simplefilter("error")  # a missing glyph would raise here
         written = save_trend_figures(results, tmp_path)
     assert len(written) == 3
+    # Changed by issue 13: with the CJK font installed (make fonts) no glyph is stripped.
+    assert has_cjk_font()
+    assert figure_title("허위영상물 발생건수 (deepfake crime occurrences)", "KR_X") == "허위영상물 발생건수 (deepfake crime occurrences)"
+    # Without it, the characters it cannot draw are dropped rather than drawn as empty boxes.
+    latin = frozenset(get_font(findfont(FontProperties(family="DejaVu Sans"))).get_charmap())
+    monkeypatch.setattr(plots, "_font_charmap", lambda weight="normal": latin)
     assert figure_title("허위영상물 발생건수 (deepfake crime occurrences)", "KR_X") == "deepfake crime occurrences"
     assert figure_title("Voyeuristic filming (盗撮; prefectural ordinances) cases", "JP_X") == "Voyeuristic filming (prefectural ordinances) cases"
     assert figure_title("사이버성폭력 검거인원 total", "KR_CYBERSV_ARRESTED") == "KR_CYBERSV_ARRESTED"
@@ -106,6 +116,27 @@ def test_y_axis_is_set_by_the_data_not_the_interval_band():
     results = analyse_counts(make_series([100, 130, 90, 400]))
     ax = trend_figure(results).axes[0]
     assert ax.get_ylim()[1] == pytest.approx(400 / 365 * DATA_MARGIN, rel=0.01)  # counts per day of a 365-day year
+
+
+def test_the_reports_series_are_drawn_in_every_language_with_catalogue_titles(small_counts, tmp_path):
+    from research.clean.series_catalogue import read_series_catalogue
+    from research.config import paths
+    from research.pipeline.s20_trends import translated_figures
+    from research.plots.trends import in_language
+    from tests.report.chromium import svg_title
+
+    catalogue = read_series_catalogue(paths().raw / "series.csv")
+    results = analyse_counts(small_counts)
+    written = translated_figures(results, tmp_path, catalogue, ("ja", "ko"), ("KR_KNPA_DEEPFAKE_CASES",))
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in written) == [
+        "ja/KR_KNPA_DEEPFAKE_CASES.png", "ja/KR_KNPA_DEEPFAKE_CASES.svg", "ko/KR_KNPA_DEEPFAKE_CASES.png", "ko/KR_KNPA_DEEPFAKE_CASES.svg"]
+    title, fonts = svg_title(tmp_path / "ja" / "KR_KNPA_DEEPFAKE_CASES.svg")
+    assert title == catalogue.set_index("series_id").loc["KR_KNPA_DEEPFAKE_CASES", "title_ja"]
+    assert any(font.startswith("NotoSansCJK") for font in fonts)
+    # Only the words change: the numbers drawn are the same fit's.
+    [korean] = [r for r in in_language(results, catalogue, "ko") if r.series_id == "KR_KNPA_DEEPFAKE_CASES"]
+    [english] = [r for r in results if r.series_id == "KR_KNPA_DEEPFAKE_CASES"]
+    assert korean.fit is english.fit and korean.meta["counted"] == "사건" and english.meta["counted"] == "cases"
 
 
 def test_short_pieces_are_per_day_provisional_points_marked_and_breaks_at_their_dates():

@@ -20,8 +20,16 @@ app = typer.Typer(help="The advocate report (self-contained HTML and Markdown), 
 def build(
     lang: Annotated[list[str] | None, typer.Option("--lang", help="Language(s) to build (default: en, id, ja and ko).")] = None,
     root: Annotated[Path | None, typer.Option(help="Project root (default: this repository).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Folder for the pages, tables/, bundles/ and report_figures/ (default: reports/ of the project).")] = None,
 ) -> None:
-    """Write reports/report[.<lang>].{html,md}, demo[.<lang>].html, appendix[.<lang>].html, reports/tables/ and reports/bundles/."""
+    """Write report[.<lang>].{html,md}, demo[.<lang>].html, appendix[.<lang>].html, tables/ and bundles/ into reports/ (or --out).
+
+    Examples:
+
+        research report build
+
+        research report build --lang ja --lang ko --out results/report
+    """
     languages = tuple(lang or LANGUAGES)
     unknown = sorted(set(languages) - set(available_languages()))
     if unknown:
@@ -29,10 +37,11 @@ def build(
         raise typer.Exit(2)
     paths = project_paths(root)
     try:
-        written = build_reports(paths, languages)
+        written = build_reports(paths, languages, out=out)
     except ResearchError as error:
         typer.secho(f"error: {error}", err=True, fg="red")
         raise typer.Exit(1) from error
-    for path in sorted(p for p in written if p.suffix in {".html", ".md"} and p.parent == paths.reports):
-        typer.echo(path.relative_to(paths.root).as_posix())
+    pages = out if out is not None else paths.reports
+    for path in sorted(p for p in written if p.suffix in {".html", ".md"} and p.parent == pages):
+        typer.echo(path.relative_to(paths.root).as_posix() if path.is_relative_to(paths.root) else path.as_posix())
     typer.echo(f"{len(written)} files written")

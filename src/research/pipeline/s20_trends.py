@@ -14,7 +14,8 @@ from research.config import SEED, ProjectPaths
 from research.errors import ResearchError
 from research.outputs import write_table
 from research.pipeline import Stage
-from research.plots.trends import save_trend_figures
+from research.plots.trends import in_language, save_trend_figures
+from research.report.mainpoints import HEADLINES
 from research.trends.analysis import FORECAST_HORIZON, MIN_POINTS_FOR_FIGURE, analyse_counts, trends_table
 from research.trends.compare import DEFAULT_COMPARISONS, comparisons_table
 from research.trends.forecast import N_SIMULATIONS
@@ -26,6 +27,12 @@ from research.trends.sensitivity import sensitivity_table
 FIGURE_FORMATS = (".png", ".svg", ".pdf")
 #: File in the figures folder recording which figures are up to date (see research.plots.trend_cache).
 FIGURE_CACHE = ".figure_cache.json"
+#: Languages besides English whose pages embed trend figures: theirs are drawn into
+#: ``reports/figures/trends/<lang>/`` (PNG for the page, SVG whose text the browser test reads).
+FIGURE_LANGUAGES = ("id", "ja", "ko")
+#: The series whose figures the bulletin can embed (its main points' series); only these are
+#: drawn in every language, since drawing all of them four times would take minutes.
+TRANSLATED_SERIES = tuple(spec.series_id for spec in HEADLINES)
 
 
 def parse_pairs(items: Sequence[str]) -> list[tuple[str, str]]:
@@ -39,6 +46,22 @@ def parse_pairs(items: Sequence[str]) -> list[tuple[str, str]]:
     return pairs
 
 
+def translated_figures(results: Sequence, figures_dir: Path, catalogue: pd.DataFrame | None,
+                       languages: Sequence[str] = FIGURE_LANGUAGES, series_ids: Sequence[str] = TRANSLATED_SERIES) -> list[Path]:
+    """Draw the figures of ``series_ids`` in each of ``languages`` into ``figures_dir/<lang>/``; drop stale ones."""
+    chosen = [result for result in results if result.series_id in set(series_ids)]
+    written: list[Path] = []
+    for lang in languages:
+        folder = figures_dir / lang
+        files = save_trend_figures(in_language(chosen, catalogue, lang), folder, min_points=MIN_POINTS_FOR_FIGURE, lang=lang,
+                                   cache_file=folder / FIGURE_CACHE, formats=("png", "svg"))
+        for stale in sorted(set(folder.iterdir()) - set(files)) if folder.exists() else []:
+            if stale.suffix in FIGURE_FORMATS:
+                stale.unlink()
+        written += files
+    return written
+
+
 def build_trends(
     counts_path: Path,
     out_path: Path,
@@ -49,6 +72,7 @@ def build_trends(
     comparisons: Sequence[tuple[str, str]] = DEFAULT_COMPARISONS,
     comparisons_path: Path | None = None,
     series_path: Path | None = None,
+    figure_languages: Sequence[str] = FIGURE_LANGUAGES,
     joinpoint_selection: str = "bic",
 ) -> list[Path]:
     """Read a counts table, fit every series × segment, write the trends table, comparisons and figures.
@@ -62,6 +86,7 @@ def build_trends(
     ``trend_segments.csv`` and ``trend_averages.csv`` beside it too; fits run again with the
     values of unresolved same-tier conflicts to ``trend_sensitivity.csv``. A figure whose inputs are unchanged since an earlier
     run is kept rather than drawn again; figures of series that no longer qualify are removed.
+    The report's series are drawn again in each of ``figure_languages`` (:func:`translated_figures`).
     ``joinpoint_selection``: ``bic`` (default) or ``permutation`` (Kim et al.'s sequential tests).
     """
     if not counts_path.exists():
@@ -101,6 +126,7 @@ def build_trends(
     for stale in sorted(set(figures_dir.iterdir()) - set(figures)) if figures_dir.exists() else []:
         if stale.suffix in FIGURE_FORMATS:
             stale.unlink()
+    figures += translated_figures(results, figures_dir, catalogue, figure_languages)
     return written + figures
 
 
@@ -123,6 +149,7 @@ def run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
         comparisons=parse_pairs(parameters["comparisons"]),
         comparisons_path=catalogue.path("trend_comparisons", paths),
         series_path=catalogue.path("series_catalogue", paths),
+        figure_languages=tuple(parameters.get("figure_languages", FIGURE_LANGUAGES)),
         joinpoint_selection=str(parameters.get("joinpoint_selection", "bic")),
     )
 
@@ -133,5 +160,5 @@ STAGE = Stage(
     inputs=inputs,
     run=run,
     parameters={"lang": "en", "seed": SEED, "forecast_horizon": FORECAST_HORIZON, "comparisons": ["~".join(p) for p in DEFAULT_COMPARISONS],
-                "joinpoint_selection": "bic"},
+                "figure_languages": list(FIGURE_LANGUAGES), "translated_series": list(TRANSLATED_SERIES), "joinpoint_selection": "bic"},
 )

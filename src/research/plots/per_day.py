@@ -91,6 +91,6 @@ def per_day_figure(
     ax.xaxis.set_major_locator(mdates.YearLocator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.set_ylabel(ylabel)
-    ax.set_title(title, loc="left")
+    ax.set_title(title, loc="left").set_gid("figure-title")  # named in the SVG, where the browser test reads it
     source_caption(fig, sources, note, width=110, label=source_label)
     return fig

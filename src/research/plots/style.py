@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import textwrap
+import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -110,7 +111,9 @@ def source_caption(fig: Figure, sources: Iterable[str], note: str | None = None,
     text = f"{label}: " + "; ".join(sources) if sources else f"{label}: {missing}"
     if note:
         text += "\n" + note
-    wrapped = "\n".join(textwrap.fill(line, width) for line in text.splitlines())
+    # Kana, kanji and Hangul are twice as wide as Latin letters: a line holding them wraps at half the width.
+    wrapped = "\n".join(textwrap.fill(line, width // 2 if any(unicodedata.east_asian_width(ch) in "WF" for ch in line) else width)
+                        for line in text.splitlines())
     n_lines = wrapped.count("\n") + 1
     fig.subplots_adjust(bottom=min(0.12 + 0.035 * n_lines, 0.45))
     fig.text(0.01, 0.01, wrapped, ha="left", va="bottom", fontsize=7.5, color="#444444")

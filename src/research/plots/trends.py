@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -24,8 +25,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, findfont, get_font
 
+from research.clean.series_catalogue import series_title
+from research.i18n import catalogue as messages
 from research.i18n import message
-from research.plots.style import OKABE_ITO, PALETTE, RC_PARAMS, new_figure, save_figure, source_caption, watermark_synthetic
+from research.plots.style import FORMATS, OKABE_ITO, PALETTE, RC_PARAMS, new_figure, register_cjk_font, save_figure, source_caption, watermark_synthetic
 from research.plots.trend_cache import figure_key, read_cache, reusable, write_cache
 from research.trends.analysis import SeriesTrend
 from research.trends.joinpoint import hinges
@@ -141,7 +144,7 @@ def trend_figure(results: Sequence[SeriesTrend], lang: str = "en") -> Figure:
         if result.status == "fitted":
             band = _trend_band(result)
             ax.plot(band["date"], band["rate"], color=OKABE_ITO["black"], linewidth=1.2,
-                    label=once("trend", message("trends", "figure_trend", lang, model=result.fit.family.replace("_", " "))))
+                    label=once("trend", message("trends", "figure_trend", lang, model=model_name(result.fit.family, lang))))
             ax.fill_between(band["date"], band["low"], band["high"], color=colour, alpha=0.2, linewidth=0)
             segmented = joinpoint_line(result)
             if segmented is not None:
@@ -175,22 +178,57 @@ def trend_figure(results: Sequence[SeriesTrend], lang: str = "en") -> Figure:
     elif positive:
         ax.set_ylim(0, max(positive) * DATA_MARGIN)
     ax.set_ylabel(message("trends", "figure_ylabel", lang, counted=first.meta["counted"]))
-    ax.set_title(figure_title(first.meta.get("title", first.series_id), first.series_id))
+    # The gid names the title in the SVG, where the report's browser test reads it back.
+    ax.set_title(figure_title(first.meta.get("title", first.series_id), first.series_id)).set_gid("figure-title")
     ax.legend(fontsize=8, loc="upper left")
     publishers = sorted({drawable(p) for r in results for p in r.meta["publishers"].split(";") if drawable(p)})
     source_ids = sorted({s for r in results for s in r.meta["source_ids"].split(";") if s})
     note = message("trends", "figure_note", lang, counted=first.meta["counted"], figures=", ".join(source_ids) or "—")
-    source_caption(fig, publishers, note=note)
+    source_caption(fig, publishers, note=note, label=message("trends", "figure_source", lang))
     if any(r.meta["synthetic"] for r in results):
         watermark_synthetic(fig)
     return fig
 
 
+def model_name(family: str, lang: str = "en") -> str:
+    """The count model's name in ``lang`` (``model_<family>`` of the catalogue, else the family)."""
+    key = f"model_{family}"
+    return message("trends", key, lang) if key in messages("trends", "en") else family.replace("_", " ")
+
+
+def break_mark(break_id: str, date: str, lang: str = "en") -> str:
+    """The short label of a dated break in ``lang`` (``mark_<ID>`` of the catalogue); ``""`` if it has none."""
+    key = f"mark_{break_id}"
+    return message("trends", key, lang, date=date) if key in messages("trends", "en") else ""
+
+
+def in_language(results: Sequence[SeriesTrend], catalogue: pd.DataFrame | None, lang: str) -> list[SeriesTrend]:
+    """Copies of ``results`` worded for a figure in ``lang``: catalogue title, counted word, break labels.
+
+    The numbers are untouched; only what the figure prints changes, so one fit serves every language.
+    """
+    out = []
+    for result in results:
+        counted = str(result.meta.get("counted", ""))
+        key = "counted_" + re.sub(r"\W+", "_", counted.lower()).strip("_")
+        meta = {**result.meta, "title": series_title(catalogue, result.series_id, lang),
+                "counted": message("trends", key, lang) if key in messages("trends", "en") else counted}
+        effects = [replace(e, event=replace(e.event, label=break_mark(e.event.break_id, e.event.date, lang) or e.event.label)) for e in result.effects]
+        out.append(replace(result, meta=meta, effects=effects))
+    return out
+
+
 @cache
 def _font_charmap(weight: str) -> frozenset[int]:
-    """Code points the house font (in ``weight``) can draw."""
-    family = RC_PARAMS["font.family"]
-    return frozenset(get_font(findfont(FontProperties(family=family, weight=weight))).get_charmap())
+    """Code points the house fonts (in ``weight``) can draw: DejaVu Sans and, when installed, its CJK fallback."""
+    register_cjk_font()
+    charmap: set[int] = set()
+    for family in RC_PARAMS["font.family"]:
+        try:
+            charmap |= set(get_font(findfont(FontProperties(family=family, weight=weight), fallback_to_default=False)).get_charmap())
+        except ValueError:  # the fallback font is not installed: its glyphs cannot be drawn
+            continue
+    return frozenset(charmap)
 
 
 def drawable(text: str, weight: str = "normal") -> str:
@@ -228,6 +266,7 @@ def save_trend_figures(
     min_points: int = 3,
     lang: str = "en",
     cache_file: str | os.PathLike[str] | None = None,
+    formats: Sequence[str] = FORMATS,
 ) -> list[Path]:
     """Save ``<series_id>.{png,svg,pdf}`` for every series id with a fitted segment of ≥ ``min_points``.
 
@@ -251,7 +290,7 @@ def save_trend_figures(
         files = reusable(cache.get(series_id), key, folder)
         if files is None:
             figure = trend_figure(group, lang)
-            files = save_figure(figure, folder / series_id)
+            files = save_figure(figure, folder / series_id, formats=formats)
         updated[series_id] = {"key": key, "files": files}
         written.extend(files)
     if cache_file is not None:

@@ -4,8 +4,9 @@ This is the only module of :mod:`research.report` that reads or writes files. Pa
 language (English without an infix): the bulletin ``reports/report[.<lang>].{html,md}`` (published
 data only), the method illustration ``reports/demo[.<lang>].html`` (everything derived from the
 synthetic log) and ``reports/appendix[.<lang>].html`` (full tables). Also
-``reports/tables/*.{csv,tex}``, ``reports/report_figures/<lang>/*.png`` (the figures the report
-draws itself) and ``reports/bundles/<figure>/`` + ``.zip``.
+``reports/tables/*.{csv,tex}``, ``reports/report_figures/<lang>/*.{png,svg}`` (the figures the report
+draws itself) and ``reports/bundles/<figure>/`` + ``.zip``. With ``out``, all of these go to that
+folder instead of ``reports/`` (the inputs, figures included, are still read from the project).
 """
 
 from __future__ import annotations
@@ -19,25 +20,26 @@ import pandas as pd
 
 from research import catalogue
 from research.clean.breaks import read_breaks
+from research.clean.series_catalogue import read_series_catalogue, series_title
 from research.config import ProjectPaths
+from research.errors import ResearchError
 from research.i18n import message
 from research.outputs import write_csv
 from research.plots.style import save_figure
 from research.report.breaks import BreakNote, break_notes, marked_break_ids, notes_for_series
 from research.report.bundles import write_bundle
-from research.report.citation import Citation, citation
+from research.report.citation import Citation, citation, citation_note, citation_text
 from research.report.disclosure import disclose
 from research.report.drawn import DrawnFigure, close, funnel_figure, lead_figure
 from research.report.featured import FEATURED, FeaturedRatio, featured_findings
-from research.report.figures import FigureEntry, collect_figures
+from research.report.figures import FigureEntry, collect_figures, image_in
 from research.report.findings import Finding, concentration_findings, format_number, funnel_finding, public_funnel_finding, retitle, trend_findings
 from research.report.mainpoints import MainPoint, funnel_numbers, main_point_candidates, select_main_points, with_producers
 from research.report.markdown import MarkdownText, escape_markdown
-from research.report.render import LanguageLink, RenderedFigure, RenderedTable, data_uri, render_page, rendered_figure
+from research.report.render import LanguageLink, RenderedFigure, RenderedTable, data_uri, relative, render_page, rendered_figure, svg_beside
 from research.report.sources import Source, access_date, figure_sources, with_tier
 from research.report.tables import PaperTable, as_html, as_markdown, takedown_table, trends_table, write_paper_table
-from research.report.takedown_points import google_outcomes, lumen_summary
-from research.report.titles import read_series_titles, series_title
+from research.report.takedown_points import google_outcomes, lumen_summary, outcome_display
 
 LANGUAGES = ("en", "id", "ja", "ko")
 #: The bulletin shows at most this many figures (the issue's bound; a test checks it).
@@ -70,6 +72,7 @@ class ReportInputs:
     registry: pd.DataFrame | None = None
     google: pd.DataFrame | None = None
     lumen: pd.DataFrame | None = None
+    #: The series catalogue (``data/raw/series.csv``): every series title comes from it.
     titles: pd.DataFrame | None = None
     trend_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     #: From the tables' lineage (research.catalogue.is_synthetic), never from a folder or column.
@@ -112,7 +115,7 @@ def read_inputs(paths: ProjectPaths) -> ReportInputs:
         registry=read_breaks(registry_path) if registry_path.exists() else None,
         google=catalogue.load("google_removals", paths),
         lumen=table(_lumen_csv(paths)),
-        titles=read_series_titles(paths.raw / "series.csv"),
+        titles=read_series_catalogue(paths.raw / "series.csv") if (paths.raw / "series.csv").exists() else None,
         trend_tables=trend_tables,
         funnel_synthetic=catalogue.is_synthetic(FUNNEL_TABLE, paths),
         concentration_synthetic=catalogue.is_synthetic(CONCENTRATION_TABLE, paths),
@@ -128,8 +131,8 @@ def _published_value(counts: pd.DataFrame, series_ids: tuple[str, ...]) -> pd.Se
 
 
 def titled_trends(inputs: ReportInputs) -> pd.DataFrame | None:
-    """``trends.csv`` with one title per series (its most frequent indicator wording in counts)."""
-    return None if inputs.trends is None else retitle(inputs.trends, inputs.counts)
+    """``trends.csv`` with each series titled from the series catalogue (English)."""
+    return None if inputs.trends is None else retitle(inputs.trends, inputs.titles)
 
 
 def gather_findings(inputs: ReportInputs, lang: str, featured: tuple[FeaturedRatio, ...] = FEATURED) -> list[Finding]:
@@ -216,9 +219,9 @@ def page_name(page: str, lang: str, suffix: str = "html") -> str:
     return f"{page}{infix}.{suffix}"
 
 
-def report_paths(paths: ProjectPaths, lang: str) -> tuple[Path, Path]:
-    """``report.html``/``report.md`` for English, ``report.<lang>.*`` otherwise."""
-    return paths.reports / page_name("report", lang), paths.reports / page_name("report", lang, "md")
+def report_paths(out: Path, lang: str) -> tuple[Path, Path]:
+    """``report.html``/``report.md`` for English, ``report.<lang>.*`` otherwise, in the pages folder ``out``."""
+    return out / page_name("report", lang), out / page_name("report", lang, "md")
 
 
 def language_links(page: str, languages: tuple[str, ...]) -> list[LanguageLink]:
@@ -244,11 +247,11 @@ class Section:
     blocks: list[Block] = field(default_factory=list)
 
 
-def drawn_figures(paths: ProjectPaths, inputs: ReportInputs, lang: str) -> tuple[list[tuple[DrawnFigure, Path]], list[Path]]:
-    """Draw and save the report's own figures for ``lang``; return them with their image paths."""
+def drawn_figures(pages: Path, inputs: ReportInputs, lang: str) -> tuple[list[tuple[DrawnFigure, Path]], list[Path]]:
+    """Draw and save (PNG and SVG) the report's own figures for ``lang``; return them with their image paths."""
     out: list[tuple[DrawnFigure, Path]] = []
     written: list[Path] = []
-    folder = paths.reports / "report_figures" / lang
+    folder = pages / "report_figures" / lang
     if inputs.counts is None:
         return out, written
     lead_notes = notes_for_series(inputs.registry, inputs.counts, [FEATURED[0].series_id], lang)
@@ -259,7 +262,7 @@ def drawn_figures(paths: ProjectPaths, inputs: ReportInputs, lang: str) -> tuple
     for drawn in made:
         if drawn is None:
             continue
-        written += save_figure(drawn.figure, folder / drawn.stem, formats=("png",))
+        written += save_figure(drawn.figure, folder / drawn.stem, formats=("png", "svg"))
         close(drawn)
         out.append((drawn, folder / f"{drawn.stem}.png"))
     return out, written
@@ -276,10 +279,10 @@ def drawn_entry(drawn: DrawnFigure, image: Path, inputs: ReportInputs) -> Figure
     return FigureEntry("report", drawn.stem, image, drawn.title, sources, table, "04_report", "research.report.drawn", [], f"report-{drawn.stem}")
 
 
-def _rendered_drawn(drawn: DrawnFigure, image: Path, reports_dir: Path, entry: FigureEntry, notes: list[BreakNote]) -> RenderedFigure:
+def _rendered_drawn(drawn: DrawnFigure, image: Path, pages: Path, entry: FigureEntry, notes: list[BreakNote]) -> RenderedFigure:
     uri, width, height = data_uri(image)
-    return RenderedFigure(f"report-{drawn.stem}", drawn.title, uri, width, height, image.relative_to(reports_dir).as_posix(),
-                          f"bundles/{entry.key}.zip", "", tuple(entry.sources), tuple(notes), False)
+    return RenderedFigure(f"report-{drawn.stem}", drawn.title, uri, width, height, relative(image, pages),
+                          f"bundles/{entry.key}.zip", "", tuple(entry.sources), tuple(notes), False, svg=svg_beside(image, pages))
 
 
 #: In HTML tables, text columns longer than this on average (summaries, notes) are left to the CSV.
@@ -292,15 +295,23 @@ def _rendered(table: pd.DataFrame, title: str, name: str = "", csv: str = "", te
     return RenderedTable(title, synthetic, as_html(table.drop(columns=long_text)), as_markdown(table), name, len(table), csv, tex, note)
 
 
-def main_sections(paths: ProjectPaths, inputs: ReportInputs, lang: str, points: list[MainPoint], entries: list[FigureEntry],
+def localised_image(entry: FigureEntry, lang: str) -> Path:
+    """The drawing of a trend figure in ``lang``; fails closed rather than show another language's figure."""
+    image = image_in(entry.image, lang)
+    if not image.exists():
+        raise ResearchError(f"{image} is missing: the {lang} page needs its own drawing of {entry.stem} (run: research reproduce --only trends --force)")
+    return image
+
+
+def main_sections(pages: Path, inputs: ReportInputs, lang: str, points: list[MainPoint], entries: list[FigureEntry],
                   drawn: list[tuple[DrawnFigure, Path]], drawn_entries: dict[str, FigureEntry]) -> list[Section]:
-    """The topic sections of the bulletin, each with its figures and break notes."""
+    """The topic sections of the bulletin, each with its figures (drawn in ``lang``) and break notes."""
     sections = {key: Section(key, message("report", f"section_{key}", lang), message("report", f"section_{key}_intro", lang)) for key in SECTIONS}
     by_stem = {d.stem: (d, image) for d, image in drawn}
     if "knpa_deepfake_per_day" in by_stem:
         d, image = by_stem["knpa_deepfake_per_day"]
         notes = notes_for_series(inputs.registry, inputs.counts, d.series_ids, lang)
-        sections["korea"].figures.append(_rendered_drawn(d, image, paths.reports, drawn_entries[d.stem], notes))
+        sections["korea"].figures.append(_rendered_drawn(d, image, pages, drawn_entries[d.stem], notes))
     trend_entries = {e.stem: e for e in entries if e.area == "trends" and not e.synthetic}
     for point in points:
         section = sections[SECTION_OF_TOPIC.get(point.topic, "global")]
@@ -309,8 +320,8 @@ def main_sections(paths: ProjectPaths, inputs: ReportInputs, lang: str, points: 
             if entry is None or series_id == FEATURED[0].series_id:
                 continue
             notes = tuple(notes_for_series(inputs.registry, inputs.counts, [series_id], lang))
-            title = series_title(inputs.titles, series_id, lang) or None
-            section.figures.append(rendered_figure(entry, paths.reports, lang, title=title, breaks=notes))
+            title = series_title(inputs.titles, series_id, lang)
+            section.figures.append(rendered_figure(entry, pages, lang, title=title, breaks=notes, image=localised_image(entry, lang)))
     takedowns = sections["takedowns"]
     found = funnel_numbers(inputs.counts) if inputs.counts is not None else None
     if found is not None:
@@ -322,11 +333,11 @@ def main_sections(paths: ProjectPaths, inputs: ReportInputs, lang: str, points: 
                                             online=format_number(funnel.online, lang), unknown=format_number(funnel.unknown or 0, lang)))
     if "paps_funnel" in by_stem:
         d, image = by_stem["paps_funnel"]
-        takedowns.figures.append(_rendered_drawn(d, image, paths.reports, drawn_entries[d.stem], []))
+        takedowns.figures.append(_rendered_drawn(d, image, pages, drawn_entries[d.stem], []))
     google = google_outcomes(inputs.google, lang) if inputs.google is not None else None
     if google is not None:
         takedowns.blocks.append(Block(message("report", "takedown_google_heading", lang), [message("report", "takedown_google_caveat", lang), google.point.text],
-                                      _rendered(google.table, message("report", "takedown_google_table", lang))))
+                                      _rendered(outcome_display(google.table, lang), message("report", "takedown_google_table", lang))))
     lumen = lumen_summary(inputs.lumen, lang) if inputs.lumen is not None else None
     paragraphs = [message("report", "takedown_lumen_caveat", lang)] + ([lumen] if lumen else [])
     takedowns.blocks.append(Block(message("report", "takedown_lumen_heading", lang), paragraphs))
@@ -347,27 +358,26 @@ def _month(moment: pd.Timestamp, lang: str) -> str:
     return [m.strip() for m in message("report", "month_abbreviations", lang).split(",")][moment.month - 1]
 
 
-def citation_text(cite: Citation, lang: str) -> str:
-    url = cite.url or message("report", "no_repository", lang)
-    return message("report", "cite_full", lang, year=cite.year or "n.d.", version=cite.version, date=cite.date or "—", commit=cite.commit,
-                   data_hash=cite.data_sha256, data_file=cite.data_file, url=url)
-
-
-def write_main(paths: ProjectPaths, lang: str, inputs: ReportInputs, entries: list[FigureEntry], cite: Citation, languages: tuple[str, ...],
+def write_main(pages: Path, lang: str, inputs: ReportInputs, entries: list[FigureEntry], cite: Citation, languages: tuple[str, ...],
                drawn: list[tuple[DrawnFigure, Path]], drawn_entries: dict[str, FigureEntry], tiers: dict[str, str]) -> list[Path]:
     """Render and write one language's bulletin (HTML and Markdown)."""
     points = main_points(inputs, lang)
     points_context = [dict(p.__dict__, breaks=break_notes(inputs.registry, p.break_ids, lang)) for p in points]
-    sections = main_sections(paths, inputs, lang, points, entries, drawn, drawn_entries)
+    # A break a main point explains in full is referred to, not repeated, under the figures below.
+    explained: dict[str, tuple[int, str]] = {}
+    for number, point in enumerate(points_context, start=1):
+        for note in point["breaks"]:
+            explained.setdefault(note.break_id, (number, point["key"]))
+    sections = main_sections(pages, inputs, lang, points, entries, drawn, drawn_entries)
     link = message("report", "demo_link_text", lang)
     demo_href = page_name("demo", lang)
     demo_sentence = html_module.escape(message("report", "ntk_demo", lang, link="\0")).replace("\0", f'<a href="{demo_href}">{html_module.escape(link)}</a>')
     shown_entries = [e for e in entries if not e.synthetic] + list(drawn_entries.values())
     common = dict(
         languages=language_links("report", languages), cite=cite, main_points=points_context, sections=sections,
-        credits=credits(shown_entries, tiers), citation_text=citation_text(cite, lang), appendix_href=page_name("appendix", lang),
+        credits=credits(shown_entries, tiers), citation_text=citation_text(cite, lang), citation_note=citation_note(cite, lang), explained=explained, appendix_href=page_name("appendix", lang),
     )
-    html_path, md_path = report_paths(paths, lang)
+    html_path, md_path = report_paths(pages, lang)
     html_path.parent.mkdir(parents=True, exist_ok=True)
     html_path.write_text(render_page("report", "html", lang, demo_sentence=demo_sentence, **common), encoding="utf-8")
     # Markdown the toolkit writes itself (links); every other value is escaped by the template.
@@ -378,18 +388,18 @@ def write_main(paths: ProjectPaths, lang: str, inputs: ReportInputs, entries: li
     return [html_path, md_path]
 
 
-def write_demo(paths: ProjectPaths, lang: str, inputs: ReportInputs, entries: list[FigureEntry], tables: list[PaperTable], cite: Citation,
+def write_demo(pages: Path, lang: str, inputs: ReportInputs, entries: list[FigureEntry], tables: list[PaperTable], cite: Citation,
                languages: tuple[str, ...]) -> list[Path]:
     """The method illustration: every synthetic finding, figure and table, watermarked."""
-    figures = [rendered_figure(e, paths.reports, lang) for e in entries if e.synthetic]
+    figures = [rendered_figure(e, pages, lang) for e in entries if e.synthetic]
     synthetic_tables = [_rendered(t.table.frame, message("report", t.title_key, lang), synthetic=True) for t in tables if t.table.synthetic]
-    path = paths.reports / page_name("demo", lang)
+    path = pages / page_name("demo", lang)
     path.write_text(render_page("demo", "html", lang, languages=language_links("demo", languages), cite=cite, findings=synthetic_findings(inputs, lang),
                                 figures=figures, tables=synthetic_tables, report_href=page_name("report", lang)), encoding="utf-8")
     return [path]
 
 
-def appendix_tables(paths: ProjectPaths, inputs: ReportInputs, tables: list[PaperTable], lang: str) -> list[RenderedTable]:
+def appendix_tables(inputs: ReportInputs, tables: list[PaperTable], lang: str) -> list[RenderedTable]:
     """Full tables of the appendix: the trend stage's tables, then the real takedown aggregates."""
     shown: list[RenderedTable] = []
     papers = [t for t in tables if not t.table.synthetic]
@@ -404,7 +414,7 @@ def appendix_tables(paths: ProjectPaths, inputs: ReportInputs, tables: list[Pape
     if inputs.google is not None:
         google = google_outcomes(inputs.google, lang)
         if google is not None:
-            shown.append(_rendered(google.table, message("report", "table_google_title", lang), "google_outcomes", "tables/google_outcomes.csv"))
+            shown.append(_rendered(outcome_display(google.table, lang), message("report", "table_google_title", lang), "google_outcomes", "tables/google_outcomes.csv"))
     return shown
 
 
@@ -422,54 +432,61 @@ def papers_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
-def write_appendix(paths: ProjectPaths, lang: str, inputs: ReportInputs, entries: list[FigureEntry], tables: list[PaperTable], cite: Citation,
+def write_appendix(pages: Path, lang: str, inputs: ReportInputs, entries: list[FigureEntry], tables: list[PaperTable], cite: Citation,
                    languages: tuple[str, ...]) -> list[Path]:
-    path = paths.reports / page_name("appendix", lang)
+    """The appendix: full tables, and every published figure's bundle under its title in ``lang``."""
+    path = pages / page_name("appendix", lang)
+    more = [dict(key=e.key, synthetic=False, title=series_title(inputs.titles, e.stem, lang) if e.area == "trends" and inputs.titles is not None else e.title)
+            for e in entries if not e.synthetic]
     path.write_text(render_page("appendix", "html", lang, languages=language_links("appendix", languages), cite=cite,
-                                tables=appendix_tables(paths, inputs, tables, lang), more_figures=[e for e in entries if not e.synthetic],
+                                tables=appendix_tables(inputs, tables, lang), more_figures=more,
                                 report_href=page_name("report", lang)), encoding="utf-8")
     return [path]
 
 
-def write_full_tables(paths: ProjectPaths, inputs: ReportInputs) -> list[Path]:
-    """The appendix's full tables as CSV under ``reports/tables/`` (public data, shown as published)."""
+def write_full_tables(tables_dir: Path, inputs: ReportInputs) -> list[Path]:
+    """The appendix's full tables as CSV under ``tables_dir`` (public data, shown as published)."""
     written = []
     for name, _ in TREND_TABLES:
         frame = inputs.trend_tables.get(name)
         if frame is not None:
-            written.append(write_csv(disclose(frame, origin="public", name=name).frame, paths.tables / f"{name}.csv"))
+            written.append(write_csv(disclose(frame, origin="public", name=name).frame, tables_dir / f"{name}.csv"))
     if inputs.google is not None:
         google = google_outcomes(inputs.google, "en")
         if google is not None:
-            written.append(write_csv(google.table, paths.tables / "google_outcomes.csv"))
+            written.append(write_csv(google.table, tables_dir / "google_outcomes.csv"))
     return written
 
 
-def build_reports(paths: ProjectPaths, languages: tuple[str, ...] = LANGUAGES) -> list[Path]:
-    """Write tables, bundles and every page in every language; return the files written."""
+def build_reports(paths: ProjectPaths, languages: tuple[str, ...] = LANGUAGES, out: Path | None = None) -> list[Path]:
+    """Write tables, bundles and every page in every language; return the files written.
+
+    ``out`` is the folder for all of them (default ``reports/``); inputs are read from ``paths``.
+    """
+    pages = out if out is not None else paths.reports
     inputs = read_inputs(paths)
     cite = citation(paths)
     tiers = source_tiers(paths)
-    entries = collect_figures(paths, figures=inputs.figures, counts=inputs.counts, package=inputs.package)
+    entries = collect_figures(paths, figures=inputs.figures, counts=inputs.counts, package=inputs.package, catalogue=inputs.titles)
     tables = paper_tables(inputs)
     written: list[Path] = []
     for table in tables:
-        written += write_paper_table(table, paths.tables, message("report", table.title_key, "en"))
-    written += write_full_tables(paths, inputs)
+        written += write_paper_table(table, pages / "tables", message("report", table.title_key, "en"))
+    written += write_full_tables(pages / "tables", inputs)
     drawn_by_lang = {}
     for lang in languages:
-        drawn, files = drawn_figures(paths, inputs, lang)
+        drawn, files = drawn_figures(pages, inputs, lang)
         drawn_by_lang[lang] = drawn
         written += files
     first = drawn_by_lang[languages[0]] if languages else []
     drawn_entries = {d.stem: drawn_entry(d, image, inputs) for d, image in first}
     for entry in entries + list(drawn_entries.values()):
-        written += write_bundle(entry, paths.reports / "bundles", cite, breaks=break_notes(inputs.registry, _entry_breaks(entry, inputs), "en"),
+        written += write_bundle(entry, pages / "bundles", cite, breaks=break_notes(inputs.registry, _entry_breaks(entry, inputs), "en"),
                                 tiers=tiers, accessed=access_date(inputs.package))
     for lang in languages:
-        written += write_main(paths, lang, inputs, entries, cite, languages, drawn_by_lang[lang], drawn_entries, tiers)
-        written += write_demo(paths, lang, inputs, entries, tables, cite, languages)
-        written += write_appendix(paths, lang, inputs, entries, tables, cite, languages)
+        written += write_main(pages, lang, inputs, entries, cite, languages, drawn_by_lang[lang], drawn_entries, tiers)
+        written += write_demo(pages, lang, inputs, entries, tables, cite, languages)
+        written += write_appendix(pages, lang, inputs, entries, tables, cite, languages)
     return written
 
 

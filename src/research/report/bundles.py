@@ -16,7 +16,7 @@ from pathlib import Path
 from research.i18n import catalogue, message
 from research.outputs import write_csv
 from research.report.breaks import BreakNote
-from research.report.citation import Citation
+from research.report.citation import Citation, citation_note, citation_text
 from research.report.disclosure import count_suppressed
 from research.report.figures import FigureEntry
 from research.report.markdown import code_span, escape_markdown
@@ -97,9 +97,9 @@ def bundle_readme(entry: FigureEntry, cite: Citation, lang: str = "en", breaks: 
     lines += [f"- {note}" for note in entry.table.notes]
     licence = licence_of(entry)
     lines += ["", f"## {_('reuse_heading')}", "", _("bundle_licence", code=licence["code"], data=licence["data"])]
-    url = cite.url or _("no_repository")
-    lines += ["", f"## {_('cite_heading')}", "", _("cite_full", year=cite.year or "n.d.", version=cite.version, date=cite.date or "—", commit=cite.commit,
-                                                      data_hash=cite.data_sha256, data_file=cite.data_file, url=url)]
+    lines += ["", f"## {_('cite_heading')}", "", citation_text(cite, lang)]
+    if citation_note(cite, lang):
+        lines += ["", citation_note(cite, lang)]
     return "\n".join(lines) + "\n"
 
 

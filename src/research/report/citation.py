@@ -16,6 +16,7 @@ import yaml
 
 from research import __version__
 from research.config import PACKAGE_DIR, ProjectPaths
+from research.i18n import message
 from research.lineage import code_revision, sha256_file
 
 
@@ -87,3 +88,15 @@ def citation(paths: ProjectPaths) -> Citation:
     digest, what = data_fingerprint(paths)
     return Citation(version=__version__, commit=code_revision(), data_sha256=digest, data_file=what,
                     date=commit_date(), url=repository_url(paths.root))
+
+
+def citation_text(cite: Citation, lang: str = "en") -> str:
+    """The citation in ``lang``; without a recorded repository address it says so rather than guess one."""
+    url = cite.url or message("report", "no_repository", lang)
+    return message("report", "cite_full", lang, year=cite.year or "n.d.", version=cite.version, date=cite.date or "—", commit=cite.commit,
+                   data_hash=cite.data_sha256, data_file=cite.data_file, url=url)
+
+
+def citation_note(cite: Citation, lang: str = "en") -> str:
+    """How to cite while no repository address is recorded (``""`` once there is one)."""
+    return "" if cite.url else message("report", "cite_without_url", lang, commit=cite.commit)

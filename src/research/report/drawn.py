@@ -14,9 +14,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from research.errors import ResearchError
-from research.i18n import catalogue, message
+from research.i18n import message
 from research.plots.per_day import DatedMark, per_day_figure, per_day_table
 from research.plots.style import OKABE_ITO, has_cjk_font, new_figure, source_caption
+from research.plots.trends import break_mark
 from research.report.breaks import BreakNote
 from research.report.featured import FEATURED, FeaturedRatio, period_label
 from research.report.findings import DOMAIN, format_number
@@ -52,11 +53,8 @@ def _publishers(rows: pd.DataFrame) -> list[str]:
 
 
 def mark_label(note: BreakNote, lang: str) -> str:
-    """A short label for a dated break: ``mark_<ID>`` of the catalogue, else the registry's head words."""
-    key = f"mark_{note.break_id}"
-    if key in catalogue(DOMAIN, "en"):
-        return message(DOMAIN, key, lang, date=note.date)
-    return f"{intervention_label(note.text)} ({note.date})"
+    """A short label for a dated break: ``mark_<ID>`` of the ``trends`` catalogue, else the registry's head words."""
+    return break_mark(note.break_id, note.date, lang) or f"{intervention_label(note.text)} ({note.date})"
 
 
 def lead_figure(counts: pd.DataFrame, notes: list[BreakNote], lang: str, spec: FeaturedRatio = FEATURED[0]) -> DrawnFigure | None:
@@ -106,7 +104,7 @@ def funnel_figure(funnel: FunnelNumbers, publisher: str, lang: str) -> DrawnFigu
     ax.set_xlim(0, max(values) * 1.35)
     ax.set_xlabel(message(DOMAIN, "figure_paps_xlabel", lang))
     title = message(DOMAIN, "figure_paps_title", lang)
-    ax.set_title(title, loc="left")
+    ax.set_title(title, loc="left").set_gid("figure-title")  # named in the SVG, where the browser test reads it
     ax.grid(axis="y", visible=False)
     source_caption(fig, [publisher], label=message(DOMAIN, "source_prefix", lang))
     table = pd.DataFrame({"status": [name for name, _ in parts], "files": values, "requested": funnel.requested})

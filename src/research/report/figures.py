@@ -18,9 +18,10 @@ import pandas as pd
 
 from research import catalogue
 from research.audit.exports import is_count_column
+from research.clean.series_catalogue import series_title
 from research.config import ProjectPaths
+from research.i18n import available_languages
 from research.report.disclosure import DisclosedTable, Origin, count_suppressed, disclose
-from research.report.findings import series_titles
 from research.report.sources import Source, datapackage_sources, figure_sources, split_ids, synthetic_source
 
 
@@ -73,18 +74,16 @@ def _humanise(stem: str) -> str:
     return stem.replace("_", " ").replace("-", " ").strip().capitalize()
 
 
-def _title_from(data: pd.DataFrame) -> str:
-    """``Title (country)`` of a public series, when the table has them.
-
-    The title is the series' most frequent indicator wording (:func:`series_titles`), not the
-    first row's, which may be a one-off label.
-    """
-    if data.empty or "indicator" not in data.columns:
+def _title_from(data: pd.DataFrame, catalogue: pd.DataFrame | None) -> str:
+    """The series catalogue's (English) title of a public series, when the table names one."""
+    if data.empty or "series_id" not in data.columns or catalogue is None:
         return ""
-    first = data.iloc[0]
-    title = series_titles(data).get(first["series_id"], first["indicator"]) if "series_id" in data.columns else first["indicator"]
-    place = f" ({first['country']})" if "country" in data.columns and pd.notna(first["country"]) else ""
-    return f"{title}{place}"
+    return series_title(catalogue, str(data.iloc[0]["series_id"]), "en")
+
+
+def image_in(image: Path, lang: str) -> Path:
+    """The figure drawn in ``lang``: ``<folder>/<lang>/<stem>.png`` beside the English one (itself for English)."""
+    return image if lang == "en" else image.parent / lang / image.name
 
 
 def _read_meta(image: Path) -> dict:
@@ -132,6 +131,7 @@ def figure_entry(
     key: str | None = None,
     table_candidates: tuple[Path, ...] = (),
     synthetic: bool = False,
+    catalogue: pd.DataFrame | None = None,
 ) -> FigureEntry:
     """Describe one figure: its title, the disclosed table behind it and its sources.
 
@@ -169,18 +169,24 @@ def figure_entry(
         table = disclose(data, origin=origin, synthetic=synthetic, count_columns=count_columns, rates=rates, name=str(beside.name))
     else:
         table = disclose(data, origin="public", synthetic=synthetic, allowed_url_columns=("source_url",), name=str(beside.name))
-    title = str(meta.get("title") or _title_from(data) or _humanise(image.stem))
+    title = str(meta.get("title") or _title_from(data, catalogue) or _humanise(image.stem))
     return FigureEntry(area, image.stem, image, title, sorted(set(sources)), table, spec.notebook, spec.module, inputs, key or f"{area}-{image.stem}")
 
 
-def collect_figures(paths: ProjectPaths, *, figures: pd.DataFrame | None, counts: pd.DataFrame | None, package: dict | None) -> list[FigureEntry]:
-    """Every figure under ``reports/figures/``, areas in the report's order, files sorted by name."""
+def collect_figures(paths: ProjectPaths, *, figures: pd.DataFrame | None, counts: pd.DataFrame | None, package: dict | None,
+                    catalogue: pd.DataFrame | None = None) -> list[FigureEntry]:
+    """Every figure under ``reports/figures/``, areas in the report's order, files sorted by name.
+
+    A figure's drawings in other languages (``<area>/<lang>/<stem>.png``, see :func:`image_in`)
+    are the same figure, not entries of their own. Trend titles come from the series ``catalogue``.
+    """
     order = {name: i for i, name in enumerate(AREAS)}
-    images = sorted(paths.figures.glob("*/**/*.png"), key=lambda p: (order.get(_area(paths, p), len(order)), p.relative_to(paths.figures).as_posix()))
+    found = [p for p in paths.figures.glob("*/**/*.png") if not _is_translation(paths, p)]
+    images = sorted(found, key=lambda p: (order.get(_area(paths, p), len(order)), p.relative_to(paths.figures).as_posix()))
     return [
         figure_entry(
             p, _area(paths, p), figures=figures, counts=counts, package=package, key=_key(paths, p),
-            table_candidates=table_candidates(paths, p), synthetic=figure_is_synthetic(paths, p),
+            table_candidates=table_candidates(paths, p), synthetic=figure_is_synthetic(paths, p), catalogue=catalogue,
         )
         for p in images
     ]
@@ -217,6 +223,12 @@ def table_candidates(paths: ProjectPaths, image: Path) -> tuple[Path, ...]:
         found.append(paths.processed / PROCESSED_DIRS[area] / sub / f"{stem}.csv")
     found += [paths.tables / area / sub / f"{stem}.csv", paths.reports / area / sub / f"{stem}.csv"]
     return tuple(found)
+
+
+def _is_translation(paths: ProjectPaths, image: Path) -> bool:
+    """Whether ``image`` is another language's drawing of a figure (``<area>/<lang>/<stem>.png``)."""
+    parts = image.relative_to(paths.figures).parts
+    return len(parts) == 3 and parts[1] in available_languages()
 
 
 def _area(paths: ProjectPaths, image: Path) -> str:

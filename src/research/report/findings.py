@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from research.clean.series_catalogue import series_title
 from research.i18n import message
 
 DOMAIN = "report"
@@ -125,32 +126,14 @@ def concentration_findings(table: pd.DataFrame, lang: str = "en", synthetic: boo
     return findings
 
 
-def series_titles(counts: pd.DataFrame) -> dict[str, str]:
-    """One title per series: its most frequent ``indicator`` wording in ``counts.csv``.
+def retitle(trends: pd.DataFrame, catalogue: pd.DataFrame | None, lang: str = "en") -> pd.DataFrame:
+    """``trends`` with each series' ``indicator`` replaced by its title in the series catalogue.
 
-    The indicator of an observation is the wording of its first source, so a long series can carry
-    a one-off label on some rows. Ties go to the wording with the best (lowest) source tier, then to
-    the alphabetically first, so the title does not depend on row order.
+    Titles come from ``data/raw/series.csv`` (:func:`research.clean.series_catalogue.series_title`),
+    never from one observation's indicator wording; a series the catalogue lacks keeps its id.
     """
-    if not {"series_id", "indicator"} <= set(counts.columns):
-        return {}
-    rows = counts[counts["indicator"].notna()]
-    tier = rows["best_source_tier"] if "best_source_tier" in rows.columns else pd.Series(math.inf, index=rows.index)
-    tally = (
-        pd.DataFrame({"series_id": rows["series_id"], "indicator": rows["indicator"].astype(str), "tier": pd.to_numeric(tier, errors="coerce").fillna(math.inf)})
-        .groupby(["series_id", "indicator"], sort=False)
-        .agg(n=("tier", "size"), tier=("tier", "min"))
-        .reset_index()
-        .sort_values(["series_id", "n", "tier", "indicator"], ascending=[True, False, True, True], kind="stable")
-    )
-    return dict(tally.drop_duplicates("series_id")[["series_id", "indicator"]].itertuples(index=False, name=None))
-
-
-def retitle(trends: pd.DataFrame, counts: pd.DataFrame | None) -> pd.DataFrame:
-    """``trends`` with each series' ``indicator`` replaced by its title from :func:`series_titles`."""
-    if counts is None or "indicator" not in trends.columns:
+    if catalogue is None or "indicator" not in trends.columns:
         return trends
-    titles = series_titles(counts)
     out = trends.copy()
-    out["indicator"] = [titles.get(series, old) for series, old in zip(out["series_id"], out["indicator"])]
+    out["indicator"] = [series_title(catalogue, series, lang) for series in out["series_id"]]
     return out

@@ -8,6 +8,7 @@ never contacts a server (the browser test checks this).
 from __future__ import annotations
 
 import base64
+import os
 import struct
 from dataclasses import dataclass
 from functools import partial
@@ -41,6 +42,8 @@ class RenderedFigure:
     breaks: tuple[BreakNote, ...] = ()
     synthetic: bool = False
     number: int = 0
+    #: The SVG drawn with the PNG (same figure), relative to the page: its text can be read back.
+    svg: str = ""
 
 
 @dataclass(frozen=True)
@@ -90,16 +93,29 @@ def figure_title(entry: FigureEntry, lang: str) -> str:
     return message("report", key, lang) if key in catalogue("report", "en") else entry.title
 
 
-def rendered_figure(entry: FigureEntry, reports_dir: Path, lang: str, *, title: str | None = None,
-                    breaks: tuple[BreakNote, ...] = (), number: int = 0) -> RenderedFigure:
-    """A figure of an analysis stage, ready for a template."""
-    uri, width, height = data_uri(entry.image)
+def relative(path: Path, pages_dir: Path) -> str:
+    """``path`` as a link from a page in ``pages_dir`` (POSIX separators)."""
+    return Path(os.path.relpath(path, pages_dir)).as_posix()
+
+
+def svg_beside(image: Path, pages_dir: Path) -> str:
+    """The link to the SVG saved with ``image``, or ``""`` when none was saved."""
+    svg = image.with_suffix(".svg")
+    return relative(svg, pages_dir) if svg.exists() else ""
+
+
+def rendered_figure(entry: FigureEntry, pages_dir: Path, lang: str, *, title: str | None = None,
+                    breaks: tuple[BreakNote, ...] = (), number: int = 0, image: Path | None = None) -> RenderedFigure:
+    """A figure of an analysis stage, ready for a template (``image``: its drawing in ``lang``, if not the entry's)."""
+    image = image or entry.image
+    uri, width, height = data_uri(image)
     return RenderedFigure(
         entry.key, title or figure_title(entry, lang), uri, width, height,
-        relative_image=entry.image.relative_to(reports_dir).as_posix(),
+        relative_image=relative(image, pages_dir),
         bundle=f"bundles/{entry.key}.zip",
         definitions=definitions_note(entry.area, lang),
         sources=tuple(entry.sources), breaks=breaks, synthetic=entry.synthetic, number=number,
+        svg=svg_beside(image, pages_dir),
     )
 
 

@@ -61,6 +61,18 @@ def outcome_ranges(removals: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def outcome_display(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """:func:`outcome_ranges` as a page shows it: headers and outcomes in ``lang``, numbers in its format.
+
+    The CSV under ``reports/tables/`` keeps the table itself (its column names are the contract).
+    """
+    shown = pd.DataFrame({"outcome": [message(DOMAIN, f"google_outcome_{o}", lang) for o in table["outcome"]]})
+    for column in table.columns.drop("outcome"):
+        as_text = (lambda v: format_share(v, lang)) if column.startswith("share") else (lambda v: format_number(v, lang))
+        shown[column] = [as_text(float(v)) if pd.notna(v) else "—" for v in table[column]]
+    return shown.rename(columns={c: message(DOMAIN, f"google_col_{c}", lang) for c in shown.columns})
+
+
 def google_outcomes(removals: pd.DataFrame | None, lang: str = "en") -> GoogleOutcomes | None:
     """The table and sentence for Google's government removal requests; ``None`` without data."""
     if removals is None or removals.empty or "items" not in removals.columns:
