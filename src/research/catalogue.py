@@ -199,7 +199,7 @@ ENTRIES: tuple[Entry, ...] = (
         ("takedowns",),
         disclosure=Disclosure("takedown_log", ("n", "total"), {"share": ("n", "total")}),
     ),
-    Entry("takedown_tables", f"{_TD}/{{table}}.csv", "takedowns", "takedown_log", "time to removal, log-rank test, re-emergence", ("takedowns",), disclosure=TAKEDOWN),
+    Entry("takedown_tables", f"{_TD}/{{table}}.csv", "takedowns", "takedown_log", "outcome details, time to removal, group tests, log-rank test, re-emergence", ("takedowns",), disclosure=TAKEDOWN),
     Entry("takedown_figures", "reports/figures/takedowns/{source}", "takedowns", "takedown_log", "funnel and time-to-removal figures", ("takedown_funnel",), kind="figures"),
     Entry("google_removals", "data/processed/takedowns/google/removal_outcomes.csv", "takedowns", "public", "Google government removal requests with outcome shares (+ .parquet)", disclosure=PUBLIC),
     Entry(
@@ -214,7 +214,7 @@ ENTRIES: tuple[Entry, ...] = (
         "google_tables", "reports/tables/takedowns/google/{table}.csv", "takedowns", "public", "Google funnels by country and requester, non-removal ranking", ("google_removals",), disclosure=PUBLIC
     ),
     # Stage networks (and `research network build`, which writes the same tables elsewhere).
-    Entry("network_tables", f"{_NET}/{{table}}.csv", "networks", "takedown_log", "nodes, edges, layers, rankings, communities, priors, model", ("takedowns",), disclosure=TAKEDOWN),
+    Entry("network_tables", f"{_NET}/{{table}}.csv", "networks", "takedown_log", "nodes, edges, co-hosting summary, layers, rankings, communities, priors, model", ("takedowns",), disclosure=TAKEDOWN),
     Entry(
         "network_concentration",
         f"{_NET}/concentration.csv",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from research.clean.lumen import lumen_rows, read_lumen
+from research.clean.lumen import LUMEN_OUTCOME_WORDS, lumen_rows, read_lumen
 from research.clean.takedown_files import clean_log_file
 
 
@@ -37,4 +37,49 @@ def test_mapping_of_fields():
     assert rows["channel"].tolist() == ["legal_notice"] * 2
     assert rows["outcome"].tolist() == ["No"] * 2
     assert rows["requested_at"].iloc[0] == "2020-01-02T00:00:00Z" and rows["checked_at"].iloc[0] == "2020-01-05T00:00:00Z"
-    assert rows["country"].tolist() == ["DE"] * 2
+    # jurisdictions names the law invoked, not where the content is hosted (issue 12): no country.
+    assert rows["country"].isna().all()
+
+
+def test_unauthenticated_search_shape_counts_urls_by_host():
+    """Lumen's answer without a token: each work's URLs counted by host, one row per counted URL."""
+    notice = {
+        "id": 9, "type": "DMCA", "action_taken": "Yes", "date_received": "2021-03-01T00:00:00Z", "recipient_name": "Host",
+        "works": [{"description": None, "infringing_urls": [{"domain": "alice.blogspot.com", "count": 3}, {"domain": "b.example.org", "count": 1}], "copyrighted_urls": []}],
+    }
+    rows = lumen_rows([notice])
+    assert len(rows) == 4
+    assert rows["url"].str.startswith("https://alice.blogspot.com/").sum() == 3
+    assert rows["url"].nunique() == 4  # distinct placeholders: no "duplicate URL within request"
+    from research.clean.pseudonyms import DEMO_KEY
+    from research.clean.takedowns import clean_takedown_log
+
+    cleaned = clean_takedown_log(rows, key=DEMO_KEY, outcome_words=LUMEN_OUTCOME_WORDS)
+    assert len(cleaned.table) == 4 and cleaned.quarantine.empty
+    assert cleaned.table["site"].value_counts().to_dict() == {"alice.blogspot.com": 3, "example.org": 1}
+
+
+def test_a_bad_count_is_refused_by_notice_and_field():
+    import pytest
+
+    from research.errors import SchemaError
+
+    notice = {"id": 3, "works": [{"infringing_urls": [{"domain": "a.com", "count": "many"}]}]}
+    with pytest.raises(SchemaError, match="count") as error:
+        lumen_rows([notice], source="n.json")
+    assert "n.json" in str(error.value) and "many" in str(error.value)
+
+
+def test_search_delisting_is_delisted_not_removed():
+    from research.clean.pseudonyms import DEMO_KEY
+    from research.clean.takedowns import clean_takedown_log
+
+    base = {"type": "DMCA", "action_taken": "Yes", "date_received": "2021-03-01T00:00:00Z", "works": [{"infringing_urls": [{"url": "https://c.com/x"}]}]}
+    search = {**base, "id": 1, "title": "DMCA (Copyright) Complaint to Google", "recipient_name": "Google LLC"}
+    hosting = {**base, "id": 2, "title": "DMCA Takedown Notice (Tweet)", "recipient_name": "Twitter"}
+    refused = {**base, "id": 3, "action_taken": "No", "title": "x", "recipient_name": "Bing"}
+    rows = lumen_rows([search, hosting, refused])
+    assert rows["channel"].tolist() == ["search_delisting", "copyright_notice", "search_delisting"]
+    cleaned = clean_takedown_log(rows, key=DEMO_KEY, outcome_words=LUMEN_OUTCOME_WORDS).table
+    assert cleaned["outcome"].tolist() == ["online", "removed", "online"]
+    assert cleaned["outcome_detail"].tolist() == ["delisted", "removed", "no_action"]

@@ -74,3 +74,29 @@ def test_a_mapping_to_an_unknown_category_is_refused_by_name():
     with pytest.raises(ValueError, match=r"unknown channel\(s\) \['fax'\]"):
         channel_lookup({"by fax": "fax"})
     assert outcome_lookup({"taken offline": "removed"})["taken offline"] == "removed"
+
+
+@pytest.mark.parametrize(
+    ("word", "outcome", "detail"),
+    [
+        ("拒否", "online", "refused"), ("無回答", "online", "no_response"), ("refused", "online", "refused"),
+        ("거부", "online", "refused"), ("무응답", "online", "no_response"), ("ditolak", "online", "refused"),
+        ("tidak ada tanggapan", "online", "no_response"), ("対応なし", "online", "no_action"),
+        ("removed by host", "removed", "removed_by_host"), ("delisted", "online", "delisted"),
+        ("検索結果から削除", "online", "delisted"), ("掲載中", "online", "online"), ("削除済み", "removed", "removed"),
+    ],
+)
+def test_the_source_word_keeps_its_meaning_beside_the_outcome(word, outcome, detail):
+    out = map_outcomes(pd.Series([word]))
+    assert (out["category"].iloc[0], out["detail"].iloc[0]) == (outcome, detail)
+
+
+def test_a_mapping_may_name_a_detail_and_the_outcome_follows():
+    out = map_outcomes(pd.Series(["keine antwort", "vom hoster gelöscht"]), extra={"keine antwort": "no_response", "vom hoster gelöscht": "removed_by_host"})
+    assert out["category"].tolist() == ["online", "removed"]
+    assert out["detail"].tolist() == ["no_response", "removed_by_host"]
+
+
+def test_new_channels_host_abuse_registrar_search():
+    out = map_channels(pd.Series(["abuse desk", "registrar", "search delisting", "レジストラ", "검색 결과 삭제 요청"]))
+    assert out["category"].tolist() == ["host_abuse_report", "registrar", "search_delisting", "registrar", "search_delisting"]

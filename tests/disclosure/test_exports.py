@@ -144,12 +144,18 @@ def test_repeated_counts_are_withheld_alike(project):
         assert rankings[column].tolist() == nodes.loc[ids, column].tolist(), column
     exported = _read(project.reports / "networks" / "synthetic" / "co_hosting_edges.csv")
     edges = _read(folder / "edges.csv")
+    # reports/ keeps the strongest links only (issue 12): a bounded subset of the processed list
+    from research.pipeline.s40_networks import EXPORT_MAX_EDGES
+
+    assert 0 < len(exported) <= min(len(edges), EXPORT_MAX_EDGES)
+    edges = edges.set_index(["source", "target"]).loc[list(zip(exported["source"], exported["target"], strict=True))].reset_index()
     assert exported["shared_content"].tolist() == edges["shared_content"].tolist()
-    # Gephi weights are the published counts, and missing where the count is withheld
+    # Gephi weights are the published Newman weights, and missing where the shared count is withheld
     weight = pd.to_numeric(exported["weight"], errors="coerce")
     shown = ~edges["shared_content"].isin([PRIMARY, SECONDARY])
-    assert weight[shown].tolist() == pd.to_numeric(edges["shared_content"][shown]).astype(float).tolist()
+    assert weight[shown].tolist() == pytest.approx(pd.to_numeric(edges["co_hosting_weight"][shown]).astype(float).tolist())
     assert weight[~shown].isna().all()
+    assert pd.to_numeric(edges["co_hosting_weight"][~shown], errors="coerce").isna().all()
 
 
 def test_lorenz_points_give_no_partial_sum_of_hidden_counts(project):
@@ -188,7 +194,7 @@ def test_takedowns_analyse_tables_pass_the_attacker_together(project, tmp_path, 
     assert result.exit_code == 0, result.output
     parts = [linked(path.stem, _read(path), column).assign(_table=path.stem) for path in sorted(out.glob("*.csv"))]
     stack = pd.concat(parts, ignore_index=True).fillna("")
-    assert set(stack["_table"]) == {"funnel", "time_to_removal", "survival_curves", "group_tests", "reemergence"}
+    assert set(stack["_table"]) == {"funnel", "funnel_detail", "time_to_removal", "survival_curves", "group_tests", "reemergence"}
     rates = {r: parts for name in ("funnel", "time_to_removal") for r, parts in SPECS[name].rates.items() if r != "share"}
     assert attack(stack, TAKEDOWN_LOG.counts, TAKEDOWN_LOG.relations, rates) == []
     for stem in set(stack["_table"]):

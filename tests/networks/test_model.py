@@ -83,3 +83,37 @@ def test_domain_clusters_are_seeded_and_separate_responses():
     assert profile.loc[0, "median_days_to_removal"] == pytest.approx(
         ((status[status["domain"] == "site00.com"]["resolved_at"] - status["requested_at"].iloc[0]).dt.days).median()
     )
+
+
+def test_constant_features_are_dropped_and_named():
+    status = _status().assign(channel="legal_notice", hosting_provider="one host")  # two constant features
+    result = fit_non_removal_model(status, bootstrap_replicates=50)
+    assert result.fitted and set(result.dropped) == {"channel", "hosting_provider"}
+    metrics = result.metrics.set_index("metric")
+    assert metrics.loc["features_dropped", "value"] == 2 and "channel" in metrics.loc["features_dropped", "note"]
+    assert not result.coefficients["feature"].str.contains("channel|hosting_provider").any()
+    assert result.predictive  # country still predicts: coefficients are published
+
+
+def test_a_model_no_better_than_chance_withholds_its_coefficients():
+    rng = np.random.default_rng(3)
+    status = _status()
+    status["non_removed"] = rng.random(len(status)) < 0.4  # outcome independent of every feature
+    status["outcome"] = np.where(status["non_removed"], "online", "removed")
+    result = fit_non_removal_model(status, bootstrap_replicates=100)
+    auc = result.metrics.set_index("metric").loc["auc_out_of_fold"]
+    assert auc["low"] <= 0.5  # the interval reaches chance
+    assert not result.predictive and result.coefficients.empty and result.effects.empty
+    assert "do not predict non-removal" in result.verdict
+    assert result.metrics.set_index("metric").loc["verdict", "note"] == result.verdict
+
+
+def test_every_feature_constant_is_not_fitted():
+    # Eight sites of 20 URLs each, one provider, country and channel, every file on one site.
+    rows = [
+        {"url_id": f"u{d}-{u:02d}", "content_id": f"f{d}-{u}", "domain": f"s{d}.com", "hosting_provider": "h", "country": "NL", "channel": "legal_notice", "decided": True, "non_removed": u % 2 == 0}
+        for d in range(8)
+        for u in range(20)
+    ]
+    result = fit_non_removal_model(pd.DataFrame(rows), bootstrap_replicates=20)
+    assert not result.fitted and "every feature is constant" in result.reason

@@ -76,3 +76,56 @@ def test_log_without_removal_dates_reports_no_kaplan_meier_median(tmp_path):
 def test_bad_grouping_is_a_clear_error(tmp_path):
     result, _ = _run(tmp_path, _audit(), "--by", "planet")
     assert result.exit_code == 1 and "--by must be one of" in result.output
+
+
+def test_outcome_words_reach_the_cleaned_log_and_the_detail_funnel(tmp_path, secret_key_file):
+    """From the raw words to ``outcome_detail`` in takedowns.parquet and ``funnel_detail.csv``."""
+    log = tmp_path / "log.csv"
+    log.write_text(
+        "request_id,content_id,url,requested_at,checked_at,outcome,channel\n"
+        "r1,f1,https://a.example.com/1,2024-01-01,2024-02-01,拒否,レジストラ\n"
+        "r1,f2,https://b.example.org/2,2024-01-01,2024-02-01,無回答,abuse desk\n"
+        "r2,f3,https://c.example.net/3,2024-01-01,2024-02-01,delisted,search delisting\n"
+        "r2,f4,https://d.example.jp/4,2024-01-01,2024-02-01,削除済み,通報\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["takedowns", "clean", str(log), "--out", str(tmp_path / "clean"), "--key-file", str(secret_key_file)])
+    assert result.exit_code == 0, result.output
+    table = pd.read_parquet(tmp_path / "clean" / "takedowns.parquet")
+    assert table["outcome"].tolist() == ["online", "online", "online", "removed"]
+    assert table["outcome_detail"].tolist() == ["refused", "no_response", "delisted", "removed"]
+    assert table["channel"].tolist() == ["registrar", "host_abuse_report", "search_delisting", "platform_report"]
+    result, tables = _run(tmp_path, table, "--public")
+    assert result.exit_code == 0, result.output
+    detail = tables["funnel_detail"].query("group_kind == 'all'").set_index("status")
+    assert detail.loc[["refused", "no_response", "delisted", "removed"], "n"].tolist() == [1, 1, 1, 1]
+
+
+def test_numbers_at_risk_under_the_curves():
+    from research.takedowns.survival import numbers_at_risk, removal_times
+
+    table = numbers_at_risk(removal_times(_audit()), "channel", [0, 0.5, 2, 21.1, 30])
+    # copyright: removals at 1/24 … 25/24 days; at day 0.5 (= 12/24) the 14 with times ≥ 12/24 are at risk
+    assert table.loc["copyright_notice"].tolist() == [25, 14, 0, 0, 0]
+    # the flat arm: all 25 at risk until their checks at 21.00–21.24 days (21.1: the 15 checked at 21.10 or later)
+    assert table.loc["platform_report"].tolist() == [25, 25, 25, 15, 0]
+
+
+def test_no_numbers_at_risk_without_dated_removals():
+    from research.takedowns.survival import numbers_at_risk, removal_times
+
+    rows = [(f"F{i}", f"u{i}", "s.example", "removed" if i % 2 else "online", 0, 3, None, "police") for i in range(20)]
+    assert numbers_at_risk(removal_times(cleaned(rows)), "channel", [0, 1]).isna().all().all()
+
+
+def test_km_figure_draws_with_numbers_at_risk(tmp_path):
+    from research.plots.takedowns import km_figure, risk_days
+    from research.takedowns.survival import km_curves, numbers_at_risk, removal_times
+
+    times = removal_times(_audit())
+    at_risk = numbers_at_risk(times, "channel", risk_days())
+    written = km_figure(km_curves(times, "channel"), tmp_path / "km", sources=["test"], synthetic=True, at_risk=at_risk, min_count=10)
+    svg = next(p for p in written if p.suffix == ".svg").read_text()
+    assert "Number at risk" in svg and "&lt;10" not in svg  # 25 and 0 only: nothing under 10 to hide
+    written = km_figure(km_curves(times, "channel"), tmp_path / "km2", sources=["test"], synthetic=True, at_risk=at_risk - 20, min_count=10)
+    assert "&lt;10" in next(p for p in written if p.suffix == ".svg").read_text()

@@ -68,3 +68,27 @@ def test_wilson_interval_coverage_by_simulation():
 def test_empty_group_has_no_share():
     counts = pd.DataFrame({"group_kind": ["all"], "group": ["all"], "unit": ["url"], "status": ["removed"], "n": [0], "total": [0]})
     assert with_intervals(counts)[["share", "share_low", "share_high"]].isna().all(axis=None)
+
+
+def test_detail_funnel_answers_refused_or_never_answered():
+    """拒否 and 無回答 are both ``online``; the detail funnel keeps them apart, and delisting apart from removal."""
+    from research.takedowns.funnel import detail_funnel
+    from tests.takedowns.takedown_logs import cleaned
+
+    details = ["refused"] * 3 + ["no_response"] * 2 + ["delisted"] * 4 + ["removed"] * 5 + ["removed_by_host"]
+    outcomes = {"refused": "online", "no_response": "online", "delisted": "online", "removed": "removed", "removed_by_host": "removed"}
+    rows = [(f"f{i}", f"u{i}", f"s{i % 3}.example", outcomes[d], 0, 5, None, "legal_notice" if i % 2 else "registrar") for i, d in enumerate(details)]
+    table = cleaned(rows).assign(outcome_detail=details)
+    out = detail_funnel(table, ("channel",))
+    overall = out[out["group_kind"] == "all"].set_index("status")
+    assert overall.loc["refused", "n"] + overall.loc["no_response", "n"] == 5  # refused or never answered
+    assert overall.loc["delisted", "n"] == 4 and overall.loc["delisted", "outcome"] == "online"  # not a removal
+    assert overall.loc["removed", "n"] + overall.loc["removed_by_host", "n"] == 6
+    assert (overall["total"] == 15).all() and overall["n"].sum() == 15
+    assert overall.loc["refused", "share_low"] < 0.2 < overall.loc["refused", "share_high"]
+    by_channel = out[out["group_kind"] == "channel"]
+    assert set(by_channel["group"]) == {"legal_notice", "registrar"}
+    assert by_channel.groupby("status")["n"].sum().to_dict() == overall["n"].to_dict()
+    # A log cleaned before details were kept reads its outcome as its detail.
+    old = detail_funnel(cleaned(rows)).set_index("status")
+    assert old.loc["online", "n"] == 9 and old.loc["refused", "n"] == 0

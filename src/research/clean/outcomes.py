@@ -1,9 +1,15 @@
-"""Outcome words of takedown logs → ``removed``, ``online``, ``pending``, ``unknown``.
+"""Outcome words of takedown logs → ``removed``, ``online``, ``pending``, ``unknown``, and the word's own meaning.
 
 Logs record the result of a removal request in the words of whoever kept them: English,
 Japanese, Korean or Indonesian, with or without spaces, in any case. Each word known here maps to
-one outcome; a word that is not known is *not guessed* — the row goes to quarantine, and the word
-can be added to the vocabulary (or to a mapping file) once someone has checked what it means.
+one *detail* — what the source said (``refused``, ``no_response``, ``removed_by_host``,
+``delisted`` …, :data:`OUTCOME_DETAILS`) — and each detail to one of the four outcomes. A word
+that is not known is *not guessed* — the row goes to quarantine, and the word can be added to the
+vocabulary (or to a mapping file) once someone has checked what it means.
+
+``delisted`` (removed from a search engine's results, still hosted) is a non-removal: the file
+can still be reached at its URL, so its outcome is ``online`` and it is counted apart from
+removal wherever details are shown.
 """
 
 from __future__ import annotations
@@ -19,19 +25,63 @@ from research.clean.arrow_text import distinct_trimmed
 
 OUTCOMES: tuple[str, ...] = ("removed", "online", "pending", "unknown")
 
-#: Words (already normalised by :func:`normalise_word`) for each outcome, by language.
-OUTCOME_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
+#: What the source said, and the outcome each meaning counts as. The four outcomes are details too
+#: (a word that says no more than "online" keeps ``online``).
+OUTCOME_DETAILS: dict[str, str] = {
+    "removed": "removed",
+    "removed_by_host": "removed",
+    "online": "online",
+    "refused": "online",
+    "no_response": "online",
+    "no_action": "online",
+    "delisted": "online",
+    "pending": "pending",
+    "unknown": "unknown",
+}
+
+#: Words (already normalised by :func:`normalise_word`) for each detail, by language.
+DETAIL_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "removed": {
-        "en": ("removed", "taken down", "takedown", "deleted", "content removed", "removed by host"),
+        "en": ("removed", "taken down", "takedown", "deleted", "content removed"),
         "ja": ("削除済み", "削除済", "削除", "削除完了", "削除された", "削除確認"),
         "ko": ("삭제", "삭제됨", "삭제완료", "삭제 완료", "삭제 확인"),
         "id": ("dihapus", "terhapus", "sudah dihapus", "diturunkan", "sudah diturunkan"),
     },
+    "removed_by_host": {
+        "en": ("removed by host", "host removed", "removed by hosting provider", "suspended by host"),
+        "ja": ("ホスト側で削除", "サーバー側で削除", "プロバイダが削除"),
+        "ko": ("호스팅 삭제", "호스팅 업체 삭제"),
+        "id": ("dihapus oleh hosting", "dihapus penyedia hosting"),
+    },
     "online": {
-        "en": ("online", "still online", "live", "not removed", "active", "available", "refused", "declined", "no action", "no action taken", "ignored", "no response"),
-        "ja": ("掲載中", "未削除", "削除されず", "公開中", "残存", "拒否", "対応なし", "無回答"),
-        "ko": ("게시중", "게시 중", "미삭제", "삭제 안됨", "거부", "유지", "무응답"),
-        "id": ("masih tayang", "masih online", "masih ada", "belum dihapus", "tidak dihapus", "ditolak", "aktif", "tidak ada tanggapan"),
+        "en": ("online", "still online", "live", "not removed", "active", "available"),
+        "ja": ("掲載中", "未削除", "削除されず", "公開中", "残存"),
+        "ko": ("게시중", "게시 중", "미삭제", "삭제 안됨", "유지"),
+        "id": ("masih tayang", "masih online", "masih ada", "belum dihapus", "tidak dihapus", "aktif"),
+    },
+    "refused": {
+        "en": ("refused", "declined", "rejected", "request refused"),
+        "ja": ("拒否", "削除拒否", "対応拒否"),
+        "ko": ("거부", "삭제 거부"),
+        "id": ("ditolak", "permintaan ditolak"),
+    },
+    "no_response": {
+        "en": ("no response", "no reply", "no answer", "ignored", "unanswered"),
+        "ja": ("無回答", "回答なし", "返信なし", "無視"),
+        "ko": ("무응답", "응답 없음", "답변 없음"),
+        "id": ("tidak ada tanggapan", "tidak ada jawaban", "tidak dijawab", "diabaikan"),
+    },
+    "no_action": {
+        "en": ("no action", "no action taken"),
+        "ja": ("対応なし",),
+        "ko": ("조치 없음",),
+        "id": ("tidak ada tindakan",),
+    },
+    "delisted": {
+        "en": ("delisted", "de listed", "deindexed", "de indexed", "removed from search", "removed from search results"),
+        "ja": ("検索結果から削除", "検索除外", "検索削除"),
+        "ko": ("검색 제외", "검색 결과 삭제", "검색결과 삭제"),
+        "id": ("dihapus dari pencarian", "dihapus dari hasil pencarian"),
     },
     "pending": {
         "en": ("pending", "in progress", "waiting", "awaiting response", "sent", "requested", "under review"),
@@ -45,6 +95,15 @@ OUTCOME_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "ko": ("알 수 없음", "불명", "미확인"),
         "id": ("tidak diketahui", "belum dicek", "tidak dapat diverifikasi"),
     },
+}
+
+#: The same words by outcome (every detail's words under the outcome it counts as).
+OUTCOME_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
+    outcome: {
+        language: tuple(word for detail, by_language in DETAIL_WORDS.items() if OUTCOME_DETAILS[detail] == outcome for word in by_language.get(language, ()))
+        for language in ("en", "ja", "ko", "id")
+    }
+    for outcome in OUTCOMES
 }
 
 _SEPARATORS = re.compile(r"[\s_\-]+")
@@ -105,10 +164,25 @@ def map_words(values: pd.Series, lookup: Mapping[str, str]) -> pd.DataFrame:
 
 
 def outcome_lookup(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The outcome vocabulary, optionally extended by an organisation's own words."""
-    return build_lookup(OUTCOME_WORDS, extra, kind="outcome")
+    """The outcome vocabulary, ``{word: outcome}``, optionally extended by an organisation's own words.
+
+    ``extra`` maps words to an outcome or to a detail of :data:`OUTCOME_DETAILS`.
+    """
+    return {word: OUTCOME_DETAILS[detail] for word, detail in detail_lookup(extra).items()}
+
+
+def detail_lookup(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The detail vocabulary, ``{word: detail}`` (extras may name an outcome or a detail)."""
+    return build_lookup(DETAIL_WORDS, extra, kind="outcome")
 
 
 def map_outcomes(values: pd.Series, extra: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """Map outcome words in any of the four languages to :data:`OUTCOMES` (see :func:`map_words`)."""
-    return map_words(values, outcome_lookup(extra))
+    """Map outcome words in any of the four languages to :data:`OUTCOMES` (see :func:`map_words`).
+
+    Besides ``category`` (the outcome), the result carries ``detail``: the word's own meaning,
+    one of :data:`OUTCOME_DETAILS` (missing where the outcome is).
+    """
+    mapped = map_words(values, detail_lookup(extra))
+    detail = mapped.pop("category")
+    outcome = detail.map(OUTCOME_DETAILS).astype("string")
+    return pd.DataFrame({"category": outcome, "detail": detail, "is_blank": mapped["is_blank"], "is_unknown": mapped["is_unknown"]}, index=values.index)

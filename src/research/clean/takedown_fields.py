@@ -1,4 +1,4 @@
-"""Parsers for single columns of a takedown log: timestamps, countries, AS numbers.
+"""Parsers for single columns of a takedown log: timestamps, countries, AS numbers, content hashes.
 
 Each returns the parsed column plus a mask of values that could not be read, so the caller can
 quarantine those rows with a reason instead of guessing. Work is done once per distinct value.
@@ -193,3 +193,20 @@ def _asn(text: str) -> int | None:
     match = _ASN.match(text)
     number = int(match.group(1)) if match else None
     return number if number is not None and number <= 4_294_967_295 else None
+
+
+#: A PDQ perceptual hash as its reference implementation writes it: 256 bits, 64 hex digits.
+PDQ_HEX = re.compile(r"^[0-9a-f]{64}$")
+
+
+def parse_content_hashes(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """PDQ hashes (64 hex digits, any case, trimmed) as lower-case text; returns ``(hashes, bad)``.
+
+    Blank stays missing; anything else that is not 64 hex digits is ``bad`` (quarantined, not
+    guessed: a hash with a digit missing would match the wrong files).
+    """
+    codes, uniques = distinct_trimmed(values)
+    found = [u.lower() if PDQ_HEX.match(u.lower()) else None for u in uniques]
+    bad = np.array([bool(u) and f is None for u, f in zip(uniques, found, strict=True)] + [False], dtype=bool)
+    table = pd.array([*found, None], dtype="string")
+    return pd.Series(table.take(codes), index=values.index, dtype="string"), pd.Series(bad[codes], index=values.index)

@@ -10,8 +10,9 @@ A mapping file (YAML) names, for each documented column, the export's own column
       checked_at: Last checked
       outcome: Status
       channel: Route            # optional columns may be left out
-    outcomes:                   # extra words for the vocabulary (optional)
-      taken offline: removed
+    outcomes:                   # extra words for the vocabulary (optional): an outcome
+      taken offline: removed    # or a detail (refused, no_response, delisted …)
+      keine Antwort: no_response
     channels:
       web form: platform_report
     timezone: Asia/Tokyo        # zone of timestamps written without an offset (default UTC)
@@ -31,7 +32,7 @@ import pandas as pd
 import yaml
 
 from research.clean.channels import CHANNELS
-from research.clean.outcomes import OUTCOMES
+from research.clean.outcomes import OUTCOME_DETAILS
 from research.clean.read_table import FIELDS_MISSING, read_text_table
 from research.clean.takedown_fields import check_timezone
 from research.clean.takedown_schema import LOG_COLUMNS, REQUIRED_COLUMNS, TAKEDOWN_LOG_SCHEMA
@@ -133,7 +134,7 @@ def load_mapping(path: str | os.PathLike[str] | None) -> ColumnMapping:
         raise SchemaError("timezone must be an IANA name such as Asia/Tokyo", file=str(path), column="timezone", value=timezone)
     return ColumnMapping(
         columns={str(k): str(v) for k, v in columns.items()},
-        outcomes=_words(spec, "outcomes", OUTCOMES, path),
+        outcomes=_words(spec, "outcomes", tuple(OUTCOME_DETAILS), path),
         channels=_words(spec, "channels", CHANNELS, path),
         timezone=check_timezone(timezone, str(path)),
     )

@@ -6,7 +6,9 @@ for outcomes and channels may be in English, Japanese, Korean or Indonesian.
 
 Output (``takedowns.parquet``, see ``docs/CONTRACTS.md``): the same rows, cleaned, with the URL
 replaced by its keyed pseudonym ``url_id``, its registrable ``domain`` (ICANN section of the
-Public Suffix List) and its ``site`` (private section included: ``alice.blogspot.com``).
+Public Suffix List) and its ``site`` (private section included: ``alice.blogspot.com``); beside
+each ``outcome``, ``outcome_detail`` keeps what the source's word meant (``refused``,
+``no_response``, ``delisted`` …, :data:`research.clean.outcomes.OUTCOME_DETAILS`).
 """
 
 from __future__ import annotations
@@ -15,10 +17,10 @@ import pandas as pd
 import pandera.pandas as pa
 
 from research.clean.channels import CHANNELS
-from research.clean.outcomes import OUTCOMES
+from research.clean.outcomes import OUTCOME_DETAILS, OUTCOMES
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("request_id", "content_id", "url", "requested_at", "checked_at", "outcome")
-OPTIONAL_COLUMNS: tuple[str, ...] = ("resolved_at", "channel", "hosting_provider", "asn", "country")
+OPTIONAL_COLUMNS: tuple[str, ...] = ("resolved_at", "channel", "hosting_provider", "asn", "country", "content_hash")
 LOG_COLUMNS: tuple[str, ...] = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
 #: Columns of the cleaned table, in order.
@@ -26,6 +28,7 @@ CLEAN_COLUMNS: tuple[str, ...] = (
     "row_number",
     "request_id",
     "content_id",
+    "content_hash",
     "url_id",
     "domain",
     "site",
@@ -34,6 +37,7 @@ CLEAN_COLUMNS: tuple[str, ...] = (
     "checked_at",
     "resolved_at",
     "outcome",
+    "outcome_detail",
     "channel",
     "hosting_provider",
     "asn",
@@ -66,6 +70,7 @@ CLEAN_TAKEDOWNS_SCHEMA = pa.DataFrameSchema(
         "row_number": pa.Column("int64", pa.Check.ge(1)),
         "request_id": pa.Column("string", _NOT_BLANK),
         "content_id": pa.Column("string", _NOT_BLANK),
+        "content_hash": pa.Column("string", pa.Check.str_matches(r"^[0-9a-f]{64}$"), nullable=True),
         "url_id": pa.Column("string", pa.Check.str_matches(r"^[0-9a-f]{16}$")),
         "domain": pa.Column("string", _NOT_BLANK),
         "site": pa.Column("string", _NOT_BLANK),
@@ -74,6 +79,7 @@ CLEAN_TAKEDOWNS_SCHEMA = pa.DataFrameSchema(
         "checked_at": pa.Column(TIMESTAMP_DTYPE),
         "resolved_at": pa.Column(TIMESTAMP_DTYPE, nullable=True),
         "outcome": pa.Column("string", pa.Check.isin(OUTCOMES)),
+        "outcome_detail": pa.Column("string", pa.Check.isin(tuple(OUTCOME_DETAILS))),
         "channel": pa.Column("string", pa.Check.isin(CHANNELS), nullable=True),
         "hosting_provider": pa.Column("string", nullable=True),
         "asn": pa.Column("Int64", pa.Check.in_range(0, 4_294_967_295), nullable=True),

@@ -25,7 +25,7 @@ from research.clean.outcomes import OUTCOMES, map_outcomes
 from research.clean.pseudonyms import hex_strings, pseudonym_array, pseudonym_digests, pseudonym_numbers
 from research.clean.read_table import FIELDS_MISSING
 from research.clean.redact import EMAIL, PHONE, URL, URL_WITH_PATH, control_characters, redact_array, shapes
-from research.clean.takedown_fields import check_timezone, implausible_dates, parse_asns, parse_countries, timestamp_reasons
+from research.clean.takedown_fields import check_timezone, implausible_dates, parse_asns, parse_content_hashes, parse_countries, timestamp_reasons
 from research.clean.takedown_schema import CLEAN_COLUMNS, CLEAN_TAKEDOWNS_SCHEMA, LOG_COLUMNS, QUARANTINE_COLUMNS, REQUIRED_COLUMNS
 from research.clean.urls import normalise_url_array
 from research.errors import SchemaError
@@ -196,7 +196,9 @@ def clean_takedown_log(
     flag(bad_country, "country", "unknown country")
     asn, bad_asn = parse_asns(column["asn"])
     flag(bad_asn, "asn", "unreadable AS number")
-    release("outcome", "channel", "country", "asn")
+    content_hash, bad_hash = parse_content_hashes(column["content_hash"])
+    flag(bad_hash, "content_hash", "not a PDQ hash (64 hex digits)")
+    release("outcome", "channel", "country", "asn", "content_hash")
     flag_identifying(trim_text(to_arrow(column["hosting_provider"])), "hosting_provider")
 
     # One row per URL per request: the latest check of a (request, URL) pair is kept, the others quarantined.
@@ -226,12 +228,14 @@ def clean_takedown_log(
         {
             "row_number": row_number[kept],
             **{name: to_series(id_pseudonyms(values.filter(keep), key, name)) if pseudonymise_ids else text_column(values) for name, values in ids.items()},
+            "content_hash": content_hash.iloc[kept].reset_index(drop=True),
             "url_id": text_column(url_id),
             "domain": text_column(urls["domain"]),
             "site": text_column(urls["site"]),
             "is_ip": as_bool(urls["is_ip"])[kept],
             **{name: stamp.iloc[kept].reset_index(drop=True) for name, stamp in stamps.items()},
             "outcome": outcome["category"].iloc[kept].reset_index(drop=True),
+            "outcome_detail": outcome["detail"].iloc[kept].reset_index(drop=True),
             "channel": channel["category"].iloc[kept].reset_index(drop=True),
             "hosting_provider": hosting,
             "asn": asn.iloc[kept].reset_index(drop=True),

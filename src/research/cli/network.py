@@ -64,9 +64,16 @@ def build(
             edges=len(result.co_hosting_edges), communities=len(result.communities),
         )
     )
+    from research.pipeline.s40_networks import EXPORT_MAX_EDGES, hub_warning
+
+    warning = hub_warning(result, min(len(result.co_hosting_edges), EXPORT_MAX_EDGES), lang)
+    if warning:
+        typer.secho(f"warning: {warning}", err=True, fg="yellow")
     if result.model.fitted:
         auc = result.model.metrics.set_index("metric").loc["auc_out_of_fold"]
         typer.echo(message("networks", "model_auc", lang, auc=f"{auc['value']:.3f}", low=f"{auc['low']:.3f}", high=f"{auc['high']:.3f}"))
+        if not result.model.predictive:
+            typer.echo(message("networks", "model_not_predictive", lang, low=f"{auc['low']:.2f}", high=f"{auc['high']:.2f}"))
     else:
         typer.echo(message("networks", "model_not_fitted", lang, reason=result.model.reason))
     if result.synthetic:

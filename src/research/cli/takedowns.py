@@ -102,6 +102,10 @@ def analyse(
     public: Annotated[bool, typer.Option("--public", help="The log is already public in full (e.g. a published audit): counts shown as published, every curve step kept.")] = False,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the parametric fits' subsample on very large logs.")] = SEED,
     lang: Annotated[str, typer.Option("--lang", help="Language of figures and summary.")] = "en",
+    hash_distance: Annotated[
+        int | None,
+        typer.Option("--hash-distance", help="Re-emergence: files whose PDQ content_hash differ in at most N of 256 bits are the same content (Meta's threshold: 31). Default: match by content_id."),
+    ] = None,
 ) -> None:
     """Analyse a cleaned log: funnel, time to removal (observed or censored), survival curves, group tests, re-emergence.
 
@@ -110,10 +114,10 @@ def analyse(
     from research.config import SUPPRESSION_THRESHOLD
     from research.outputs import write_table
     from research.pipeline.s40_networks import read_log
-    from research.plots.takedowns import funnel_figure, km_figure
+    from research.plots.takedowns import funnel_figure, km_figure, risk_days
     from research.report.takedown_disclosure import disclose_log_tables
     from research.takedowns.analysis import BY_CHOICES, analyse_log
-    from research.takedowns.survival import km_curves, removal_times
+    from research.takedowns.survival import km_curves, numbers_at_risk, removal_times
 
     try:
         if out.exists() and not out.is_dir():
@@ -124,9 +128,13 @@ def analyse(
         column = BY_CHOICES[by]
         if column not in log.columns:
             raise InputError(f"the log has no column {column!r} for --by {by}", file=str(takedowns), column=column)
+        if hash_distance is not None and not 0 <= hash_distance <= 256:
+            raise InputError("--hash-distance is a number of bits, 0 to 256 (Meta's PDQ threshold is 31)", value=hash_distance)
+        if hash_distance is not None and ("content_hash" not in log.columns or log["content_hash"].isna().all()):
+            raise InputError("--hash-distance needs PDQ hashes, and the log has no content_hash values", file=str(takedowns), column="content_hash")
         synthetic = bool(len(log)) and "synthetic" in log.columns and bool(log["synthetic"].astype(bool).all())
-        tables = analyse_log(log, column, seed=seed, interval_method=interval, private_threshold=None if public else SUPPRESSION_THRESHOLD)
-        parameters = {"by": by, "interval": interval, "public": public, "seed": seed}
+        tables = analyse_log(log, column, seed=seed, interval_method=interval, private_threshold=None if public else SUPPRESSION_THRESHOLD, max_hash_distance=hash_distance)
+        parameters = {"by": by, "interval": interval, "public": public, "seed": seed, "hash_distance": hash_distance}
         written = []
         shown = disclose_log_tables({stem: (t.frame, t.counts, t.rates) for stem, t in tables.items()}, column, synthetic=synthetic, public=public)
         for stem, frame in shown.items():
@@ -135,7 +143,9 @@ def analyse(
         figures = funnel_figure(tables["funnel"].frame, out / "figures" / "funnel", sources=source, synthetic=synthetic, lang=lang)
         curves = km_curves(removal_times(log), column)  # the figure draws every step; the table may be coarser
         if len(curves):
-            figures += km_figure(curves, out / "figures" / "time_to_removal", sources=source, synthetic=synthetic, lang=lang)
+            shown_from = None if public or synthetic else SUPPRESSION_THRESHOLD  # numbers at risk of a private log: "<10"
+            at_risk = numbers_at_risk(removal_times(log), column, risk_days())
+            figures += km_figure(curves, out / "figures" / "time_to_removal", sources=source, synthetic=synthetic, lang=lang, at_risk=at_risk, min_count=shown_from)
     except (ResearchError, ValueError) as error:
         typer.secho(f"error: {error}", err=True, fg="red")
         raise typer.Exit(1) from error

@@ -1,14 +1,23 @@
 """The content–domain bipartite graph and its domain–domain co-hosting projection.
 
 The same reported file is re-uploaded to many sites; two domains are linked when they hosted the
-same file, weighted by how many files they share. With ``B`` the binary content × domain incidence
-matrix, the weights are the off-diagonal entries of ``Bᵀ B`` — one sparse product instead of a
-loop over pairs of domains, so it scales to logs with millions of URLs.
+same file. With ``B`` the binary content × domain incidence matrix, ``shared_content`` (how many
+files two domains share) is the off-diagonal of ``Bᵀ B`` — one sparse product instead of a loop
+over pairs of domains, so it scales to logs with millions of URLs.
+
+A *hub file* found on thousands of sites links every pair of them: one file on 4,000 sites makes
+eight million links, and an unweighted projection then says those sites belong together as
+strongly as two sites that share everything. ``co_hosting_weight`` follows Newman's weighting
+for one-mode projections of collaboration networks (M. E. J. Newman, "Scientific collaboration
+networks. II. Shortest paths, weighted networks, and centrality", *Phys. Rev. E* 64, 016132,
+2001): a file on ``k`` sites adds ``1/(k − 1)`` to each of its pairs, so every file gives each of
+its sites a total weight of 1 however widely it was mirrored. It is ``Bᵀ D B`` with ``D`` the
+diagonal of ``1/(k − 1)`` (files on one site link nothing). Communities and figures use it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
@@ -66,21 +75,95 @@ def co_hosting_matrix(incidence: Incidence) -> sparse.csr_array:
     )
 
 
-def co_hosting_edges(incidence: Incidence) -> pd.DataFrame:
-    """The projection as an edge list ``domain_a < domain_b, shared_content``, sorted by the pair."""
-    product = sparse.csr_array(incidence.matrix.T @ incidence.matrix)
+def newman_file_weights(incidence: Incidence) -> np.ndarray:
+    """Each file's weight ``1/(k − 1)`` for its ``k`` sites (0 for a file on one site): Newman (2001)."""
+    k = np.asarray(incidence.matrix.sum(axis=1)).ravel().astype(float)
+    return np.divide(1.0, k - 1.0, out=np.zeros_like(k), where=k > 1)
+
+
+def _upper(product: sparse.sparray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    product = sparse.csr_array(product)
     product.sort_indices()  # row-major with sorted columns: the pairs come out in sorted order
     coo = product.tocoo()
-    del product  # the matrix, its COO copy and the text of the pairs never all coexist
     upper = coo.row < coo.col  # each pair once, without the diagonal
-    rows, cols, weights = coo.row[upper], coo.col[upper], coo.data[upper].astype(np.int64)
-    del coo, upper
+    return coo.row[upper], coo.col[upper], coo.data[upper]
+
+
+def co_hosting_pairs(incidence: Incidence) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Domain codes ``a < b`` of every co-hosting link, sorted, with ``shared_content`` and Newman's weight."""
+    rows, cols, shared = _upper(incidence.matrix.T @ incidence.matrix)
+    weighted = sparse.csr_array(incidence.matrix.multiply(newman_file_weights(incidence)[:, None]))
+    w_rows, w_cols, newman = _upper(weighted.T @ incidence.matrix)
+    del weighted
+    # Every off-diagonal pair comes from a file on two or more sites, so both have the same pairs.
+    if not (np.array_equal(rows, w_rows) and np.array_equal(cols, w_cols)):
+        raise AssertionError("weighted and unweighted co-hosting projections have different links")
+    return rows, cols, shared.astype(np.int64), newman.astype(np.float64)
+
+
+def co_hosting_edges(incidence: Incidence) -> pd.DataFrame:
+    """The projection as an edge list ``domain_a < domain_b, shared_content, co_hosting_weight``, sorted by the pair.
+
+    ``co_hosting_weight`` is Newman's (2001) weight: each shared file adds ``1/(k − 1)``, ``k``
+    being the number of sites it was found on (see the module docstring).
+    """
+    rows, cols, weights, newman = co_hosting_pairs(incidence)
     domains = pa.array(np.asarray(incidence.domains, dtype=object), type=pa.large_string())
     edges = pd.DataFrame({"domain_a": to_series(domains.take(pa.array(rows))).astype(str)})
     del rows
     edges["domain_b"] = to_series(domains.take(pa.array(cols))).astype(str)
     edges["shared_content"] = weights
+    edges["co_hosting_weight"] = newman.astype(float)
     return edges
+
+
+#: A file found on at least this many sites is reported as a hub (it alone makes ≥ 4,950 links).
+HUB_MIN_SITES = 100
+
+
+@dataclass(frozen=True)
+class HubSummary:
+    """How much of the co-hosting graph a few widely mirrored files make.
+
+    Attributes
+    ----------
+    files, hub_files
+        Files in the log, and those on at least ``min_sites`` sites.
+    min_sites
+        The hub threshold (:data:`HUB_MIN_SITES`).
+    links, links_from_hubs
+        Co-hosting links, and file–pair incidences contributed by hub files (``Σ k(k−1)/2``; an
+        upper bound on the links that exist only because of them).
+    largest_sites
+        Sites of the most widely mirrored file.
+    """
+
+    files: int
+    hub_files: int
+    min_sites: int
+    links: int
+    links_from_hubs: int
+    largest_sites: int
+    sites_of_hubs: tuple[int, ...] = field(default=())
+
+    @property
+    def has_hubs(self) -> bool:
+        return self.hub_files > 0
+
+
+def hub_summary(incidence: Incidence, links: int, min_sites: int = HUB_MIN_SITES) -> HubSummary:
+    """Hub files of an incidence matrix (files on ``min_sites`` or more sites) and the links they make."""
+    k = np.asarray(incidence.matrix.sum(axis=1)).ravel().astype(np.int64)
+    hubs = np.sort(k[k >= min_sites])[::-1]
+    return HubSummary(
+        files=int(len(k)),
+        hub_files=int(len(hubs)),
+        min_sites=min_sites,
+        links=int(links),
+        links_from_hubs=int((hubs * (hubs - 1) // 2).sum()),
+        largest_sites=int(k.max()) if len(k) else 0,
+        sites_of_hubs=tuple(int(v) for v in hubs[:10]),
+    )
 
 
 def co_hosting_degree(edges: pd.DataFrame, domains: pd.Index | list[str]) -> pd.Series:
@@ -94,8 +177,8 @@ def co_hosting_degree(edges: pd.DataFrame, domains: pd.Index | list[str]) -> pd.
     return counts.reindex(index, fill_value=0).astype("int64")
 
 
-def co_hosting_graph(edges: pd.DataFrame, domains: pd.Index | list[str] | None = None) -> nx.Graph:
-    """Turn a co-hosting edge list into an undirected networkx graph with ``weight`` = shared content.
+def co_hosting_graph(edges: pd.DataFrame, domains: pd.Index | list[str] | None = None, weight: str = "shared_content") -> nx.Graph:
+    """Turn a co-hosting edge list into an undirected networkx graph with ``weight`` = ``edges[weight]`` (shared content by default).
 
     Parameters
     ----------
@@ -107,7 +190,7 @@ def co_hosting_graph(edges: pd.DataFrame, domains: pd.Index | list[str] | None =
     graph = nx.Graph()
     graph.add_nodes_from(sorted(domains) if domains is not None else [])
     # Plain lists zip faster than itertuples; edges arrive sorted by pair, so the graph is canonical.
-    graph.add_weighted_edges_from(zip(edges["domain_a"].tolist(), edges["domain_b"].tolist(), edges["shared_content"].tolist()))
+    graph.add_weighted_edges_from(zip(edges["domain_a"].tolist(), edges["domain_b"].tolist(), edges[weight].tolist()))
     return graph
 
 

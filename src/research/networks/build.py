@@ -12,7 +12,7 @@ import networkx as nx
 import pandas as pd
 
 from research.config import SEED
-from research.networks.bipartite import co_hosting_degree, co_hosting_edges, co_hosting_graph, incidence_matrix
+from research.networks.bipartite import HubSummary, co_hosting_degree, co_hosting_edges, co_hosting_graph, hub_summary, incidence_matrix
 from research.networks.communities import communities_from_edges, community_summary
 from research.networks.concentration import concentration_tables
 from research.networks.layers import layer_edges, node_id
@@ -38,16 +38,17 @@ class NetworkBuild:
     lorenz: pd.DataFrame
     model: ModelResult
     profiles: ProfileClusters
+    hubs: HubSummary
 
     @property
     def co_hosting(self) -> nx.Graph:
-        """The co-hosting graph as networkx (``weight`` = shared files), built on request.
+        """The co-hosting graph as networkx (``weight`` = Newman's co-hosting weight), built on request.
 
         On a log of millions of URLs this graph takes gigabytes; the tables above hold the same
         information (``co_hosting_edges``; domains in ``nodes``).
         """
         domains = self.nodes.loc[self.nodes["layer"] == "domain", "name"]
-        return co_hosting_graph(self.co_hosting_edges, list(domains))
+        return co_hosting_graph(self.co_hosting_edges, list(domains), weight="co_hosting_weight")
 
 
 def build_network(
@@ -79,7 +80,8 @@ def build_network(
     status = latest_url_status(log, source) if status is None else status
     incidence = incidence_matrix(status)
     edges = co_hosting_edges(incidence)
-    membership = communities_from_edges(edges, incidence.domains, seed=seed)
+    # Louvain on Newman's weights: a file mirrored on thousands of sites does not weld them into one community.
+    membership = communities_from_edges(edges, incidence.domains, seed=seed, weight="co_hosting_weight")
 
     rates, priors = [], []
     for level in LEVELS:
@@ -118,4 +120,5 @@ def build_network(
         lorenz=lorenz,
         model=fit_non_removal_model(status, seed=seed, bootstrap_replicates=bootstrap_replicates),
         profiles=clusters,
+        hubs=hub_summary(incidence, len(edges)),
     )

@@ -19,6 +19,13 @@ URLs at most). A log with more than ``MODEL_SAMPLE`` decided URLs is modelled on
 sample of that many (features are still computed on the whole log; every domain keeps its URLs'
 chance of being drawn, so the cluster bootstrap stays valid); ``model_metrics`` reports the
 decided URLs, the sample size and the permutation subsample.
+
+Honesty: a feature with one value among the decided URLs (every URL from one country, say)
+carries no information and is dropped before fitting (``features_dropped`` in ``model_metrics``
+names them). When the AUC's 95 % interval includes 0.5 or lies below it, the features do not
+predict non-removal better than chance: ``predictive`` is False, the coefficients and effects
+are withheld (empty), and ``verdict`` says so in words — a coefficient of a model no better than
+a coin would be read as a finding.
 """
 
 from __future__ import annotations
@@ -64,6 +71,9 @@ class ModelResult:
     coefficients: pd.DataFrame
     calibration: pd.DataFrame
     predictions: pd.DataFrame
+    predictive: bool = True
+    verdict: str = ""
+    dropped: tuple[str, ...] = ()
 
 
 def model_frame(status: pd.DataFrame) -> pd.DataFrame:
@@ -101,20 +111,27 @@ def _feature_names(names: np.ndarray, levels: dict[str, pd.Index]) -> list[str]:
     return named
 
 
-def feature_matrix(frame: pd.DataFrame) -> np.ndarray:
-    """The features of an encoded frame as one float matrix (columns in ``FEATURES`` order).
+def feature_matrix(frame: pd.DataFrame, features: tuple[str, ...] = FEATURES) -> np.ndarray:
+    """The features of an encoded frame as one float matrix (columns in ``features`` order).
 
     scikit-learn validates and copies a DataFrame on every call; a plain array keeps the many
     predictions of the permutation importance cheap.
     """
-    return frame[list(FEATURES)].to_numpy(dtype=float)
+    return frame[list(features)].to_numpy(dtype=float)
 
 
-def _classifier() -> Pipeline:
+def constant_features(frame: pd.DataFrame) -> tuple[str, ...]:
+    """Features with a single value (missing counted as a value) among the rows: they carry no information."""
+    return tuple(f for f in FEATURES if frame[f].astype(str).nunique(dropna=False) <= 1)
+
+
+def _classifier(features: tuple[str, ...] = FEATURES) -> Pipeline:
+    categorical = [i for i, f in enumerate(features) if f in CATEGORICAL_FEATURES]
+    numeric = [i for i, f in enumerate(features) if f in NUMERIC_FEATURES]
     encode = ColumnTransformer(
         [
-            ("categories", OneHotEncoder(handle_unknown="infrequent_if_exist", min_frequency=5, sparse_output=True), list(range(len(CATEGORICAL_FEATURES)))),
-            ("numbers", StandardScaler(), list(range(len(CATEGORICAL_FEATURES), len(FEATURES)))),
+            ("categories", OneHotEncoder(handle_unknown="infrequent_if_exist", min_frequency=5, sparse_output=True), categorical),
+            ("numbers", StandardScaler(), numeric),
         ],
         sparse_threshold=1.0,
     )
@@ -129,12 +146,12 @@ def grouped_folds(groups: pd.Series, target: pd.Series, n_splits: int = 5, seed:
     return list(splitter.split(np.zeros(len(target)), target.to_numpy(), groups.to_numpy()))
 
 
-def _calibrated(train: pd.DataFrame, seed: int) -> CalibratedClassifierCV:
+def _calibrated(train: pd.DataFrame, seed: int, features: tuple[str, ...] = FEATURES) -> CalibratedClassifierCV:
     inner = grouped_folds(train["domain"], train["non_removed"], n_splits=3, seed=seed)
     # ensemble=False: one classifier refitted on the whole training fold, with a Platt sigmoid fitted
     # on its cross-validated (grouped) scores — one pipeline to evaluate per prediction, not three.
-    model = CalibratedClassifierCV(_classifier(), method="sigmoid", cv=inner, ensemble=False)
-    return model.fit(feature_matrix(train), train["non_removed"].to_numpy())
+    model = CalibratedClassifierCV(_classifier(features), method="sigmoid", cv=inner, ensemble=False)
+    return model.fit(feature_matrix(train, features), train["non_removed"].to_numpy())
 
 
 def bootstrap_auc(y: np.ndarray, score: np.ndarray, groups: np.ndarray, replicates: int = 200, seed: int = SEED) -> tuple[float, float]:
@@ -215,6 +232,10 @@ def fit_non_removal_model(
     counts = frame["non_removed"].value_counts()
     if frame["domain"].nunique() < MIN_DOMAINS or counts.get(True, 0) < MIN_PER_CLASS or counts.get(False, 0) < MIN_PER_CLASS:
         return _empty(f"needs {MIN_DOMAINS}+ domains and {MIN_PER_CLASS}+ removed and still-online URLs", frame)
+    dropped = constant_features(frame)
+    features = tuple(f for f in FEATURES if f not in dropped)
+    if not features:
+        return _empty(f"every feature is constant among the decided URLs ({', '.join(dropped)})", frame)
     frame, levels = encode_categories(frame)
     domain_codes = pd.factorize(frame["domain"])[0]
     permutation_rows = []
@@ -226,8 +247,8 @@ def fit_non_removal_model(
         train, test = frame.iloc[train_index], frame.iloc[test_index]
         if np.intersect1d(domain_codes[train_index], domain_codes[test_index]).size:
             raise ResearchError("grouped cross-validation put one domain in both train and test")
-        model = _calibrated(train, seed)
-        predicted[test_index] = model.predict_proba(feature_matrix(test))[:, 1]
+        model = _calibrated(train, seed, features)
+        predicted[test_index] = model.predict_proba(feature_matrix(test, features))[:, 1]
         fold_of[test_index] = number
         single_class = test["non_removed"].nunique() < 2
         fold_rows.append(
@@ -243,14 +264,24 @@ def fit_non_removal_model(
             sample = min(len(test), PERMUTATION_SAMPLE)
             permutation_rows.append(sample)
             result = permutation_importance(
-                model, feature_matrix(test), test["non_removed"].to_numpy(), scoring="roc_auc", n_repeats=5, random_state=seed, max_samples=sample
+                model, feature_matrix(test, features), test["non_removed"].to_numpy(), scoring="roc_auc", n_repeats=5, random_state=seed, max_samples=sample
             )
-            importances.append(pd.DataFrame({"feature": list(FEATURES), "fold": number, "importance": result.importances_mean}))
+            importances.append(pd.DataFrame({"feature": list(features), "fold": number, "importance": result.importances_mean}))
     folds = pd.DataFrame(fold_rows)
     low, high = bootstrap_auc(y, predicted, frame["domain"].to_numpy(), bootstrap_replicates, seed)
     auc = roc_auc_score(y, predicted)
+    predictive = bool(low > 0.5)
+    verdict = (
+        ""
+        if predictive
+        else f"the features do not predict non-removal: the out-of-fold AUC's 95% interval ({low:.2f}–{high:.2f}) "
+        + ("lies below 0.5" if high < 0.5 else "includes 0.5")
+        + "; coefficients and effects withheld"
+    )
     metrics = pd.DataFrame(
         [
+            {"metric": "verdict", "value": float(predictive), "low": np.nan, "high": np.nan, "note": verdict or "the AUC's 95% interval lies above 0.5"},
+            {"metric": "features_dropped", "value": float(len(dropped)), "low": np.nan, "high": np.nan, "note": "constant: " + ", ".join(dropped) if dropped else "none constant"},
             {"metric": "auc_out_of_fold", "value": auc, "low": low, "high": high, "note": "95% cluster bootstrap over domains"},
             {"metric": "auc_fold_mean", "value": folds["auc"].mean(), "low": folds["auc"].min(), "high": folds["auc"].max(), "note": "low/high = worst/best fold"},
             {"metric": "brier_score", "value": brier_score_loss(y, predicted), "low": np.nan, "high": np.nan, "note": "out of fold"},
@@ -289,10 +320,13 @@ def fit_non_removal_model(
         .agg(urls=("observed", "size"), mean_predicted=("predicted", "mean"), observed_rate=("observed", "mean"))
         .reset_index(drop=True)
     )
-    full = _classifier().fit(feature_matrix(frame), y)
-    names = _feature_names(full.named_steps["encode"].get_feature_names_out(list(FEATURES)), levels)
+    predictions = frame[["url_id", "domain", "non_removed"]].assign(fold=fold_of, predicted=predicted)
+    if not predictive:  # no better than chance: nothing about features is reported
+        withheld = pd.DataFrame(columns=["feature", "coefficient", "odds_ratio_per_unit"])
+        return ModelResult(True, "", metrics, folds, effects.iloc[:0], withheld, calibration, predictions, False, verdict, dropped)
+    full = _classifier(features).fit(feature_matrix(frame, features), y)
+    names = _feature_names(full.named_steps["encode"].get_feature_names_out(list(features)), levels)
     coefficients = pd.DataFrame({"feature": names, "coefficient": full.named_steps["model"].coef_[0]})
     coefficients["odds_ratio_per_unit"] = np.exp(coefficients["coefficient"])
     coefficients = coefficients.sort_values("feature", kind="mergesort").reset_index(drop=True)
-    predictions = frame[["url_id", "domain", "non_removed"]].assign(fold=fold_of, predicted=predicted)
-    return ModelResult(True, "", metrics, folds, effects, coefficients, calibration, predictions)
+    return ModelResult(True, "", metrics, folds, effects, coefficients, calibration, predictions, True, verdict, dropped)

@@ -26,14 +26,14 @@ from research.i18n import message
 from research.lineage import sha256_file, write_sidecar
 from research.outputs import write_table
 from research.pipeline import Stage
-from research.plots.takedowns import KM_HORIZON_DAYS, funnel_figure, km_figure
+from research.plots.takedowns import KM_HORIZON_DAYS, funnel_figure, km_figure, risk_days
 from research.report.disclosure import disclose
 from research.report.takedown_disclosure import disclose_log_tables
 from research.takedowns.aggregates import google_country_rates, google_outcome_counts
 from research.takedowns.analysis import analyse_log
 from research.takedowns.funnel import with_intervals
 from research.takedowns.seeds import scaled_counts, seed_funnel
-from research.takedowns.survival import group_survival, km_curves, km_on_grid, logrank_test, median_times, removal_times
+from research.takedowns.survival import group_survival, km_curves, km_on_grid, logrank_test, median_times, numbers_at_risk, removal_times
 from research.takedowns.synth import synth_log, write_synth_log
 
 LUMEN = "lumen-notices-sample.json"
@@ -107,7 +107,8 @@ def _run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
             written += funnel_figure(analysis["funnel"][0], figures_dir / name / "funnel", sources=caption, synthetic=True, lang=lang, note=message("takedowns", "synthetic_note", lang))
             # Read the curves on a fine grid: the figure needs hundreds of steps, not every event.
             curves = km_on_grid(km_curves(times, "channel", groups=survival), tuple(np.linspace(0, KM_HORIZON_DAYS, 4 * KM_HORIZON_DAYS + 1)), last=True)
-            written += km_figure(curves, figures_dir / name / "time_to_removal", sources=caption, synthetic=True, lang=lang)
+            at_risk = numbers_at_risk(times, "channel", risk_days())
+            written += km_figure(curves, figures_dir / name / "time_to_removal", sources=caption, synthetic=True, lang=lang, at_risk=at_risk)
 
     google_inputs = [external / GOOGLE, external / GOOGLE_DETAILED]
     removals = read_google_removals(external / GOOGLE)

@@ -5,13 +5,19 @@
 report's disclosure control (counts under 10 shown as ``"<10"``, rates resting on them blanked,
 synthetic tables watermarked) before it reaches the disk; nothing below domain level is written.
 
-The GEXF/GraphML co-hosting export keeps the ``EXPORT_MAX_EDGES`` strongest links (most shared
-files; every domain stays as a node) so Gephi can open it; the graph records ``edges_total`` and
-``edges_exported``, and the complete edge list is in ``co_hosting_edges.csv`` and ``edges.csv``.
+Co-hosting links are weighted by Newman's ``co_hosting_weight`` (a file on ``k`` sites adds
+``1/(k − 1)`` to each of its pairs, :mod:`research.networks.bipartite`). Nothing under
+``reports/`` is an unbounded edge list: the GEXF/GraphML export and ``co_hosting_edges.csv`` keep
+the ``EXPORT_MAX_EDGES`` strongest links (largest weight; every domain stays as a node); the graph
+records ``edges_total`` and ``edges_exported``, and the complete list stays in the processed
+``edges.csv``. ``co_hosting_summary.csv`` says how many files are hubs (on
+:data:`research.networks.bipartite.HUB_MIN_SITES` sites or more), how many links there are and
+how many were kept; the stage warns when there are hubs.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -28,7 +34,8 @@ from research.pipeline import Stage
 from research.plots.networks import lorenz_figure, network_figure
 from research.report.disclosure import SPECS, DisclosedTable, carry_withheld, disclose, disclose_together
 
-#: Co-hosting links written to GEXF/GraphML (strongest first); the CSV edge lists keep them all.
+#: Co-hosting links written under reports/ (GEXF, GraphML, CSV; strongest first); the processed
+#: ``edges.csv`` keeps them all.
 EXPORT_MAX_EDGES = 10_000
 #: Ranking levels as node layers (node ids are ``<layer>:<name>``).
 LEVEL_LAYERS = {"hosting_provider": "provider"}
@@ -131,14 +138,52 @@ def _tables(build: NetworkBuild) -> tuple[dict[str, pd.DataFrame], pd.Series]:
         "response_cluster_k": _disclosed(build.profiles.silhouettes, s, "response_cluster_k"),
     }
     if model.fitted:
-        for name, table in (("model_folds", model.folds), ("model_effects", model.effects), ("model_coefficients", model.coefficients), ("model_calibration", model.calibration)):
+        # A model no better than chance (AUC interval reaching 0.5) publishes no coefficients or
+        # effects: model_metrics carries the verdict in words.
+        published = (("model_folds", model.folds), ("model_calibration", model.calibration))
+        if model.predictive:
+            published += (("model_effects", model.effects), ("model_coefficients", model.coefficients))
+        for name, table in published:
             tables[name] = _disclosed(table, s, name)
     # Gephi needs a numeric weight: the count where it is published; a withheld one has none
     # (that link keeps Gephi's default weight 1). Numbers come from the disclosed table, never
     # from its text.
     shown = linked["edges"]
-    weights = shown.values["shared_content"].astype(float).where(~shown.hidden["shared_content"])
+    # (Newman's weight rests on the shared files: none where their count is withheld.)
+    hidden = shown.hidden["shared_content"].to_numpy(dtype=bool)
+    weights = pd.Series(edges["co_hosting_weight"].to_numpy(dtype=float), index=shown.hidden.index).where(~hidden)
+    tables["co_hosting_summary"] = _disclosed(co_hosting_summary(build, min(len(edges), EXPORT_MAX_EDGES)), s, "co_hosting_summary")
     return tables, weights
+
+
+def co_hosting_summary(build: NetworkBuild, kept: int) -> pd.DataFrame:
+    """One row: files, hub files (and the threshold), links, links made by hubs, links kept under reports/."""
+    hubs = build.hubs
+    return pd.DataFrame(
+        [
+            {
+                "files": hubs.files,
+                "hub_files": hubs.hub_files,
+                "hub_min_sites": hubs.min_sites,
+                "largest_file_sites": hubs.largest_sites,
+                "links": hubs.links,
+                "hub_file_pairs": hubs.links_from_hubs,
+                "links_in_reports": kept,
+                "weighting": "newman_2001_1/(k-1)",
+            }
+        ]
+    )
+
+
+def hub_warning(build: NetworkBuild, kept: int, lang: str = "en") -> str | None:
+    """The warning about hub files, or ``None`` when there are none."""
+    hubs = build.hubs
+    if not hubs.has_hubs:
+        return None
+    return message(
+        "networks", "hub_warning", lang,
+        hubs=hubs.hub_files, min_sites=hubs.min_sites, largest=hubs.largest_sites, pairs=f"{hubs.links_from_hubs:,}", links=f"{hubs.links:,}", kept=f"{kept:,}",
+    )
 
 
 def _graph_exports(tables: dict[str, pd.DataFrame], weights: pd.Series) -> dict[str, tuple[pd.DataFrame, pd.DataFrame, bool]]:
@@ -178,9 +223,9 @@ def write_network_outputs(
     for stem, table in sorted(tables.items()):
         written += write_table(table, processed_dir / f"{stem}.csv", inputs=[log_path], parameters=parameters, root=root)
     for name, (nodes, edges, directed) in _graph_exports(tables, weights).items():
-        written += write_table(nodes, reports_dir / f"{name}_nodes.csv", inputs=[log_path], parameters=parameters, root=root)
-        written += write_table(edges, reports_dir / f"{name}_edges.csv", inputs=[log_path], parameters=parameters, root=root)
         exported = strongest_edges(edges, EXPORT_MAX_EDGES, weight="weight" if "weight" in edges.columns else "urls")
+        written += write_table(nodes, reports_dir / f"{name}_nodes.csv", inputs=[log_path], parameters=parameters, root=root)
+        written += write_table(exported, reports_dir / f"{name}_edges.csv", inputs=[log_path], parameters=parameters, root=root)
         graph = graph_from_tables(nodes, exported, directed=directed)
         graph.graph.update({"name": name, "synthetic": build.synthetic, "seed": seed, "edges_total": len(edges), "edges_exported": len(exported)})
         written += [write_gexf(graph, reports_dir / f"{name}.gexf"), write_graphml(graph, reports_dir / f"{name}.graphml")]
@@ -206,7 +251,7 @@ def run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
     log_path = synthetic_log(paths)
     if not log_path.exists():
         raise ResearchError(f"{log_path} does not exist: the takedowns stage writes it (research reproduce --only takedowns)")
-    _, written = write_network_outputs(
+    build, written = write_network_outputs(
         log_path,
         paths.processed / "network" / "synthetic",
         paths.reports / "networks" / "synthetic",
@@ -216,6 +261,9 @@ def run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
         lang=str(parameters["lang"]),
         root=paths.root,
     )
+    warning = hub_warning(build, min(len(build.co_hosting_edges), EXPORT_MAX_EDGES), str(parameters["lang"]))
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
     return written
 
 

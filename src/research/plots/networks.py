@@ -47,9 +47,10 @@ def network_figure(
     Parameters
     ----------
     edges
-        Co-hosting edges ``domain_a, domain_b, shared_content``
-        (:func:`research.networks.bipartite.co_hosting_edges`); only those among the drawn
-        domains are used.
+        Co-hosting edges ``domain_a, domain_b, shared_content`` and, where present,
+        ``co_hosting_weight`` (:func:`research.networks.bipartite.co_hosting_edges`; Newman's
+        weight is drawn when present, so a hub file does not pull every site together); only
+        those among the drawn domains are used.
     domains
         One row per domain with ``name``, ``urls`` and ``eb_rate``.
     stem
@@ -60,7 +61,8 @@ def network_figure(
     sub = nx.Graph()
     sub.add_nodes_from(names)
     among = edges[edges["domain_a"].isin(names) & edges["domain_b"].isin(names)]
-    sub.add_weighted_edges_from(sorted(zip(among["domain_a"].astype(str), among["domain_b"].astype(str), among["shared_content"].astype(int))))
+    weight = among["co_hosting_weight"].astype(float) if "co_hosting_weight" in among.columns else among["shared_content"].astype(float)
+    sub.add_weighted_edges_from(sorted(zip(among["domain_a"].astype(str), among["domain_b"].astype(str), weight)))
     position = nx.spring_layout(sub, weight="weight", seed=seed, k=1.5 / np.sqrt(max(len(names), 1)))
     lookup = chosen.set_index("name")
     fig, ax = new_figure(figsize=(9, 7.5))

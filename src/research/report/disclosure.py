@@ -55,6 +55,13 @@ SPECS: dict[str, TableSpec] = {
         {"share": ("n", "total"), "cluster": ("n", "total")},
         (GroupTotal("total", "n", ("group_kind", "group", "unit")), SameTotal("n", "group_kind", ("unit", "status"), (("unit", "url"),))),
     ),
+    # URLs per outcome detail: every group's details add up to its total, and the overall counts
+    # of a detail to the same number under every grouping.
+    "funnel_detail": TableSpec(
+        ("n", "total"),
+        {"share": ("n", "total")},
+        (GroupTotal("total", "n", ("group_kind", "group", "unit")), SameTotal("n", "group_kind", ("unit", "status"))),
+    ),
     # One nonparametric row per group and a row per parametric model repeating the group's counts.
     "time_to_removal": TableSpec(
         _TIME_COUNTS,
@@ -86,6 +93,8 @@ NETWORK_RATES: dict[str, tuple[str | None, str]] = {
     "share": (None, "non_removed_total"),
     "auc": (None, "test_urls"),
     "observed_rate": (None, "urls"),
+    # Newman's co-hosting weight is built from the shared files: withheld with their count.
+    "co_hosting_weight": (None, "shared_content"),
 }
 SPECS["network"] = TableSpec(
     (*_NODE_COUNTS, "shared_content", "internal_shared_content", "domains", "non_removed_total"),
@@ -103,12 +112,13 @@ _RANKING_RELATIONS = tuple(SameTotal(c, "level") for c in _NODE_COUNTS)
 SPECS["rankings"] = TableSpec(_NODE_COUNTS, {r: NETWORK_RATES[r] for r in ("non_removal_rate", "eb_rate")}, _RANKING_RELATIONS)
 SPECS["nodes"] = TableSpec(_NODE_COUNTS, {r: NETWORK_RATES[r] for r in ("non_removal_rate", "eb_rate")}, SPECS["network"].relations[:3])
 SPECS["layer_edges"] = TableSpec(_NODE_COUNTS)
-SPECS["edges"] = TableSpec(("shared_content",))
+SPECS["edges"] = TableSpec(("shared_content",), {"co_hosting_weight": NETWORK_RATES["co_hosting_weight"]})
 SPECS["communities"] = TableSpec(("domains", *_NODE_COUNTS, "internal_shared_content"), {r: NETWORK_RATES[r] for r in ("non_removal_rate", "share_of_all_non_removed")})
 SPECS["concentration"] = TableSpec(("non_removed_total",), {"share": NETWORK_RATES["share"]})
 SPECS["model_folds"] = TableSpec(("train_urls", "test_urls", "test_domains"), {"auc": NETWORK_RATES["auc"]})
 SPECS["model_calibration"] = TableSpec(("urls",), {"observed_rate": NETWORK_RATES["observed_rate"]})
 SPECS["response_clusters"] = TableSpec(("domains",))
+SPECS["co_hosting_summary"] = TableSpec(("files", "hub_files", "largest_file_sites", "links", "hub_file_pairs", "links_in_reports"))
 for _name in ("lorenz", "eb_priors", "model_metrics", "model_effects", "model_coefficients", "response_cluster_k"):
     SPECS[_name] = TableSpec(())  # no counts: shares, priors, fitted coefficients, silhouettes
 

@@ -25,6 +25,7 @@ from research.suppression import GroupTotal, RowTotal, SameTotal, SumOver, Table
 
 #: The tables' cross-table links: a table's rows are ``("_table", name)``.
 _FUNNEL = (("_table", "funnel"),)
+_DETAIL = (("_table", "funnel_detail"),)
 _TIMES = (("_table", "time_to_removal"),)
 _NONPARAMETRIC = (("_table", "time_to_removal"), ("model", "nonparametric"))
 _MEDIANS = (("_table", "time_to_removal_medians"),)
@@ -41,7 +42,9 @@ _TIME_COUNTS = ("urls", "removed", "removed_dated", "censored")
 #: * ``time_to_removal_medians`` repeats the nonparametric rows;
 #: * ``group_tests``: a group's ``successes`` are its removed URLs, its ``trials`` its decided URLs
 #:   (= ``urls`` of ``time_to_removal``);
-#: * ``reemergence``: removals, undated removals and re-emergences by domain add up to all.
+#: * ``reemergence``: removals, undated removals and re-emergences by domain add up to all;
+#: * ``funnel_detail``: a group's URLs of each outcome (``online``: refused + no_response +
+#:   delisted + …) are the funnel's URLs of that outcome in that group; details by group add up to all.
 #:
 #: Survival curves are not linked: their numbers at risk fall by removals and censoring between
 #: the days shown, which are not published.
@@ -59,6 +62,8 @@ TAKEDOWN_LOG = TableSpec(
         *(SumOver(f"successes_{side}", f"_{side}_removed", "_key", "n", whole=_TESTS, parts=_FUNNEL) for side in "ab"),
         *(SumOver(f"trials_{side}", f"_{side}", "_group", "urls", whole=_TESTS, parts=_NONPARAMETRIC) for side in "ab"),
         *(SameTotal(c, "group_kind", where=_REEMERGENCE) for c in ("removals", "removals_undated", "reemerged")),
+        SameTotal("n", "group_kind", ("unit", "status"), _DETAIL),
+        SumOver("n", "_key", "_outcome_key", "n", whole=_FUNNEL, parts=_DETAIL),
     ),
 )
 
@@ -76,6 +81,8 @@ def linked(name: str, frame: pd.DataFrame, by: str) -> pd.DataFrame:
         out["_key"] = base + ":" + _text(out["unit"]) + ":" + _text(out["status"])
         open_urls = (out["unit"] == "url") & out["status"].isin(["online", "pending"])
         out["_censored_of"] = (base + ":censored").where(open_urls, na)
+    elif name == "funnel_detail":
+        out["_outcome_key"] = _text(out["group_kind"]) + ":" + _text(out["group"]) + ":url:" + _text(out["outcome"])
     elif name == "time_to_removal":
         base = _text(out["group_kind"]) + ":" + _text(out["group"])
         out["_removed_key"] = base + ":url:removed"

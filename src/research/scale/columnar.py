@@ -88,17 +88,20 @@ def _text(values: pa.Array) -> pd.Series:
 
 
 def word_lookup(values: pa.Array, kind: str, extra: Mapping[str, str] | None = None) -> pa.Table:
-    """``value, category, is_blank, is_unknown`` for distinct outcome (``kind="outcome"``) or channel words."""
+    """``value, category, is_blank, is_unknown`` for distinct outcome (``kind="outcome"``) or channel words.
+
+    Outcome words also get ``detail`` (the word's meaning, ``research.clean.outcomes.OUTCOME_DETAILS``).
+    """
     mapper = map_outcomes if kind == "outcome" else map_channels
     mapped = mapper(_text(values), extra)
-    return pa.table(
-        {
-            "value": values,
-            "category": pa.array(mapped["category"].astype(object).where(mapped["category"].notna(), None).tolist(), pa.large_string()),
-            "is_blank": pa.array(mapped["is_blank"].to_numpy()),
-            "is_unknown": pa.array(mapped["is_unknown"].to_numpy()),
-        }
-    )
+
+    def text(name: str) -> pa.Array:
+        return pa.array(mapped[name].astype(object).where(mapped[name].notna(), None).tolist(), pa.large_string())
+
+    columns = {"value": values, "category": text("category"), "is_blank": pa.array(mapped["is_blank"].to_numpy()), "is_unknown": pa.array(mapped["is_unknown"].to_numpy())}
+    if "detail" in mapped.columns:
+        columns["detail"] = text("detail")
+    return pa.table(columns)
 
 
 def country_lookup(values: pa.Array) -> pa.Table:

@@ -168,9 +168,11 @@ def clean(
         SELECT r.row_number, {_trim('r.request_id')} AS request_id, {_trim('r.content_id')} AS content_id,
                u.url_id, u.domain, u.site, u.is_ip, u.reason AS url_reason, u.shown AS url_shown,
                {stamp_columns},
-               lo.category AS outcome, lo.is_blank AS outcome_blank, lo.is_unknown AS outcome_unknown,
+               lo.category AS outcome, lo.detail AS outcome_detail, lo.is_blank AS outcome_blank, lo.is_unknown AS outcome_unknown,
                lc.category AS channel, lc.is_unknown AS channel_unknown,
                nullif({_trim('r.hosting_provider')}, '') AS hosting_provider,
+               CASE WHEN regexp_full_match(lower({_trim('r.content_hash')}), '[0-9a-f]{{64}}') THEN lower({_trim('r.content_hash')}) END AS content_hash,
+               {_trim('r.content_hash')} <> '' AND NOT regexp_full_match(lower({_trim('r.content_hash')}), '[0-9a-f]{{64}}') AS content_hash_bad,
                la.asn, la.bad AS asn_bad, ln.country, ln.bad AS country_bad
         FROM raw r JOIN urls u USING (row_number)
         {stamp_joins}
@@ -202,6 +204,7 @@ def clean(
         ("channel", "p.channel_unknown", _trim("r.channel"), "'unknown channel word'"),
         ("country", "p.country_bad", _trim("r.country"), "'unknown country'"),
         ("asn", "p.asn_bad", _trim("r.asn"), "'unreadable AS number'"),
+        ("content_hash", "p.content_hash_bad", _trim("r.content_hash"), "'not a PDQ hash (64 hex digits)'"),
     ]
     union = "\nUNION ALL\n".join(f"SELECT p.row_number, '{c}' AS \"column\", {v} AS value, {why} AS reason FROM parsed p JOIN raw r USING (row_number) WHERE coalesce({cond}, false)" for c, cond, v, why in problems)
     # One row per URL per request: repeats after the first of a (request, URL) pair, both known.
@@ -211,9 +214,9 @@ def clean(
     con.execute(f"CREATE OR REPLACE TEMP TABLE quarantine AS SELECT * FROM ({union} UNION ALL {repeats}) ORDER BY row_number, \"column\", reason", {"earliest": bounds["earliest"], "latest": bounds["latest"]})
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE clean AS
-        SELECT row_number, request_id, content_id, url_id, domain, site, is_ip,
+        SELECT row_number, request_id, content_id, content_hash, url_id, domain, site, is_ip,
                {', '.join(f"make_timestamptz({s}_us) AS {s}" for s in STAMPS)},
-               outcome, channel, hosting_provider, asn, country, {'true' if synthetic else 'false'} AS synthetic
+               outcome, outcome_detail, channel, hosting_provider, asn, country, {'true' if synthetic else 'false'} AS synthetic
         FROM parsed ANTI JOIN (SELECT DISTINCT row_number FROM quarantine) q USING (row_number) ORDER BY row_number"""
     )
     con.execute("DROP TABLE parsed")
@@ -329,15 +332,16 @@ def status_table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def co_hosting_edges(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """:func:`research.networks.bipartite.co_hosting_edges` of table ``status``: ``domain_a < domain_b, shared_content``."""
+    """:func:`research.networks.bipartite.co_hosting_edges` of table ``status``: ``domain_a < domain_b, shared_content, co_hosting_weight``."""
     edges = con.sql(
-        """WITH pairs AS (SELECT DISTINCT content_id, domain FROM status)
-        SELECT a.domain AS domain_a, b.domain AS domain_b, count(*) AS shared_content
-        FROM pairs a JOIN pairs b ON a.content_id = b.content_id AND a.domain < b.domain
+        """WITH pairs AS (SELECT DISTINCT content_id, domain FROM status),
+        k AS (SELECT content_id, count(*) AS sites FROM pairs GROUP BY content_id)
+        SELECT a.domain AS domain_a, b.domain AS domain_b, count(*) AS shared_content, sum(1.0 / (k.sites - 1)) AS co_hosting_weight
+        FROM pairs a JOIN pairs b ON a.content_id = b.content_id AND a.domain < b.domain JOIN k ON k.content_id = a.content_id
         GROUP BY ALL ORDER BY domain_a, domain_b"""
     ).to_arrow_table()
     return pd.DataFrame({"domain_a": edges.column(0).to_numpy(zero_copy_only=False).astype(object), "domain_b": edges.column(1).to_numpy(zero_copy_only=False).astype(object),
-                         "shared_content": edges.column(2).to_numpy().astype(np.int64)})
+                         "shared_content": edges.column(2).to_numpy().astype(np.int64), "co_hosting_weight": edges.column(3).to_numpy().astype(np.float64)})
 
 
 def domains(con: duckdb.DuckDBPyConnection) -> pd.Index:

@@ -157,6 +157,7 @@ def clean_frames(
         problem("channel", pl.col("channel__is_unknown"), _trim("channel"), "unknown channel word"),
         problem("country", pl.col("country__bad"), _trim("country"), "unknown country"),
         problem("asn", pl.col("asn__bad"), _trim("asn"), "unreadable AS number"),
+        problem("content_hash", (_trim("content_hash") != "") & ~_trim("content_hash").str.to_lowercase().str.contains(r"^[0-9a-f]{64}$"), _trim("content_hash"), "not a PDQ hash (64 hex digits)"),
     ]
     known = frame.filter(pl.col("reason").is_null() & (pl.col("request_id") != ""))
     repeats = known.filter(pl.int_range(pl.len()).over("request_id", "url_id") > 0).select(
@@ -164,8 +165,10 @@ def clean_frames(
     quarantine = pl.concat([*problems, repeats]).sort("row_number", "column", "reason", maintain_order=True).collect(engine="streaming")
     stamp = lambda s: pl.col(f"{s}__us").cast(pl.Datetime("us", "UTC")).alias(s)  # noqa: E731
     clean = frame.join(quarantine.lazy().select("row_number").unique(), on="row_number", how="anti").sort("row_number").select(
-        "row_number", "request_id", "content_id", "url_id", "domain", "site", "is_ip", *(stamp(s) for s in STAMPS),
-        pl.col("outcome__category").alias("outcome"), pl.col("channel__category").alias("channel"),
+        "row_number", "request_id", "content_id",
+        pl.when(_trim("content_hash").str.to_lowercase().str.contains(r"^[0-9a-f]{64}$")).then(_trim("content_hash").str.to_lowercase()).alias("content_hash"),
+        "url_id", "domain", "site", "is_ip", *(stamp(s) for s in STAMPS),
+        pl.col("outcome__category").alias("outcome"), pl.col("outcome__detail").alias("outcome_detail"), pl.col("channel__category").alias("channel"),
         pl.when(_trim("hosting_provider") != "").then(_trim("hosting_provider")).alias("hosting_provider"),
         pl.col("asn__asn").alias("asn"), pl.col("country__country").alias("country"), pl.lit(synthetic).alias("synthetic"),
     ).collect(engine="streaming")
@@ -264,10 +267,12 @@ def status_table(status: pl.DataFrame) -> pd.DataFrame:
 def co_hosting_edges(status: pl.DataFrame) -> pd.DataFrame:
     """:func:`research.networks.bipartite.co_hosting_edges` of the URL status."""
     pairs = status.lazy().select("content_id", "domain").unique()
-    edges = (pairs.join(pairs, on="content_id", suffix="_b").filter(pl.col("domain") < pl.col("domain_b"))
-             .group_by(pl.col("domain").alias("domain_a"), "domain_b").len("shared_content").sort("domain_a", "domain_b").collect(engine="streaming"))
+    newman = pairs.group_by("content_id").agg(w=1.0 / (pl.len() - 1).cast(pl.Float64))  # Newman (2001): 1/(k − 1)
+    edges = (pairs.join(pairs, on="content_id", suffix="_b").filter(pl.col("domain") < pl.col("domain_b")).join(newman, on="content_id")
+             .group_by(pl.col("domain").alias("domain_a"), "domain_b").agg(shared_content=pl.len(), co_hosting_weight=pl.col("w").sum())
+             .sort("domain_a", "domain_b").collect(engine="streaming"))
     return pd.DataFrame({"domain_a": np.asarray(edges["domain_a"].to_list(), dtype=object), "domain_b": np.asarray(edges["domain_b"].to_list(), dtype=object),
-                         "shared_content": edges["shared_content"].to_numpy().astype(np.int64)})
+                         "shared_content": edges["shared_content"].to_numpy().astype(np.int64), "co_hosting_weight": edges["co_hosting_weight"].to_numpy().astype(np.float64)})
 
 
 def domains(status: pl.DataFrame) -> pd.Index:

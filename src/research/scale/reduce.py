@@ -25,11 +25,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
 from research.clean.takedown_schema import empty_clean_table
 from research.clean.takedowns import quality_table
-from research.networks.bipartite import co_hosting_matrix, incidence_matrix
+from research.networks.bipartite import co_hosting_pairs, incidence_matrix
 from research.takedowns.funnel import COUNT_COLUMNS, GROUPINGS, with_intervals
 
 _FUNNEL_KEYS = ["group_kind", "group", "unit", "status"]
@@ -122,28 +121,30 @@ def union_sorted(parts: Iterable[np.ndarray | None]) -> np.ndarray:
 
 
 def co_hosting_triplets(pairs: pd.DataFrame, domains: np.ndarray) -> pd.DataFrame:
-    """Upper triangle of ``B_pᵀB_p`` for one content-disjoint partition, in global domain codes.
+    """Upper triangle of ``B_pᵀB_p`` (and of Newman's ``B_pᵀD_pB_p``) for one content-disjoint partition, in global domain codes.
 
     Parameters
     ----------
     pairs
-        ``content_id, domain`` rows of one partition holding *every* URL of its files.
+        ``content_id, domain`` rows of one partition holding *every* URL of its files (so each
+        file's number of sites, and its weight ``1/(k − 1)``, is known within the partition).
     domains
         The log's sorted distinct domains; a domain's code is its position here.
 
     Returns
     -------
     DataFrame
-        ``a < b`` (int32 codes) and ``n`` (files of this partition on both), one row per pair.
+        ``a < b`` (int32 codes), ``n`` (files of this partition on both) and ``w`` (their Newman
+        weight), one row per pair.
     """
     if not len(pairs):
-        return pd.DataFrame({"a": pd.Series(dtype="int32"), "b": pd.Series(dtype="int32"), "n": pd.Series(dtype="int64")})
+        return pd.DataFrame({"a": pd.Series(dtype="int32"), "b": pd.Series(dtype="int32"), "n": pd.Series(dtype="int64"), "w": pd.Series(dtype="float64")})
     incidence = incidence_matrix(pairs)  # local codes, in sorted order like the global list
     to_global = np.searchsorted(domains, incidence.domains.to_numpy(dtype=object).astype(str))
     if not np.array_equal(np.asarray(domains[to_global], dtype=str), incidence.domains.to_numpy(dtype=object).astype(str)):
         raise ValueError("a domain of the partition is missing from the global domain list")
-    upper = sparse.triu(co_hosting_matrix(incidence), k=1, format="coo")
-    return pd.DataFrame({"a": to_global[upper.row].astype("int32"), "b": to_global[upper.col].astype("int32"), "n": upper.data.astype("int64")})
+    rows, cols, shared, weight = co_hosting_pairs(incidence)
+    return pd.DataFrame({"a": to_global[rows].astype("int32"), "b": to_global[cols].astype("int32"), "n": shared, "w": weight})
 
 
 def block_of(codes: np.ndarray, n_domains: int, blocks: int) -> np.ndarray:
@@ -152,18 +153,20 @@ def block_of(codes: np.ndarray, n_domains: int, blocks: int) -> np.ndarray:
 
 
 def edges_from_triplets(triplets: Iterable[pd.DataFrame], domains: np.ndarray) -> pd.DataFrame:
-    """Sum partial products of one block of pairs into edges ``domain_a, domain_b, shared_content``.
+    """Sum partial products of one block of pairs into edges ``domain_a, domain_b, shared_content, co_hosting_weight``.
 
     Sorted by pair, as :func:`research.networks.bipartite.co_hosting_edges` sorts them: codes
     follow the sorted domain list, so sorting codes sorts names.
     """
     parts = [t for t in triplets if len(t)]
     if not parts:
-        return pd.DataFrame({"domain_a": pd.Series(dtype=object), "domain_b": pd.Series(dtype=object), "shared_content": pd.Series(dtype="int64")})
-    summed = pd.concat(parts, ignore_index=True).groupby(["a", "b"], sort=True)["n"].sum()
+        return pd.DataFrame({"domain_a": pd.Series(dtype=object), "domain_b": pd.Series(dtype=object), "shared_content": pd.Series(dtype="int64"), "co_hosting_weight": pd.Series(dtype="float64")})
+    summed = pd.concat(parts, ignore_index=True).groupby(["a", "b"], sort=True)[["n", "w"]].sum()
     a = summed.index.get_level_values("a").to_numpy()
     b = summed.index.get_level_values("b").to_numpy()
-    return pd.DataFrame({"domain_a": domains[a].astype(str), "domain_b": domains[b].astype(str), "shared_content": summed.to_numpy(dtype=np.int64)})
+    return pd.DataFrame(
+        {"domain_a": domains[a].astype(str), "domain_b": domains[b].astype(str), "shared_content": summed["n"].to_numpy(dtype=np.int64), "co_hosting_weight": summed["w"].to_numpy(dtype=np.float64)}
+    )
 
 
 def quality_from_partitions(

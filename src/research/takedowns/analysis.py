@@ -5,6 +5,8 @@
 
 * ``funnel`` — files and URLs per status, overall and by every grouping, with ``interval_method``,
   and a cluster-bootstrap interval by site for URL shares (``cluster_low``, ``cluster_high``);
+* ``funnel_detail`` — URLs per ``outcome_detail`` (``refused``, ``no_response``, ``delisted`` …),
+  overall and by ``by`` (:func:`research.takedowns.funnel.detail_funnel`);
 * ``time_to_removal`` — per group of ``by``: ``method``, ``share_removal_dated``, the
   nonparametric median and the parametric fits (:mod:`research.takedowns.survival`);
 * ``survival_curves`` — every group's curve, groups without removals included, cut at the last
@@ -23,7 +25,7 @@ import pandas as pd
 
 from research.stats.bootstrap import cluster_bootstrap
 from research.stats.comparisons import TIDY_COLUMNS, compare_shares
-from research.takedowns.funnel import NOT_RECORDED, funnel_tables, latest_per_url
+from research.takedowns.funnel import NOT_RECORDED, detail_funnel, funnel_tables, latest_per_url
 from research.takedowns.reemergence import reemergence_table
 from research.takedowns.survival import GroupSurvival, group_survival, km_curves, km_on_grid, logrank_test, removal_times, time_to_removal
 
@@ -147,6 +149,7 @@ def analyse_log(
     interval_method: str = "auto",
     private_threshold: int | None = None,
     survival: list[GroupSurvival] | None = None,
+    max_hash_distance: int | None = None,
 ) -> dict[str, Published]:
     """The analysis tables of one cleaned log, by file stem (see the module docstring).
 
@@ -168,6 +171,9 @@ def analyse_log(
         ``None`` for a log already public in full (every step is shown).
     survival
         :func:`research.takedowns.survival.group_survival` of the log by ``by``, if already fitted.
+    max_hash_distance
+        Match re-uploads by PDQ ``content_hash`` within this many bits for re-emergence
+        (:mod:`research.takedowns.near_duplicates`); ``None``: by ``content_id`` only.
     """
     times = removal_times(table)
     survival = survival if survival is not None else group_survival(times, by, alpha)
@@ -180,10 +186,13 @@ def analyse_log(
         "funnel": Published(
             clustered_funnel(table, funnel_tables(table, interval_method=interval_method), alpha, seed), ("n", "total", "clusters"), {"share": ("n", "total"), "cluster": ("n", "total")}
         ),
+        "funnel_detail": Published(detail_funnel(table, (by,), interval_method), ("n", "total"), {"share": ("n", "total")}),
         "time_to_removal": Published(time_to_removal(times, by, alpha, seed, survival), ("urls", "removed", "removed_dated", "censored"), {"share_removal_dated": ("removed_dated", "removed")}),
         "survival_curves": Published(curves, curve_counts, {}),
         "group_tests": Published(tests, ("successes_a", "trials_a", "successes_b", "trials_b"), {}),
         "reemergence": Published(
-            reemergence_table(table, tuple(c for c in ("domain", "site") if c in table.columns), alpha), ("removals", "removals_undated", "reemerged"), {"share": ("reemerged", "removals")}
+            reemergence_table(table, tuple(c for c in ("domain", "site") if c in table.columns), alpha, max_hash_distance),
+            ("removals", "removals_undated", "reemerged"),
+            {"share": ("reemerged", "removals")},
         ),
     }

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from research.clean.latest import latest_positions
+from research.clean.outcomes import OUTCOME_DETAILS
 from research.stats.proportions import proportion_intervals
 from research.takedowns.seeds import FILE_STATUSES
 
@@ -174,6 +175,33 @@ def _long_counts(group_codes: np.ndarray, groups: pd.Index, status: np.ndarray, 
         }
     )
     return long[COUNT_COLUMNS].sort_values(["group_kind", "group", "status"], kind="mergesort").reset_index(drop=True)
+
+
+def detail_funnel(table: pd.DataFrame, groupings: tuple[str, ...] = (), interval_method: str = "auto") -> pd.DataFrame:
+    """URLs per ``outcome_detail`` (latest check), overall and by each grouping, with intervals.
+
+    The source's own meaning of each outcome (:data:`research.clean.outcomes.OUTCOME_DETAILS`):
+    ``refused`` and ``no_response`` answer "refused or never answered"; ``delisted`` (dropped
+    from search, still hosted) is a non-removal, counted apart from ``removed`` and
+    ``removed_by_host``. Every detail appears in every group (zeros kept); ``outcome`` names the
+    outcome each detail counts as. A log cleaned before details were kept (no ``outcome_detail``
+    column) reads its outcome as its detail.
+    """
+    latest = _latest(table)
+    if "outcome_detail" not in latest.columns:
+        latest = latest.assign(outcome_detail=latest["outcome"])
+    details = tuple(OUTCOME_DETAILS)
+    codes, found = pd.factorize(latest["outcome_detail"].astype("string"), use_na_sentinel=True)
+    position = np.array([details.index(d) if d in details else -1 for d in found] + [-1], dtype=np.int64)[codes]
+    cache: Coded = {}
+    parts = [_long_counts(np.zeros(len(latest), dtype=np.int64), pd.Index(["all"]), position, details, "all", "url")]
+    for by in groupings:
+        if by in latest.columns:
+            group_codes, group_values = _coded(latest, by, cache)
+            parts.append(_long_counts(group_codes, group_values, position, details, by, "url"))
+    counts = pd.concat(parts, ignore_index=True)
+    counts.insert(counts.columns.get_loc("status") + 1, "outcome", counts["status"].map(OUTCOME_DETAILS))
+    return with_intervals(counts, method=interval_method)
 
 
 def with_intervals(counts: pd.DataFrame, alpha: float = 0.05, method: str = "auto") -> pd.DataFrame:

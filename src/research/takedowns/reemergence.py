@@ -11,6 +11,11 @@ Re-emergence needs the removal's date: a removal without ``resolved_at`` is not 
 removals were left out (``removals_undated``) and gives ``method = "not_estimable"`` where no
 removal is dated. The share carries the interval of :mod:`research.stats.proportions`.
 
+The same file is recognised by its ``content_id`` (the default). With ``max_hash_distance`` set,
+files whose PDQ hashes (``content_hash``) lie within that many bits are one content
+(:mod:`research.takedowns.near_duplicates`), so a re-encoded re-upload under a new id counts as
+re-emergence; ``match`` in the summary says which rule was used.
+
 Vectorised: the first sightings of each file are sorted once and every removal finds the next
 new domain with one ``searchsorted`` over a combined (file, time) key.
 """
@@ -21,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from research.stats.proportions import proportion_intervals
+from research.takedowns.near_duplicates import content_groups
 
 SECONDS_PER_DAY = 86_400.0
 
@@ -70,7 +76,7 @@ def reemergence_events(table: pd.DataFrame) -> pd.DataFrame:
     return events.drop(columns="first_seen").reset_index(drop=True)
 
 
-SUMMARY_COLUMNS = ["group_kind", "group", "method", "removals", "removals_undated", "reemerged", "share", "share_low", "share_high", "interval_method", "median_days"]
+SUMMARY_COLUMNS = ["group_kind", "group", "match", "method", "removals", "removals_undated", "reemerged", "share", "share_low", "share_high", "interval_method", "median_days"]
 
 
 def reemergence_summary(events: pd.DataFrame, by: str | None = None, alpha: float = 0.05, undated: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -94,13 +100,25 @@ def reemergence_summary(events: pd.DataFrame, by: str | None = None, alpha: floa
     out["method"] = np.where(out["removals"] > 0, "dated_removals", "not_estimable")
     out = out.reset_index()
     out.insert(0, "group_kind", by or "all")
+    out["match"] = "content_id"
     return out[SUMMARY_COLUMNS]
 
 
-def reemergence_table(table: pd.DataFrame, by: tuple[str, ...] = ("domain",), alpha: float = 0.05) -> pd.DataFrame:
-    """Re-emergence overall and per grouping of ``by`` (columns :data:`SUMMARY_COLUMNS`)."""
+def reemergence_table(table: pd.DataFrame, by: tuple[str, ...] = ("domain",), alpha: float = 0.05, max_hash_distance: int | None = None) -> pd.DataFrame:
+    """Re-emergence overall and per grouping of ``by`` (columns :data:`SUMMARY_COLUMNS`).
+
+    ``max_hash_distance`` (e.g. :data:`research.takedowns.near_duplicates.PDQ_MATCH_DISTANCE`)
+    matches files by their PDQ ``content_hash`` within that Hamming distance; ``None`` (the
+    default) matches by ``content_id`` only.
+    """
+    match = "content_id"
+    if max_hash_distance is not None:
+        table = table.assign(content_id=content_groups(table, max_hash_distance))
+        match = f"content_hash_within_{max_hash_distance}_bits"
     events = reemergence_events(table)
     sightings = domain_sightings(table)
     undated = sightings[sightings["removed_undated"]]
     parts = [reemergence_summary(events, None, alpha, undated)] + [reemergence_summary(events, b, alpha, undated) for b in by if b in events.columns]
-    return pd.concat(parts, ignore_index=True)
+    out = pd.concat(parts, ignore_index=True)
+    out["match"] = match
+    return out[SUMMARY_COLUMNS]

@@ -79,6 +79,26 @@ def removal_times(table: pd.DataFrame) -> pd.DataFrame:
     return latest.reset_index(drop=True)
 
 
+def numbers_at_risk(times: pd.DataFrame, by: str | None, days) -> pd.DataFrame:
+    """URLs still at risk at each of ``days``: removal (dated) or last check on or after that day.
+
+    Groups of ``by`` in rows, ``days`` in columns. Only groups whose curve is Kaplan–Meier have
+    numbers at risk; for a current-status or interval-censored group (undated removals) the value
+    is missing, since when an undated removal happened is not known.
+    """
+    groups = _groups(times, by)
+    days = np.asarray(days, dtype=float)
+    rows = {}
+    for group, index in groups.groupby(groups, sort=True).groups.items():
+        part = times.loc[index]
+        if estimation_method(part) != "kaplan_meier":
+            rows[group] = np.full(len(days), np.nan)
+            continue
+        ends = np.sort(part["days"].to_numpy(dtype=float))
+        rows[group] = (len(ends) - np.searchsorted(ends, days, side="left")).astype(float)
+    return pd.DataFrame(rows, index=days).T
+
+
 def _groups(times: pd.DataFrame, by: str | None) -> pd.Series:
     if by is None:
         return pd.Series("all", index=times.index)
