@@ -117,3 +117,16 @@ def test_every_feature_constant_is_not_fitted():
     ]
     result = fit_non_removal_model(pd.DataFrame(rows), bootstrap_replicates=20)
     assert not result.fitted and "every feature is constant" in result.reason
+
+
+def test_tables_of_an_earlier_model_are_removed_when_this_run_does_not_write_them(tmp_path):
+    """A model that stopped predicting leaves no coefficients from an earlier run behind."""
+    from research.lineage import sidecar_path
+    from research.pipeline.s40_networks import remove_unwritten
+
+    for stem in ("model_coefficients", "model_effects", "model_folds", "nodes"):
+        (tmp_path / f"{stem}.csv").write_text("x\n1\n")
+        sidecar_path(tmp_path / f"{stem}.csv").write_text("{}\n")
+    removed = remove_unwritten(tmp_path, {"model_folds", "nodes"})
+    assert sorted(p.name for p in removed) == ["model_coefficients.csv", "model_effects.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model_folds.csv", "model_folds.csv.lineage.json", "nodes.csv", "nodes.csv.lineage.json"]

@@ -29,7 +29,7 @@ from research.errors import InputError, ResearchError
 from research.i18n import message
 from research.networks.build import NetworkBuild, build_network
 from research.networks.export import graph_from_tables, strongest_edges, write_gexf, write_graphml
-from research.outputs import write_table
+from research.outputs import remove_sidecars, write_table
 from research.pipeline import Stage
 from research.plots.networks import lorenz_figure, network_figure
 from research.report.disclosure import SPECS, DisclosedTable, carry_withheld, disclose, disclose_together
@@ -199,6 +199,27 @@ def _graph_exports(tables: dict[str, pd.DataFrame], weights: pd.Series) -> dict[
     return {"co_hosting": (domains, edges, False), "layers": (layer_nodes, layer_edges, True)}
 
 
+#: Tables written only when the model was fitted (folds, calibration) or predicts (effects, coefficients).
+OPTIONAL_TABLES = ("model_folds", "model_calibration", "model_effects", "model_coefficients")
+
+
+def remove_unwritten(processed_dir: Path, written: set[str]) -> list[Path]:
+    """Remove the optional tables (and their sidecars) an earlier run wrote but this one did not.
+
+    A model that no longer predicts must not leave the coefficients of an earlier fit behind,
+    where the report or a reader would take them for current (and the lineage audit would flag them).
+    """
+    removed = []
+    for stem in OPTIONAL_TABLES:
+        target = processed_dir / f"{stem}.csv"
+        if stem not in written and target.exists():
+            target.unlink()
+            removed.append(target)
+        if stem not in written:
+            remove_sidecars([target])
+    return removed
+
+
 def write_network_outputs(
     log_path: Path,
     processed_dir: Path,
@@ -222,6 +243,7 @@ def write_network_outputs(
     tables, weights = _tables(build)
     for stem, table in sorted(tables.items()):
         written += write_table(table, processed_dir / f"{stem}.csv", inputs=[log_path], parameters=parameters, root=root)
+    remove_unwritten(processed_dir, set(tables))
     for name, (nodes, edges, directed) in _graph_exports(tables, weights).items():
         exported = strongest_edges(edges, EXPORT_MAX_EDGES, weight="weight" if "weight" in edges.columns else "urls")
         written += write_table(nodes, reports_dir / f"{name}_nodes.csv", inputs=[log_path], parameters=parameters, root=root)
