@@ -146,3 +146,15 @@ def cells(changes: list[tuple[int, str, str]]) -> Callable[[Table], Damaged]:
         return _utf8(*table)
 
     return apply
+
+
+#: Hostile or broken column mappings and the words their error must contain (used through the API
+#: and through the CLI).
+BAD_MAPPINGS = [
+    ("columns: !!python/object/apply:os.system ['echo hi']\n", "YAML tags"),
+    ("a: &a ['x','x','x']\nb: &b [*a,*a,*a]\nc: [*b,*b,*b]\ncolumns: {}\n", "anchors and aliases"),
+    ("columns:\n  url: Link\n  content_id: Link\n", "same column"),
+    ("columns:\n  url: Link\noutcomes:\n  gone: erased\n", "unknown outcome category"),
+    ("timezone: Mars/Olympus\n", "unknown time zone"),
+    ("columns: [\n", "not a valid YAML"),
+]

@@ -48,12 +48,7 @@ def figures(tmp_path):
 
 @pytest.mark.parametrize(
     "text, message",
-    [("columns: !!python/object/apply:os.system ['echo hi']\n", "YAML tags"),
-     ("a: &a ['x','x','x']\nb: &b [*a,*a,*a]\nc: [*b,*b,*b]\ncolumns: {}\n", "anchors and aliases"),
-     ("columns:\n  url: Link\n  content_id: Link\n", "same column"),
-     ("columns:\n  url: Link\noutcomes:\n  gone: erased\n", "unknown outcome category"),
-     ("timezone: Mars/Olympus\n", "unknown time zone"),
-     ("columns: [\n", "not a valid YAML")],
+    d.BAD_MAPPINGS,
 )
 def test_bad_mappings_on_the_cli(tmp_path, log, secret_key_file, text, message):
     mapping = tmp_path / "map.yml"

@@ -12,6 +12,7 @@ from research.clean.takedown_files import clean_log_file
 from research.clean.takedown_mapping import load_mapping
 from research.clean.urls import normalise_urls
 from research.errors import InputError, SchemaError
+from tests.reliability import damage as d
 
 HEADER = "request_id,content_id,url,requested_at,checked_at,outcome"
 
@@ -49,12 +50,7 @@ def test_excel_trailing_empty_columns_are_dropped_not_refused(tmp_path):
 
 @pytest.mark.parametrize(
     "text, message",
-    [("columns: !!python/object/apply:os.system ['echo hi']\n", "YAML tags"),
-     ("a: &a ['x','x','x']\nb: &b [*a,*a,*a]\nc: [*b,*b,*b]\ncolumns: {}\n", "anchors and aliases"),
-     ("columns:\n  url: Link\n  content_id: Link\n", "same column"),
-     ("columns:\n  url: Link\noutcomes:\n  gone: erased\n", "unknown outcome category"),
-     ("timezone: Mars/Olympus\n", "unknown time zone"),
-     ("columns: [\n", "not a valid YAML")],
+    d.BAD_MAPPINGS,
 )
 def test_bad_mappings_are_clear_errors(tmp_path, text, message):
     path = _log(tmp_path, text, "map.yml")
