@@ -209,14 +209,11 @@ def remove_unwritten(processed_dir: Path, written: set[str]) -> list[Path]:
     A model that no longer predicts must not leave the coefficients of an earlier fit behind,
     where the report or a reader would take them for current (and the lineage audit would flag them).
     """
-    removed = []
-    for stem in OPTIONAL_TABLES:
-        target = processed_dir / f"{stem}.csv"
-        if stem not in written and target.exists():
-            target.unlink()
-            removed.append(target)
-        if stem not in written:
-            remove_sidecars([target])
+    stale = [processed_dir / f"{stem}.csv" for stem in OPTIONAL_TABLES if stem not in written]
+    remove_sidecars(stale)
+    removed = [target for target in stale if target.exists()]
+    for target in removed:
+        target.unlink()
     return removed
 
 
