@@ -64,4 +64,4 @@ def test_the_latest_check_wins_and_the_conflict_is_counted(tmp_path, secret_key_
     reasons = {(r.row_number, r.reason) for r in result.quarantine.itertuples()}
     assert reasons == {(1, DUPLICATE_CONFLICT), (4, DUPLICATE)}
     quality = result.quality.set_index("metric")["value"]
-    assert quality["duplicates_conflicting"] == "1"
+    assert quality["duplicates_conflicting"] == 1

@@ -27,7 +27,7 @@ import pyarrow as pa
 
 from research.clean.periods import EARLIEST_PLAUSIBLE_DATE
 from research.clean.takedown_schema import LOG_COLUMNS, QUARANTINE_COLUMNS, REQUIRED_COLUMNS
-from research.clean.takedowns import CleanedLog
+from research.clean.takedowns import CleanedLog, quality_lines
 from research.errors import SchemaError
 from research.networks.status import NOT_RECORDED
 from research.scale import columnar
@@ -247,7 +247,7 @@ def quality(log: DuckLog) -> pd.DataFrame:
     reasons = con.sql('SELECT "column", reason, count(*) FROM quarantine GROUP BY ALL ORDER BY "column", reason').fetchall()
     metrics += [(f"quarantine: {column}: {reason}", n) for column, reason, n in reasons]
     metrics.append(("hmac_key", "demo (published, not secret)" if log.synthetic else "secret"))  # as clean_log_file adds
-    return pd.DataFrame([(m, str(v)) for m, v in metrics], columns=["metric", "value"], dtype="string")
+    return quality_lines(metrics)
 
 
 def clean_table(log: DuckLog) -> pd.DataFrame:

@@ -7,10 +7,11 @@ layout). Cleaning has one rule that looks across rows — a repeated URL within 
 quarantined, the first one kept — so the partitions are shuffled by the stripped ``request_id``
 (all rows of a request meet in one partition) and sorted by ``row_number`` before
 :func:`research.clean.takedowns.clean_takedown_log` runs on each (:func:`clean_partitions`). Each
-worker writes its partition's table and quarantine; only quality counts, quarantine reasons and
-distinct domains travel back. The network steps that follow are in :mod:`research.scale.network`;
-the exact algebra of combining partitions in :mod:`research.scale.reduce`. Nothing here
-re-implements a rule: every result equals the default engine's on the same input (``tests/scale``).
+worker writes its partition's table and quarantine; only quality counts and distinct domains
+travel back. The network steps that follow are in :mod:`research.scale.network`. How each result
+combines over partitions is declared beside the default engine's kernel that makes it
+(:mod:`research.reducers`): nothing here re-implements a rule, and every result equals the
+default engine's on the same input (``tests/scale``).
 """
 
 from __future__ import annotations
@@ -33,9 +34,9 @@ from dask.delayed import Delayed
 
 from research.clean.read_table import FIELDS_MISSING, arrow_plan, gunzipped, is_gzip, read_text_table, whitespace_only_rows
 from research.clean.takedown_schema import QUARANTINE_COLUMNS, empty_clean_table
-from research.clean.takedowns import CleanedLog, clean_takedown_log, quality_table
+from research.clean.takedowns import QUALITY, CleanedLog, QualityCounts, clean_takedown_log, quality_counts, quality_table
 from research.errors import InputError
-from research.scale.reduce import quality_from_partitions, union_sorted
+from research.networks.bipartite import DOMAINS
 from research.scale.shuffle import bucket_of, present_buckets, read_bucket, row_groups, split_parquet, write_buckets
 
 #: Rows per Parquet partition written from a CSV: ~1M rows of a takedown log are ~0.5 GB in pandas.
@@ -187,7 +188,7 @@ Splits = Mapping[str, tuple[str, list[str]]]
 
 
 def _clean_task(raw: Path, bucket: int, options: Mapping[str, object], out_dir: Path, row_block: int | None, splits: Splits, work: Path, buckets: int) -> tuple | None:
-    """Clean one request bucket; write its table, quarantine and splits; return quality, reasons, domains."""
+    """Clean one request bucket; write its table, quarantine and splits; return its partial quality and domains."""
     part = read_bucket(raw, bucket)
     if not len(part):
         return None
@@ -196,8 +197,8 @@ def _clean_task(raw: Path, bucket: int, options: Mapping[str, object], out_dir: 
     _write_pieces(result.quarantine, out_dir / "quarantine", bucket, row_block)
     for name, (column, columns) in splits.items():
         write_buckets(result.table, bucket_of(result.table[column], buckets), work / name, bucket, columns)
-    reasons = result.quarantine[["column", "reason"]].drop_duplicates()
-    return result.quality, reasons, union_sorted([result.table["domain"].to_numpy(dtype=object)])
+    quality = quality_counts(len(part), result.table, result.quarantine, bool(options.get("synthetic", False)))
+    return quality, DOMAINS.partial(result.table)
 
 
 @dataclass(frozen=True)
@@ -212,10 +213,8 @@ class CleanedParts:
         Holds each requested split of the cleaned table, ``work/<name>/bucket-K/…``.
     buckets
         Number of hash buckets of the splits (= partitions of the raw log).
-    qualities
-        :func:`research.clean.takedowns.quality_table` of each non-empty partition.
-    reasons
-        Distinct ``column, reason`` of the whole quarantine.
+    quality
+        The partitions' quality counts, combined (:data:`research.clean.takedowns.QUALITY`).
     domains
         Sorted distinct domains of the cleaned table.
     """
@@ -223,8 +222,7 @@ class CleanedParts:
     out_dir: Path
     work: Path
     buckets: int
-    qualities: list[pd.DataFrame]
-    reasons: pd.DataFrame
+    counts: QualityCounts | None
     domains: np.ndarray
 
     @property
@@ -237,7 +235,7 @@ class CleanedParts:
 
     def quality(self, distinct: Mapping[str, int], synthetic: bool) -> pd.DataFrame:
         """The whole log's quality table, given its distinct counts of files and URLs."""
-        return quality_from_partitions(self.qualities, self.reasons, {"domains": len(self.domains), **distinct}, synthetic)
+        return QUALITY.finish(self.counts, distinct={"domains": len(self.domains), **distinct}, synthetic=synthetic)
 
 
 def clean_partitions(
@@ -256,8 +254,8 @@ def clean_partitions(
     rows, a repeated URL within one request, needs all rows of a request in one partition. Earlier
     contents of ``out_dir/takedowns`` and ``out_dir/quarantine`` are removed. Each bucket is sorted by
     ``row_number`` and cleaned by :func:`research.clean.takedowns.clean_takedown_log`; the task writes
-    its table and quarantine, and only the partition's quality counts, quarantine reasons and
-    distinct domains come back (domains combined in a tree). Memory: one partition per task; in
+    its table and quarantine, and only the partition's quality counts and distinct domains come
+    back, combined in a tree by their declared reducers (:mod:`research.reducers`). Memory: one partition per task; in
     the driver, the number of domains.
 
     Parameters
@@ -288,14 +286,11 @@ def clean_partitions(
         dask.delayed(_clean_task)(work / "raw", bucket, dict(options), out_dir, row_block, dict(splits or {}), work, buckets)
         for bucket in present_buckets(work / "raw")
     ]
-    qualities = [dask.delayed(_item)(t, 0) for t in tasks]
-    reasons = [dask.delayed(_item)(t, 1) for t in tasks]
-    domains = tree_reduce([dask.delayed(_item)(t, 2) for t in tasks], union_sorted)
-    qualities, reasons, domains = dask.compute(qualities, reasons, domains)
+    counts = tree_reduce([dask.delayed(_item)(t, 0) for t in tasks], QUALITY.combine)
+    domains = tree_reduce([dask.delayed(_item)(t, 1) for t in tasks], DOMAINS.combine)
+    counts, domains = dask.compute(counts, domains)
     shutil.rmtree(work / "raw", ignore_errors=True)
-    reasons = [r for r in reasons if r is not None and len(r)]
-    reasons = pd.concat(reasons, ignore_index=True).drop_duplicates() if reasons else pd.DataFrame({"column": pd.Series(dtype="string"), "reason": pd.Series(dtype="string")})
-    return CleanedParts(out_dir, work, buckets, [q for q in qualities if q is not None], reasons.reset_index(drop=True), domains)
+    return CleanedParts(out_dir, work, buckets, counts, domains)
 
 
 def _distinct_task(folder: Path, bucket: int, column: str) -> int:

@@ -24,7 +24,7 @@ from research.clean.arrow_text import to_arrow
 from research.clean.periods import EARLIEST_PLAUSIBLE_DATE
 from research.clean.pseudonyms import hex_strings, pseudonym_digests
 from research.clean.takedown_schema import LOG_COLUMNS, QUARANTINE_COLUMNS, REQUIRED_COLUMNS
-from research.clean.takedowns import CleanedLog
+from research.clean.takedowns import CleanedLog, quality_lines
 from research.errors import SchemaError
 from research.networks.status import NOT_RECORDED
 from research.scale import columnar
@@ -205,7 +205,7 @@ def quality(rows_in: int, clean: pl.DataFrame, quarantine: pl.DataFrame, synthet
     reasons = quarantine.group_by("column", "reason").len().sort("column", "reason")
     metrics += [(f"quarantine: {column}: {reason}", n) for column, reason, n in reasons.iter_rows()]
     metrics.append(("hmac_key", "demo (published, not secret)" if synthetic else "secret"))
-    return pd.DataFrame([(m, str(v)) for m, v in metrics], columns=["metric", "value"], dtype="string")
+    return quality_lines(metrics)
 
 
 # ---------------------------------------------------------------------------------------------
