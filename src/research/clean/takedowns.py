@@ -27,7 +27,7 @@ from research.clean.pseudonyms import hex_strings, pseudonym_array, pseudonym_di
 from research.clean.read_table import FIELDS_MISSING
 from research.clean.redact import EMAIL, PHONE, URL, URL_WITH_PATH, control_characters, redact_array, shapes
 from research.clean.takedown_fields import check_timezone, implausible_dates, parse_asns, parse_content_hashes, parse_countries, timestamp_reasons
-from research.clean.takedown_schema import CLEAN_COLUMNS, CLEAN_TAKEDOWNS_SCHEMA, LOG_COLUMNS, QUARANTINE_COLUMNS, REQUIRED_COLUMNS, empty_clean_table
+from research.clean.takedown_schema import CLEAN_COLUMNS, CLEAN_TAKEDOWNS_SCHEMA, LOG_COLUMNS, REQUIRED_COLUMNS, empty_clean_table, empty_quarantine
 from research.clean.urls import normalise_url_array
 from research.errors import SchemaError
 from research.reducers import Reducer, declare
@@ -216,7 +216,7 @@ def clean_takedown_log(
     quarantine = (
         pd.concat(problems, ignore_index=True).astype({"row_number": "int64"})
         if problems
-        else pd.DataFrame({c: pd.Series(dtype="int64" if c == "row_number" else "string") for c in QUARANTINE_COLUMNS})
+        else empty_quarantine()
     ).sort_values(["row_number", "column", "reason"], kind="mergesort").reset_index(drop=True)
     keep = pa.array(~quarantined)
     kept = np.flatnonzero(~quarantined)
@@ -400,7 +400,7 @@ def combine_quality(parts: Sequence[QualityCounts | None]) -> QualityCounts | No
 def finish_quality(counts: QualityCounts | None, distinct: Mapping[str, int], synthetic: bool = False) -> pd.DataFrame:
     """The quality table of combined counts, with the whole log's ``distinct`` counts (:data:`DISTINCT_METRICS`)."""
     if counts is None:
-        counts = quality_counts(0, empty_clean_table(), pd.DataFrame({c: pd.Series(dtype="int64" if c == "row_number" else "string") for c in QUARANTINE_COLUMNS}), synthetic)
+        counts = quality_counts(0, empty_clean_table(), empty_quarantine(), synthetic)
     missing = sorted(set(DISTINCT_METRICS) - set(distinct))
     if missing:
         raise ValueError(f"the whole log's distinct counts are needed for {', '.join(missing)}")

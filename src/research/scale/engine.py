@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 from dask.delayed import Delayed
 
 from research.clean.read_table import FIELDS_MISSING, arrow_plan, gunzipped, is_gzip, read_text_table, whitespace_only_rows
-from research.clean.takedown_schema import QUARANTINE_COLUMNS, empty_clean_table
+from research.clean.takedown_schema import empty_clean_table, empty_quarantine
 from research.clean.takedowns import QUALITY, CleanedLog, QualityCounts, clean_takedown_log, quality_counts, quality_table
 from research.errors import InputError
 from research.networks.bipartite import DOMAINS
@@ -318,7 +318,7 @@ def sorted_quarantine(files: list[Path]) -> pd.DataFrame:
 def _quarantine(parts: list[pd.DataFrame]) -> pd.DataFrame:
     parts = [p for p in parts if len(p)]
     if not parts:
-        return pd.DataFrame({c: pd.Series(dtype="int64" if c == "row_number" else "string") for c in QUARANTINE_COLUMNS})
+        return empty_quarantine()
     return pd.concat(parts, ignore_index=True).sort_values(["row_number", "column", "reason"], kind="mergesort").reset_index(drop=True)
 
 
