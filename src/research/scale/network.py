@@ -25,7 +25,7 @@ once per step. Every per-partition result and the way it combines is the one the
 engine's kernel declares beside itself (:mod:`research.reducers`), which also says why the sums
 are exact; nothing here restates a rule. Memory: each task holds one
 partition (or one bucket, or one block of domain pairs); the driver holds the distinct domains,
-per-group counts and per-partition quality lines — never a row per URL. The co-hosting edge list
+per-group counts and the combined quality counts — never a row per URL. The co-hosting edge list
 is written in blocks of ``domain_a`` and never collected.
 """
 
