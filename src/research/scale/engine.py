@@ -34,7 +34,7 @@ from dask.delayed import Delayed
 
 from research.clean.read_table import FIELDS_MISSING, arrow_plan, gunzipped, is_gzip, read_text_table, whitespace_only_rows
 from research.clean.takedown_schema import empty_clean_table, empty_quarantine
-from research.clean.takedowns import QUALITY, CleanedLog, QualityCounts, clean_takedown_log, quality_counts, quality_table
+from research.clean.takedowns import DISTINCT_METRICS, QUALITY, CleanedLog, QualityCounts, clean_takedown_log, quality_counts, quality_table
 from research.errors import InputError
 from research.networks.bipartite import DOMAINS
 from research.scale.shuffle import bucket_of, present_buckets, read_bucket, row_groups, split_parquet, write_buckets
@@ -185,6 +185,9 @@ def request_keys(request_id: pd.Series) -> pd.Series:
 
 #: A split of the cleaned table written by each cleaning task: ``name → (key column, columns kept)``.
 Splits = Mapping[str, tuple[str, list[str]]]
+#: The splits that give the quality's distinct counts (:data:`research.clean.takedowns.DISTINCT_METRICS`);
+#: the domains need none, they are the union of the partitions' domains.
+DISTINCT_SPLITS: Splits = {name: (column, [column]) for name, column in DISTINCT_METRICS.items() if name != "domains"}
 
 
 def _clean_task(raw: Path, bucket: int, options: Mapping[str, object], out_dir: Path, row_block: int | None, splits: Splits, work: Path, buckets: int) -> tuple | None:
@@ -297,13 +300,13 @@ def _distinct_task(folder: Path, bucket: int, column: str) -> int:
     return int(read_bucket(folder, bucket, [column])[column].nunique())
 
 
-def distinct_in_splits(parts: CleanedParts, columns: Mapping[str, str]) -> dict[str, int]:
-    """Distinct values of each split's key (``columns``: split name → key column, e.g. ``{"urls": "url_id"}``).
+def distinct_in_splits(parts: CleanedParts, splits: Splits) -> dict[str, int]:
+    """Distinct values of each split's key (``splits`` as given to :func:`clean_partitions`, e.g. :data:`DISTINCT_SPLITS`).
 
     All rows of a key are in one bucket of its split, so the buckets' distinct counts add up.
     """
     counts = {}
-    for name, column in columns.items():
+    for name, (column, _) in splits.items():
         folder = parts.work / name
         counts[name] = int(sum(dask.compute(*[dask.delayed(_distinct_task)(folder, bucket, column) for bucket in present_buckets(folder)])))
     return counts
@@ -333,9 +336,8 @@ def clean_log_to_parquet(
     distinct counts of files and URLs over hash splits of those keys.
     """
     options = {"key": key, "synthetic": synthetic, "source": source, **words}
-    splits = {"files": ("content_id", ["content_id"]), "urls": ("url_id", ["url_id"])}
-    parts = clean_partitions(parquet_parts(parquet_dir), out_dir, options, splits=splits)
-    distinct = distinct_in_splits(parts, {"files": "content_id", "urls": "url_id"})
+    parts = clean_partitions(parquet_parts(parquet_dir), out_dir, options, splits=DISTINCT_SPLITS)
+    distinct = distinct_in_splits(parts, DISTINCT_SPLITS)
     shutil.rmtree(parts.work, ignore_errors=True)
     return CleanedLog(empty_clean_table(), sorted_quarantine(parts.quarantine_files), parts.quality(distinct, synthetic))
 

@@ -22,7 +22,7 @@ from research.clean.takedown_files import with_key_kind, write_cleaned
 from research.clean.takedown_schema import empty_clean_table
 from research.clean.takedowns import CleanedLog
 from research.errors import InputError, OutputError
-from research.scale.engine import ROWS_PER_PARTITION, _quarantine, clean_partitions, csv_to_parquet, dask_scheduler, distinct_in_splits, parquet_parts
+from research.scale.engine import DISTINCT_SPLITS, ROWS_PER_PARTITION, _quarantine, clean_partitions, csv_to_parquet, dask_scheduler, distinct_in_splits, parquet_parts
 from research.scale.network import url_status_dask
 
 
@@ -69,9 +69,8 @@ def clean_with_dask(
         row_block = max((pq.ParquetFile(p).metadata.num_rows for p in raw_files), default=ROWS_PER_PARTITION) or ROWS_PER_PARTITION
         with dask_scheduler(scheduler):
             options = {"key": key, "synthetic": synthetic, "source": log.name, "pseudonymise_ids": pseudonymise_ids}
-            splits = {"files": ("content_id", ["content_id"]), "urls": ("url_id", ["url_id"])}
-            parts = clean_partitions(raw_files, Path(work) / "clean", options, row_block=row_block, splits=splits, work=Path(work) / "split")
-            distinct = distinct_in_splits(parts, {"files": "content_id", "urls": "url_id"})
+            parts = clean_partitions(raw_files, Path(work) / "clean", options, row_block=row_block, splits=DISTINCT_SPLITS, work=Path(work) / "split")
+            distinct = distinct_in_splits(parts, DISTINCT_SPLITS)
         result = CleanedLog(empty_clean_table(), _quarantine([]), with_key_kind(parts.quality(distinct, synthetic), choice.kind), choice.lineage())
         quarantine = (_quarantine([block]) for block in row_blocks(Path(work) / "clean" / "quarantine"))
         write_cleaned(result, out, inputs=inputs, parameters=parameters, root=root, table_blocks=row_blocks(Path(work) / "clean" / "takedowns"), quarantine_blocks=quarantine)
