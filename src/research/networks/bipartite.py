@@ -132,8 +132,12 @@ def union_sorted(parts: Sequence[np.ndarray | None]) -> np.ndarray:
     return np.unique(np.concatenate(arrays).astype(str)).astype(object)
 
 
+def _domain_list(domains: np.ndarray | None) -> np.ndarray:
+    return union_sorted([domains])
+
+
 #: The incidence's domains over any split of the pairs: the union of the partitions' sorted domains.
-DOMAINS = declare(Reducer("domains", "domain", sorted_domains, union_sorted, lambda domains: domains))
+DOMAINS = declare(Reducer("domains", "domain", sorted_domains, union_sorted, _domain_list))
 
 
 def co_hosting_triplets(pairs: pd.DataFrame, domains: np.ndarray) -> pd.DataFrame:
