@@ -44,7 +44,7 @@ def funnel_figure(
         ax.text(min(high + 0.015, 0.85), y, f"{int(n):,} / {int(total):,}", va="center", fontsize=8.5)
     ax.set_xlim(0, 1)
     ax.set_xlabel(message("takedowns", "funnel_xlabel", lang))
-    ax.set_title(message("takedowns", "funnel_title", lang))
+    ax.set_title(message("takedowns", "funnel_title", lang)).set_gid("figure-title")
     ax.grid(axis="y", visible=False)
     source_caption(fig, sources, note)
     fig.subplots_adjust(left=0.2)  # room for the status labels
@@ -91,7 +91,7 @@ def km_figure(
     ax.set_xlim(0, horizon_days)
     ax.set_ylim(0, 1.02)
     ax.set_ylabel(message("takedowns", "km_ylabel", lang))
-    ax.set_title(message("takedowns", "km_title", lang))
+    ax.set_title(message("takedowns", "km_title", lang)).set_gid("figure-title")
     ax.legend(loc="upper right")
     ticks = risk_days(horizon_days)
     names = [group for group, _ in groups]

@@ -23,7 +23,7 @@ from research.clean.breaks import read_breaks
 from research.clean.series_catalogue import read_series_catalogue, series_title
 from research.config import ProjectPaths
 from research.errors import ResearchError
-from research.i18n import message
+from research.i18n import LANGUAGES, message
 from research.outputs import write_csv
 from research.plots.style import save_figure
 from research.report.breaks import BreakNote, break_notes, marked_break_ids, notes_for_series
@@ -41,7 +41,6 @@ from research.report.sources import Source, access_date, figure_sources, with_ti
 from research.report.tables import PaperTable, as_html, as_markdown, takedown_table, trends_table, write_paper_table
 from research.report.takedown_points import google_outcomes, lumen_summary, outcome_display
 
-LANGUAGES = ("en", "id", "ja", "ko")
 #: The bulletin shows at most this many figures (the issue's bound; a test checks it).
 MAX_MAIN_FIGURES = 12
 #: The published takedown funnel of the seeds (PAPS, Japan): requested files and files still online.
@@ -297,10 +296,10 @@ def _rendered(table: pd.DataFrame, title: str, name: str = "", csv: str = "", te
 
 
 def localised_image(entry: FigureEntry, lang: str) -> Path:
-    """The drawing of a trend figure in ``lang``; fails closed rather than show another language's figure."""
+    """The drawing of a figure in ``lang``; fails closed rather than show another language's figure."""
     image = image_in(entry.image, lang)
     if not image.exists():
-        raise ResearchError(f"{image} is missing: the {lang} page needs its own drawing of {entry.stem} (run: research reproduce --only trends --force)")
+        raise ResearchError(f"{image} is missing: the {lang} page needs its own drawing of {entry.stem} (run: research reproduce --only {entry.area} --force)")
     return image
 
 
@@ -392,7 +391,7 @@ def write_main(pages: Path, lang: str, inputs: ReportInputs, entries: list[Figur
 def write_demo(pages: Path, lang: str, inputs: ReportInputs, entries: list[FigureEntry], tables: list[PaperTable], cite: Citation,
                languages: tuple[str, ...]) -> list[Path]:
     """The method illustration: every synthetic finding, figure and table, watermarked."""
-    figures = [rendered_figure(e, pages, lang) for e in entries if e.synthetic]
+    figures = [rendered_figure(e, pages, lang, image=localised_image(e, lang)) for e in entries if e.synthetic]
     synthetic_tables = [_rendered(t.table.frame, message("report", t.title_key, lang), synthetic=True) for t in tables if t.table.synthetic]
     path = pages / page_name("demo", lang)
     path.write_text(render_page("demo", "html", lang, languages=language_links("demo", languages), cite=cite, findings=synthetic_findings(inputs, lang),

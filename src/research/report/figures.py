@@ -226,9 +226,9 @@ def table_candidates(paths: ProjectPaths, image: Path) -> tuple[Path, ...]:
 
 
 def _is_translation(paths: ProjectPaths, image: Path) -> bool:
-    """Whether ``image`` is another language's drawing of a figure (``<area>/<lang>/<stem>.png``)."""
+    """Whether ``image`` is another language's drawing of a figure (``<area>[/<source>]/<lang>/<stem>.png``)."""
     parts = image.relative_to(paths.figures).parts
-    return len(parts) == 3 and parts[1] in available_languages()
+    return len(parts) >= 3 and parts[-2] in available_languages()
 
 
 def _area(paths: ProjectPaths, image: Path) -> str:
