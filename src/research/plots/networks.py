@@ -25,9 +25,9 @@ LEVELS: tuple[str, ...] = ("domain", "hosting_provider", "country")
 
 def _finish(fig, sources: Sequence[str], synthetic: bool, note: str | None, lang: str, stem: str | os.PathLike[str]) -> list[Path]:
     notes = [n for n in (note, message("networks", "synthetic_note", lang) if synthetic else None) if n]
-    source_caption(fig, sources, note="\n".join(notes) or None)
+    source_caption(fig, sources, note="\n".join(notes) or None, lang=lang)
     if synthetic:
-        watermark_synthetic(fig)
+        watermark_synthetic(fig, lang)
     return save_figure(fig, stem)
 
 
