@@ -136,6 +136,7 @@ def stage(name: str, log: Path, sample: int, workers: int = 2, memory: str = "4G
         from research.clean.synthetic_marker import choose_key
         from research.networks.communities import communities_from_edges
         from research.networks.rankings import rates_from_counts
+        from research.scale.columnar import CleanOptions
         from research.scale.memory import return_freed_memory
 
         return_freed_memory()
@@ -151,7 +152,7 @@ def stage(name: str, log: Path, sample: int, workers: int = 2, memory: str = "4G
             from research.scale import duckdb_engine as engine
 
             con = engine.connect(memory_limit=os.environ.get("BENCH_DUCKDB_MEMORY", "3GB"), temp_directory=str(DATA / "duckdb_tmp"))
-            log_tables = engine.clean(con, engine.load_csv(con, log), key=key, synthetic=True)
+            log_tables = engine.clean(con, engine.load_csv(con, log), CleanOptions(key=key, synthetic=True))
             rows = engine.quality(log_tables)
             step("clean")
             engine.funnel(con)
@@ -163,7 +164,7 @@ def stage(name: str, log: Path, sample: int, workers: int = 2, memory: str = "4G
         else:
             from research.scale import polars_engine as engine
 
-            table, quarantine, rows_in = engine.clean_frames(log, key=key, synthetic=True)
+            table, quarantine, rows_in = engine.clean_frames(log, CleanOptions(key=key, synthetic=True))
             rows = engine.quality(rows_in, table, quarantine, True)
             step("clean")
             engine.funnel(table)

@@ -65,3 +65,15 @@ def test_the_latest_check_wins_and_the_conflict_is_counted(tmp_path, secret_key_
     assert reasons == {(1, DUPLICATE_CONFLICT), (4, DUPLICATE)}
     quality = result.quality.set_index("metric")["value"]
     assert quality["duplicates_conflicting"] == "1"
+
+
+def test_a_repeat_without_a_readable_check_does_not_displace_a_dated_one(tmp_path, secret_key_file):
+    """An unreadable ``checked_at`` counts as the earliest check: the dated row of the pair is kept."""
+    path = _log(tmp_path, [
+        "R1,F1,https://a-host.com/1,2024-01-01,2024-01-02T25:00:00Z,online",
+        "R1,F1,https://a-host.com/1,2024-01-01,2024-01-09,removed",
+    ])
+    result = clean_log_file(path, key_file=secret_key_file)
+    assert result.table["row_number"].tolist() == [2]
+    reasons = {(r.row_number, r.reason) for r in result.quarantine.itertuples()}
+    assert reasons == {(1, "unreadable timestamp"), (1, DUPLICATE_CONFLICT)}

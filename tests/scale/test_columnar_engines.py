@@ -19,7 +19,7 @@ from research.networks.bipartite import co_hosting_edges, incidence_matrix
 from research.networks.rankings import node_counts
 from research.networks.status import latest_url_status
 from research.scale import columnar, duckdb_engine, polars_engine
-from research.takedowns.funnel import funnel_tables
+from research.takedowns.funnel import GROUPINGS, detail_funnel, funnel_tables
 from research.takedowns.seeds import FILE_STATUSES
 from research.takedowns.synth import synth_log
 
@@ -57,11 +57,23 @@ MESSY = [
     "r13,f13,https://c.org/k,2024-02-01,2024-02-03,,pending,,,,NL",
     "r13,f1,https://c.org/k,2024-02-01,2024-02-04,,online,,,,NL",
 ]
+#: Rows for the rules of issue 15, with a content_hash (the other rows get none).
+MESSY_MORE = [
+    "r14,f14,https://c.org/m,2024-02,2024-02-04,,online,,,,NL,",  # partial date
+    "r14,1.23E+15,https://c.org/n,2024-02-01,2024-02-04,,online,,,,NL,",  # id mangled by a spreadsheet
+    "r15,f15,https://c.org/p,2024-02-01,2024-02-04,,online,,call +81 3 1234 5678,,NL,",  # phone number in free text
+    "r15,f15,https://c.org/q,2024-02-01,2024-02-04,,online,,abuse@host.example,,NL,",  # e-mail address in free text
+    "r15,f15\x07,https://c.org/r,2024-02-01,2024-02-04,,online,,,,NL,",  # control characters
+    "r15,f16,https://c.org/\x1bs,2024-02-01,2024-02-04,,online,,Host\x1bE,,NL,",
+    "r16,f16,https://c.org/z,2024-02-01,2024-02-03,,online,,,,NL," + "AB" * 32,  # conflicting repeat, the later kept
+    "r16,f16,https://c.org/z,2024-02-01,2024-02-05,,removed,,,,NL," + "0f" * 32,
+    "r16,f16,https://c.org/y,2024-02-01,2024-02-05,,removed,,,,NL,0f0f",  # not a PDQ hash
+]
 
 
 def _write_messy(folder):
     path = folder / "messy.csv"
-    path.write_text(HEADER + "\n" + "\n".join(MESSY) + "\n", encoding="utf-8")
+    path.write_text(HEADER + ",content_hash\n" + "\n".join([r + "," for r in MESSY] + MESSY_MORE) + "\n", encoding="utf-8")
     return path
 
 
@@ -82,17 +94,10 @@ def log(request, tmp_path_factory):
     return path, clean_log_file(path, key_file=key_file)
 
 
-#: The prototypes implement the cleaning rules as they were before issue 15 (ids kept as written,
-#: the first of repeated rows kept, no control-character, free-text, partial-date or clock-change
-#: reasons, no duplicates_conflicting line); until they are brought up to date their tables differ
-#: from the default engine's. strict: the marker must go once they agree.
-BEHIND_ISSUE_15 = pytest.mark.xfail(strict=True, reason="DuckDB/Polars prototypes do not yet apply the issue 15 cleaning rules")
-
-
 def _default_network(table: pd.DataFrame) -> dict[str, object]:
     status = latest_url_status(table)
     incidence = incidence_matrix(status)
-    return {"funnel": funnel_tables(table), "status": status, "edges": co_hosting_edges(incidence), "domains": incidence.domains, "counts": node_counts(status, "domain")}
+    return {"funnel": funnel_tables(table), "funnel_detail": detail_funnel(table, GROUPINGS), "status": status, "edges": co_hosting_edges(incidence), "domains": incidence.domains, "counts": node_counts(status, "domain")}
 
 
 def _assert_same(got: dict[str, object], expected: dict[str, object]) -> None:
@@ -103,7 +108,6 @@ def _assert_same(got: dict[str, object], expected: dict[str, object]) -> None:
             pd.testing.assert_frame_equal(got[name], value, obj=name)
 
 
-@BEHIND_ISSUE_15
 def test_duckdb_engine_equals_default_engine(log):
     path, default = log
     tables, cleaned = duckdb_engine.clean_log(path, key=KEY)
@@ -111,13 +115,12 @@ def test_duckdb_engine_equals_default_engine(log):
     pd.testing.assert_frame_equal(cleaned.quarantine, default.quarantine)
     pd.testing.assert_frame_equal(cleaned.quality, default.quality)
     con = tables.con
-    got = {"funnel": duckdb_engine.funnel(con)}
+    got = {"funnel": duckdb_engine.funnel(con), "funnel_detail": duckdb_engine.detail_funnel(con, GROUPINGS)}
     duckdb_engine.url_status(con)
     got.update(status=duckdb_engine.status_table(con), edges=duckdb_engine.co_hosting_edges(con), domains=duckdb_engine.domains(con), counts=duckdb_engine.node_counts(con))
     _assert_same(got, _default_network(default.table))
 
 
-@BEHIND_ISSUE_15
 def test_polars_engine_equals_default_engine(log):
     path, default = log
     frame, cleaned = polars_engine.clean_log(path, key=KEY)
@@ -125,7 +128,7 @@ def test_polars_engine_equals_default_engine(log):
     pd.testing.assert_frame_equal(cleaned.quarantine, default.quarantine)
     pd.testing.assert_frame_equal(cleaned.quality, default.quality)
     status = polars_engine.url_status(frame)
-    got = {"funnel": polars_engine.funnel(frame), "status": polars_engine.status_table(status), "edges": polars_engine.co_hosting_edges(status),
+    got = {"funnel": polars_engine.funnel(frame), "funnel_detail": polars_engine.detail_funnel(frame, GROUPINGS), "status": polars_engine.status_table(status), "edges": polars_engine.co_hosting_edges(status),
            "domains": polars_engine.domains(status), "counts": polars_engine.node_counts(status)}
     _assert_same(got, _default_network(default.table))
 
@@ -136,7 +139,11 @@ def test_messy_log_exercises_the_rules(tmp_path):
     default = clean_log_file(_write_messy(tmp_path), key_file=tmp_path / "hmac.key")
     reasons = set(default.quarantine["reason"])
     assert {"missing value", "duplicate URL within request", "checked before requested", "unreadable timestamp", "unknown country",
-            "url not http", "url bad port", "date before 1990 or in the future", "unknown outcome word", "unreadable AS number"} <= reasons
+            "url not http", "url bad port", "date before 1990 or in the future", "unknown outcome word", "unreadable AS number",
+            "control character", "id mangled by a spreadsheet (scientific notation)", "phone number in free text", "e-mail address in free text",
+            "partial date (year or month only): not guessed", "not a PDQ hash (64 hex digits)",
+            "duplicate URL within request, other outcome (the latest check is kept)"} <= reasons
+    assert default.table["content_hash"].notna().sum() == 1
     assert len(default.table) >= 10
 
 

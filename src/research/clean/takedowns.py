@@ -297,8 +297,10 @@ def _repeated_pairs(request_id: pa.Array, digests: np.ndarray, bad_url: np.ndarr
     conflicting = np.zeros(len(known), dtype=bool)
     if not len(candidates):
         return repeated, conflicting
-    checked = checked_at.iloc[candidates].to_numpy(dtype="datetime64[us]").view(np.int64)  # NaT is the smallest
-    pairs = pd.DataFrame({"request": request[candidates], "url": url[candidates], "later": -checked, "at": candidates})
+    checked = checked_at.iloc[candidates].to_numpy(dtype="datetime64[us]").view(np.int64)
+    missing = checked == np.iinfo(np.int64).min  # NaT: sorts after every check (negating it would overflow to itself)
+    later = np.where(missing, np.iinfo(np.int64).max, -np.where(missing, 0, checked))
+    pairs = pd.DataFrame({"request": request[candidates], "url": url[candidates], "later": later, "at": candidates})
     pairs["outcome"] = outcome.iloc[candidates].astype("string").fillna("").to_numpy()
     pairs = pairs.sort_values(["request", "url", "later", "at"], kind="mergesort")
     first = ~pairs.duplicated(["request", "url"], keep="first").to_numpy()

@@ -33,7 +33,7 @@ from research.report.citation import Citation, citation, citation_note, citation
 from research.report.disclosure import disclose
 from research.report.drawn import DrawnFigure, close, funnel_figure, lead_figure
 from research.report.featured import FEATURED, FeaturedRatio, featured_findings
-from research.report.figures import FigureEntry, collect_figures, image_in
+from research.report.figures import FigureEntry, collect_figures, figure_files, image_in
 from research.report.findings import Finding, concentration_findings, format_number, funnel_finding, public_funnel_finding, retitle, trend_findings
 from research.report.mainpoints import MainPoint, funnel_numbers, main_point_candidates, select_main_points, with_producers
 from research.report.markdown import MarkdownText, escape_markdown
@@ -90,9 +90,7 @@ def input_files(paths: ProjectPaths) -> list[Path]:
              paths.raw / "series.csv", catalogue.path("google_removals", paths), paths.root / "CITATION.cff",
              catalogue.path(FUNNEL_TABLE, paths), catalogue.path(CONCENTRATION_TABLE, paths), _lumen_csv(paths)]
     fixed += [paths.processed / f"{name}.csv" for name, _ in TREND_TABLES]
-    found = [p for p in fixed if p.exists()]
-    if paths.figures.exists():
-        found += [p for p in paths.figures.rglob("*") if p.is_file() and p.suffix in {".png", ".csv", ".json"}]
+    found = [p for p in fixed if p.exists()] + figure_files(paths)
     return sorted(set(found), key=lambda p: p.as_posix())
 
 

@@ -1,6 +1,7 @@
 """Gather the report's figures: the image, the table behind it, its sources and what it may show.
 
-Figures are found under ``reports/figures/<area>/<stem>.png``. The table behind a figure is
+Figures are the images of the figure sets the catalogue declares (:func:`declared_images`):
+``reports/figures/<area>[/<source>]/<stem>.png``; nothing else under ``reports/figures/`` is picked up. The table behind a figure is
 ``<stem>.csv`` beside it when the module that drew it wrote one; otherwise the area's own rule
 applies (a trends figure named after a series shows that series' rows of ``counts.csv``). An
 optional ``<stem>.meta.json`` beside the figure may give ``title``, ``origin`` and
@@ -175,14 +176,10 @@ def figure_entry(
 
 def collect_figures(paths: ProjectPaths, *, figures: pd.DataFrame | None, counts: pd.DataFrame | None, package: dict | None,
                     catalogue: pd.DataFrame | None = None) -> list[FigureEntry]:
-    """Every figure under ``reports/figures/``, areas in the report's order, files sorted by name.
-
-    A figure's drawings in other languages (``<area>/<lang>/<stem>.png``, see :func:`image_in`)
-    are the same figure, not entries of their own. Trend titles come from the series ``catalogue``.
-    """
+    """Every figure of the figure sets the catalogue declares (:func:`declared_images`), areas in the
+    report's order, files sorted by name. Trend titles come from the series ``catalogue``."""
     order = {name: i for i, name in enumerate(AREAS)}
-    found = [p for p in paths.figures.glob("*/**/*.png") if not _is_translation(paths, p)]
-    images = sorted(found, key=lambda p: (order.get(_area(paths, p), len(order)), p.relative_to(paths.figures).as_posix()))
+    images = sorted(declared_images(paths), key=lambda p: (order.get(_area(paths, p), len(order)), p.relative_to(paths.figures).as_posix()))
     return [
         figure_entry(
             p, _area(paths, p), figures=figures, counts=counts, package=package, key=_key(paths, p),
@@ -192,8 +189,44 @@ def collect_figures(paths: ProjectPaths, *, figures: pd.DataFrame | None, counts
     ]
 
 
+#: The figure sets the report shows and bundles: what the catalogue's ``bundles`` entry is made from.
+REPORTED_SETS = catalogue.entry("bundles").inputs
 #: Figure folders under ``reports/figures/`` → their catalogue figure set.
-FIGURE_SETS = {"trends": "trend_figures", "takedowns": "takedown_figures", "networks": "network_figures"}
+FIGURE_SETS = {catalogue.entry(name).pattern.split("/")[2]: name for name in REPORTED_SETS}
+#: The logs whose figure sets are shown: the pipeline's example, and the default folder of a command
+#: run without one (``research network build``); a set's translations are never sources.
+FIGURE_SOURCES = ("", catalogue.EXAMPLE_SOURCE)
+
+
+def figure_set_folders(paths: ProjectPaths) -> list[tuple[str, Path]]:
+    """``(figure set, folder)`` of every declared figure set the report shows, for each of :data:`FIGURE_SOURCES`."""
+    found: list[tuple[str, Path]] = []
+    for name in REPORTED_SETS:
+        item = catalogue.entry(name)
+        for source in FIGURE_SOURCES if "{source}" in item.pattern else ("",):
+            found.append((name, item.path(paths, source=source)))
+    return found
+
+
+def declared_images(paths: ProjectPaths) -> list[Path]:
+    """The figures of the declared figure sets: the PNGs directly in each set's folder.
+
+    Nothing else under ``reports/figures/`` is a figure of the report: not a PNG outside every set's
+    folder, nor one in a folder below a set's (its drawings in other languages, ``<lang>/<stem>.png``,
+    see :func:`image_in`, are the same figure, not figures of their own).
+    """
+    found = {p for _, folder in figure_set_folders(paths) if folder.is_dir() for p in folder.iterdir() if p.suffix == ".png" and p.is_file()}
+    return sorted(found, key=lambda p: p.as_posix())
+
+
+def figure_files(paths: ProjectPaths) -> list[Path]:
+    """The files the report reads for its figures: each declared image, its drawings in other
+    languages, its ``.meta.json`` and the tables behind it that exist."""
+    found: set[Path] = set()
+    for image in declared_images(paths):
+        found |= {image_in(image, lang) for lang in available_languages()}
+        found |= {image.with_name(image.stem + ".meta.json"), *table_candidates(paths, image)}
+    return sorted((p for p in found if p.is_file()), key=lambda p: p.as_posix())
 
 
 def figure_is_synthetic(paths: ProjectPaths, image: Path) -> bool:
@@ -223,12 +256,6 @@ def table_candidates(paths: ProjectPaths, image: Path) -> tuple[Path, ...]:
         found.append(paths.processed / PROCESSED_DIRS[area] / sub / f"{stem}.csv")
     found += [paths.tables / area / sub / f"{stem}.csv", paths.reports / area / sub / f"{stem}.csv"]
     return tuple(found)
-
-
-def _is_translation(paths: ProjectPaths, image: Path) -> bool:
-    """Whether ``image`` is another language's drawing of a figure (``<area>[/<source>]/<lang>/<stem>.png``)."""
-    parts = image.relative_to(paths.figures).parts
-    return len(parts) >= 3 and parts[-2] in available_languages()
 
 
 def _area(paths: ProjectPaths, image: Path) -> str:

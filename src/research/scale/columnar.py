@@ -11,18 +11,24 @@ engine. Nothing is re-implemented.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from research.clean.arrow_text import _WHITE_SPACE, to_series
+from research.clean.arrow_text import _WHITE_SPACE, to_series, trim_text
 from research.clean.channels import map_channels
-from research.clean.outcomes import map_outcomes
-from research.clean.takedown_fields import parse_asns, parse_countries, parse_timestamps
-from research.clean.takedown_schema import CLEAN_COLUMNS, TIMESTAMP_DTYPE
-from research.clean.urls import _QUERY_TO_CLEAN, _SIMPLE, host_info, normalise_url_array, site_of
+from research.clean.outcomes import OUTCOMES, map_outcomes
+from research.clean.periods import EARLIEST_PLAUSIBLE_DATE
+from research.clean.redact import CONTROL_RE2, redact_array, shapes
+from research.clean.synthetic_marker import DEMO_KIND, SECRET_KIND
+from research.clean.takedown_fields import check_timezone, parse_asns, parse_content_hashes, parse_countries, timestamp_reasons
+from research.clean.takedown_schema import CLEAN_COLUMNS, QUARANTINE_COLUMNS, TIMESTAMP_DTYPE
+from research.clean.takedowns import DUPLICATE, DUPLICATE_CONFLICT, IDENTIFYING_REASONS, SCIENTIFIC_ID
+from research.clean.urls import _QUERY_TO_CLEAN, _SIMPLE, _host_record, normalise_url_array
 
 #: Unicode White_Space, the characters the default engine trims from both ends of a value
 #: (``research.clean.arrow_text.trim_text``).
@@ -36,6 +42,39 @@ QUERY_TO_CLEAN = _QUERY_TO_CLEAN
 #: Timestamps the engine parses itself: ``YYYY-MM-DDTHH:MM:SSZ`` with every field in range
 #: (day-of-month is checked by the engine's own date parser); everything else goes to pandas.
 USUAL_TIMESTAMP = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z$"
+#: The default engine's row tests that an engine runs itself (regular expressions, RE2 syntax).
+CONTROL = CONTROL_RE2
+SCIENTIFIC = SCIENTIFIC_ID
+#: Quarantine reasons of the cross-row rule (one row per URL per request) and of free text.
+REPEAT, REPEAT_CONFLICT = DUPLICATE, DUPLICATE_CONFLICT
+FREE_TEXT_REASONS = tuple(IDENTIFYING_REASONS.values())
+
+
+@dataclass(frozen=True)
+class CleanOptions:
+    """What :func:`research.clean.takedowns.clean_takedown_log` is told besides the log, for a columnar engine.
+
+    ``today`` fixes the end of the plausible window (default: the UTC date when cleaning). Ids are
+    always pseudonymised, as by default in the default engine.
+    """
+
+    key: bytes
+    synthetic: bool = False
+    outcome_words: Mapping[str, str] | None = None
+    channel_words: Mapping[str, str] | None = None
+    timezone: str = "UTC"
+    today: date | None = None
+
+    def __post_init__(self) -> None:
+        check_timezone(self.timezone)
+
+    def plausible_us(self) -> tuple[int, int]:
+        """Microseconds since the epoch (UTC) of the plausible window, ``[earliest, latest)``.
+
+        The window of :func:`research.clean.takedown_fields.implausible_dates`.
+        """
+        latest = (self.today or datetime.now(UTC).date()) + timedelta(days=1)
+        return tuple(int(datetime.combine(d, datetime.min.time(), UTC).timestamp()) * 1_000_000 for d in (EARLIEST_PLAUSIBLE_DATE, latest))  # type: ignore[return-value]
 
 
 #: The timestamp columns of a cleaned log.
@@ -87,6 +126,10 @@ def _text(values: pa.Array) -> pd.Series:
     return to_series(values)
 
 
+def _arrow(values: pd.Series, kind: pa.DataType) -> pa.Array:
+    return pa.array(values.astype(object).where(values.notna(), None).tolist(), kind)
+
+
 def word_lookup(values: pa.Array, kind: str, extra: Mapping[str, str] | None = None) -> pa.Table:
     """``value, category, is_blank, is_unknown`` for distinct outcome (``kind="outcome"``) or channel words.
 
@@ -94,48 +137,70 @@ def word_lookup(values: pa.Array, kind: str, extra: Mapping[str, str] | None = N
     """
     mapper = map_outcomes if kind == "outcome" else map_channels
     mapped = mapper(_text(values), extra)
-
-    def text(name: str) -> pa.Array:
-        return pa.array(mapped[name].astype(object).where(mapped[name].notna(), None).tolist(), pa.large_string())
-
-    columns = {"value": values, "category": text("category"), "is_blank": pa.array(mapped["is_blank"].to_numpy()), "is_unknown": pa.array(mapped["is_unknown"].to_numpy())}
+    columns = {"value": values, "category": _arrow(mapped["category"], pa.large_string()), "is_blank": pa.array(mapped["is_blank"].to_numpy()), "is_unknown": pa.array(mapped["is_unknown"].to_numpy())}
     if "detail" in mapped.columns:
-        columns["detail"] = text("detail")
+        columns["detail"] = _arrow(mapped["detail"], pa.large_string())
     return pa.table(columns)
 
 
 def country_lookup(values: pa.Array) -> pa.Table:
     """``value, country, bad`` for distinct country texts (:func:`research.clean.takedown_fields.parse_countries`)."""
     codes, bad = parse_countries(_text(values))
-    return pa.table({"value": values, "country": pa.array(codes.astype(object).where(codes.notna(), None).tolist(), pa.large_string()), "bad": pa.array(bad.to_numpy())})
+    return pa.table({"value": values, "country": _arrow(codes, pa.large_string()), "bad": pa.array(bad.to_numpy())})
 
 
 def asn_lookup(values: pa.Array) -> pa.Table:
     """``value, asn, bad`` for distinct AS-number texts (:func:`research.clean.takedown_fields.parse_asns`)."""
     numbers, bad = parse_asns(_text(values))
-    return pa.table({"value": values, "asn": pa.array(numbers.astype(object).where(numbers.notna(), None).tolist(), pa.int64()), "bad": pa.array(bad.to_numpy())})
+    return pa.table({"value": values, "asn": _arrow(numbers, pa.int64()), "bad": pa.array(bad.to_numpy())})
+
+
+def hash_lookup(values: pa.Array) -> pa.Table:
+    """``value, content_hash, bad`` for distinct content hashes (:func:`research.clean.takedown_fields.parse_content_hashes`)."""
+    hashes, bad = parse_content_hashes(_text(values))
+    return pa.table({"value": values, "content_hash": _arrow(hashes, pa.large_string()), "bad": pa.array(bad.to_numpy())})
+
+
+def provider_lookup(values: pa.Array) -> pa.Table:
+    """``value, hosting_provider, reason`` for distinct provider texts: the trimmed name (null when blank) and
+    the free-text reason (an e-mail address, phone number or URL in it; :func:`research.clean.redact.shapes`)."""
+    trimmed = trim_text(values)
+    found = shapes(trimmed).to_pylist()
+    reasons = [IDENTIFYING_REASONS[f] if f is not None else None for f in found]
+    return pa.table({"value": values, "hosting_provider": pa.array([t or None for t in trimmed.to_pylist()], pa.large_string()), "reason": pa.array(reasons, pa.large_string())})
 
 
 def timestamp_lookup(values: pa.Array, timezone: str) -> pa.Table:
-    """``value, micros, bad`` for distinct timestamp texts the engine does not parse itself."""
-    parsed, bad = parse_timestamps(_text(values), timezone)
+    """``value, micros, reason`` for distinct timestamp texts the engine does not parse itself.
+
+    ``reason`` is why a non-blank value was not read (:func:`research.clean.takedown_fields.timestamp_reasons`).
+    """
+    parsed, reasons = timestamp_reasons(_text(values), timezone)
     micros = parsed.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[us]").view(np.int64)
-    return pa.table({"value": values, "micros": pa.array(micros, mask=parsed.isna().to_numpy()), "bad": pa.array(bad.to_numpy())})
+    return pa.table({"value": values, "micros": pa.array(micros, mask=parsed.isna().to_numpy()), "reason": _arrow(reasons.astype("string"), pa.large_string())})
+
+
+def shown_lookup(values: pa.Array) -> pa.Table:
+    """``value, shown`` for distinct raw values of quarantined cells: what the quarantine may show of them.
+
+    The trimmed value, or its shape when it holds a URL, e-mail address or phone number, control
+    characters written out (:func:`research.clean.redact.redact_array`).
+    """
+    return pa.table({"value": values, "shown": redact_array(trim_text(values))})
 
 
 def host_lookup(hosts: pa.Array) -> pa.Table:
-    """``host, ascii_host, domain, site, is_ip, reason`` for distinct lower-cased ASCII hosts of usual-shape URLs."""
-    records = [host_info(h.rstrip(".")) for h in hosts.to_pylist()]
-    columns = list(zip(*records)) if records else [[], [], [], []]
-    sites = [d if ip or d is None else site_of(a, d) for a, d, ip in zip(columns[0], columns[1], columns[2], strict=True)]
+    """``host, ascii_host, domain, site, is_ip, reason`` for distinct ASCII hosts of usual-shape URLs (the default rule)."""
+    records = [_host_record(h) for h in hosts.to_pylist()]
+    column = lambda name, kind: pa.array([r[name] for r in records], kind)  # noqa: E731
     return pa.table(
         {
             "host": hosts,
-            "ascii_host": pa.array(columns[0], pa.large_string()),
-            "domain": pa.array(columns[1], pa.large_string()),
-            "site": pa.array(sites, pa.large_string()),
-            "is_ip": pa.array(columns[2], pa.bool_()),
-            "reason": pa.array(columns[3], pa.large_string()),
+            "ascii_host": column("host", pa.large_string()),
+            "domain": column("domain", pa.large_string()),
+            "site": column("site", pa.large_string()),
+            "is_ip": column("is_ip", pa.bool_()),
+            "reason": column("reason", pa.large_string()),
         }
     )
 
@@ -144,3 +209,48 @@ def url_lookup(urls: pa.Array) -> pa.Table:
     """``url, url_normalised, domain, site, is_ip, reason`` for distinct URLs of any other shape (the default rule)."""
     out = normalise_url_array(urls)
     return pa.table({"url": urls, "url_normalised": out["url_normalised"], "domain": out["domain"], "site": out["site"], "is_ip": out["is_ip"], "reason": out["reason"]})
+
+
+def quarantine_frame(table: pa.Table) -> pd.DataFrame:
+    """An engine's quarantine lines (sorted) as the default engine's DataFrame (same dtypes, also when empty)."""
+    if not table.num_rows:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c == "row_number" else "string") for c in QUARANTINE_COLUMNS})
+    return pd.DataFrame({c: table.column(c).to_numpy(zero_copy_only=False) for c in QUARANTINE_COLUMNS}).astype({"row_number": "int64"})
+
+
+#: What an engine counts on its cleaned rows for the quality lines, in the default engine's order
+#: (:func:`research.clean.takedowns.quality_table`).
+QUALITY_COUNTS = (
+    "files",
+    "requests",
+    "urls",
+    "domains",
+    "ip_hosts",
+    *(f"outcome_{o}" for o in OUTCOMES),
+    "removed_without_resolved_at",
+    "resolved_at_but_not_removed",
+    "channel_blank",
+    "country_blank",
+    "hosting_provider_blank",
+)
+
+
+def quality_frame(rows_in: int, rows_out: int, counts: Sequence[int], reasons: Sequence[tuple[str, str, int]], rows_quarantined: int, synthetic: bool) -> pd.DataFrame:
+    """The ``metric, value`` lines of :func:`research.clean.takedown_files.clean_log_file` from an engine's counts.
+
+    ``counts`` follow :data:`QUALITY_COUNTS`; ``reasons`` are ``(column, reason, lines)`` sorted by
+    column and reason. The last line is the key's kind, as ``clean_log_file`` adds it.
+    """
+    conflicting = sum(n for _, reason, n in reasons if reason == REPEAT_CONFLICT)
+    metrics: list[tuple[str, object]] = [
+        ("rows_in", rows_in),
+        ("rows_out", rows_out),
+        ("rows_quarantined", rows_quarantined),
+        ("rows_balance_ok", rows_in == rows_out + rows_quarantined),
+        ("synthetic", synthetic),
+        *zip(QUALITY_COUNTS, counts, strict=True),
+        ("duplicates_conflicting", conflicting),
+        *((f"quarantine: {column}: {reason}", n) for column, reason, n in reasons),
+        ("hmac_key", DEMO_KIND if synthetic else SECRET_KIND),
+    ]
+    return pd.DataFrame([(m, str(v)) for m, v in metrics], columns=["metric", "value"], dtype="string")

@@ -9,15 +9,15 @@ rules, the repeated-URL window, the latest check per file and per URL, the funne
 co-hosting self-join. Rules that need Python run once per distinct value through
 :mod:`research.scale.columnar` (the default engine's own functions).
 
-Limits of the prototype: UTF-8, comma-separated, documented column names (as the Dask reader).
+Limits of the prototype: UTF-8, comma-separated, documented column names (as the Dask reader),
+every row as long as the header (the general reader's "too few fields" rule is not applied), ids
+always pseudonymised (no ``--keep-ids``).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -25,8 +25,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from research.clean.periods import EARLIEST_PLAUSIBLE_DATE
-from research.clean.takedown_schema import LOG_COLUMNS, QUARANTINE_COLUMNS, REQUIRED_COLUMNS
+from research.clean.outcomes import OUTCOME_DETAILS
+from research.clean.takedown_schema import LOG_COLUMNS, REQUIRED_COLUMNS
 from research.clean.takedowns import CleanedLog
 from research.errors import SchemaError
 from research.networks.status import NOT_RECORDED
@@ -95,19 +95,9 @@ def load_csv(con: duckdb.DuckDBPyConnection, path: str | os.PathLike[str]) -> in
     return con.execute("SELECT count(*) FROM raw").fetchall()[0][0]
 
 
-def clean(
-    con: duckdb.DuckDBPyConnection,
-    rows_in: int,
-    *,
-    key: bytes,
-    synthetic: bool = False,
-    outcome_words: Mapping[str, str] | None = None,
-    channel_words: Mapping[str, str] | None = None,
-    timezone: str = "UTC",
-    today: datetime | None = None,
-) -> DuckLog:
+def clean(con: duckdb.DuckDBPyConnection, rows_in: int, options: columnar.CleanOptions) -> DuckLog:
     """Clean table ``raw`` into tables ``clean`` and ``quarantine`` (the default engine's rules)."""
-    ipad, opad = columnar.hmac_pads(key)
+    ipad, opad = columnar.hmac_pads(options.key)
     params = {"ipad": ipad, "opad": opad}
     # URLs: the usual shape split here; any other shape through the default rule, once per distinct URL.
     con.execute(
@@ -140,89 +130,104 @@ def clean(
           FROM url_parts p LEFT JOIN hosts h ON p.fast AND h.host = p.host LEFT JOIN odd_urls o ON NOT p.fast AND o.url = p.url)
         SELECT row_number, domain, site, is_ip, reason,
                CASE WHEN reason IS NULL THEN {_hmac('url_normalised')} END AS url_id,
-               CASE WHEN reason IS NOT NULL AND url <> '' THEN 'hmac:' || {_hmac('url')} ELSE '' END AS shown
+               'hmac:' || {_hmac('url')} AS url_hmac, url = '' AS url_blank
         FROM n""",
         params,
     )
     con.execute("DROP TABLE url_parts; DROP TABLE hosts; DROP TABLE odd_urls")
-    # Low-cardinality columns: the default rules once per distinct (trimmed-or-not) raw value.
+    # Low-cardinality columns: the default rules once per distinct raw value (null read as "").
     for name, build in (
-        ("outcome", lambda v: columnar.word_lookup(v, "outcome", outcome_words)),
-        ("channel", lambda v: columnar.word_lookup(v, "channel", channel_words)),
+        ("outcome", lambda v: columnar.word_lookup(v, "outcome", options.outcome_words)),
+        ("channel", lambda v: columnar.word_lookup(v, "channel", options.channel_words)),
         ("country", columnar.country_lookup),
         ("asn", columnar.asn_lookup),
+        ("content_hash", columnar.hash_lookup),
+        ("hosting_provider", columnar.provider_lookup),
     ):
         _register(con, f"lk_{name}", build(_distinct(con, f"SELECT DISTINCT coalesce({name}, '') FROM raw ORDER BY 1")))
     for name in STAMPS:
         odd = _distinct(con, f"SELECT DISTINCT coalesce({name}, '') FROM raw WHERE NOT regexp_full_match(coalesce({name}, ''), {_sql_text(columnar.USUAL_TIMESTAMP)}) "
                              f"OR try_strptime({name}, '%Y-%m-%dT%H:%M:%SZ') IS NULL ORDER BY 1")
-        _register(con, f"lk_{name}", columnar.timestamp_lookup(odd, timezone))
-    latest = (today or datetime.now(UTC)).date() + timedelta(days=1)
-    bounds = {"earliest": datetime.combine(EARLIEST_PLAUSIBLE_DATE, datetime.min.time()), "latest": datetime.combine(latest, datetime.min.time())}
+        _register(con, f"lk_{name}", columnar.timestamp_lookup(odd, options.timezone))
     stamp_columns = ",\n".join(
-        f"coalesce(epoch_us(try_strptime(r.{s}, '%Y-%m-%dT%H:%M:%SZ')), l_{s}.micros) AS {s}_us, coalesce(l_{s}.bad, false) AS {s}_bad" for s in STAMPS
+        f"coalesce(epoch_us(try_strptime(r.{s}, '%Y-%m-%dT%H:%M:%SZ')), l_{s}.micros) AS {s}_us, l_{s}.reason AS {s}_why" for s in STAMPS
     )
     stamp_joins = "\n".join(f"LEFT JOIN lk_{s} l_{s} ON l_{s}.value = coalesce(r.{s}, '')" for s in STAMPS)
+    controls = ",\n".join(f"regexp_matches(coalesce(r.{c}, ''), {_sql_text(columnar.CONTROL)}) AS {c}_control" for c in LOG_COLUMNS)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE parsed AS
         SELECT r.row_number, {_trim('r.request_id')} AS request_id, {_trim('r.content_id')} AS content_id,
-               u.url_id, u.domain, u.site, u.is_ip, u.reason AS url_reason, u.shown AS url_shown,
+               u.url_id, u.domain, u.site, u.is_ip, u.reason AS url_reason, u.url_hmac, u.url_blank,
                {stamp_columns},
+               {controls},
                lo.category AS outcome, lo.detail AS outcome_detail, lo.is_blank AS outcome_blank, lo.is_unknown AS outcome_unknown,
                lc.category AS channel, lc.is_unknown AS channel_unknown,
-               nullif({_trim('r.hosting_provider')}, '') AS hosting_provider,
-               CASE WHEN regexp_full_match(lower({_trim('r.content_hash')}), '[0-9a-f]{{64}}') THEN lower({_trim('r.content_hash')}) END AS content_hash,
-               {_trim('r.content_hash')} <> '' AND NOT regexp_full_match(lower({_trim('r.content_hash')}), '[0-9a-f]{{64}}') AS content_hash_bad,
+               lp.hosting_provider, lp.reason AS provider_reason, lh.content_hash, lh.bad AS content_hash_bad,
                la.asn, la.bad AS asn_bad, ln.country, ln.bad AS country_bad
         FROM raw r JOIN urls u USING (row_number)
         {stamp_joins}
         LEFT JOIN lk_outcome lo ON lo.value = coalesce(r.outcome, '')
         LEFT JOIN lk_channel lc ON lc.value = coalesce(r.channel, '')
         LEFT JOIN lk_country ln ON ln.value = coalesce(r.country, '')
-        LEFT JOIN lk_asn la ON la.value = coalesce(r.asn, '')"""
+        LEFT JOIN lk_asn la ON la.value = coalesce(r.asn, '')
+        LEFT JOIN lk_content_hash lh ON lh.value = coalesce(r.content_hash, '')
+        LEFT JOIN lk_hosting_provider lp ON lp.value = coalesce(r.hosting_provider, '')""",
     )
     con.execute("DROP TABLE urls")
-    us = "epoch_us(CAST($earliest AS TIMESTAMP))", "epoch_us(CAST($latest AS TIMESTAMP))"
-    problems = [
-        ("request_id", "p.request_id = ''", "''", "'missing value'"),
-        ("content_id", "p.content_id = ''", "''", "'missing value'"),
-        ("url", "p.url_reason IS NOT NULL", "p.url_shown", "'url ' || replace(p.url_reason, '_', ' ')"),
-    ]
+    earliest, latest = options.plausible_us()
+    # (column, condition, shown, reason); shown NULL: the raw cell as the default engine shows it (shown_lookup).
+    problems = [(c, f"p.{c}_control", "p.url_hmac" if c == "url" else "NULL", "'control character'") for c in LOG_COLUMNS]
+    for c in ("request_id", "content_id"):
+        problems += [(c, f"p.{c} = ''", "NULL", "'missing value'"), (c, f"regexp_matches(p.{c}, {_sql_text(columnar.SCIENTIFIC)})", "NULL", "'id mangled by a spreadsheet (scientific notation)'")]
+    problems.append(("url", "p.url_reason IS NOT NULL", "CASE WHEN p.url_blank THEN '' ELSE p.url_hmac END", "'url ' || replace(p.url_reason, '_', ' ')"))
     for s in STAMPS:
-        shown = _trim(f"r.{s}")
-        problems += [
-            (s, f"p.{s}_bad", shown, "'unreadable timestamp'"),
-            (s, f"p.{s}_us < {us[0]} OR p.{s}_us >= {us[1]}", shown, "'date before 1990 or in the future'"),
-        ]
+        problems += [(s, f"p.{s}_why IS NOT NULL", "NULL", f"p.{s}_why"), (s, f"p.{s}_us < {earliest} OR p.{s}_us >= {latest}", "NULL", "'date before 1990 or in the future'")]
         if s != "resolved_at":
-            problems.append((s, f"p.{s}_us IS NULL AND NOT p.{s}_bad", shown, "'missing value'"))
+            problems.append((s, f"p.{s}_us IS NULL AND p.{s}_why IS NULL", "NULL", "'missing value'"))
     problems += [
-        ("checked_at", "p.checked_at_us < p.requested_at_us", _trim("r.checked_at"), "'checked before requested'"),
-        ("resolved_at", "p.resolved_at_us < p.requested_at_us", _trim("r.resolved_at"), "'resolved before requested'"),
-        ("outcome", "p.outcome_blank", _trim("r.outcome"), "'missing value'"),
-        ("outcome", "p.outcome_unknown", _trim("r.outcome"), "'unknown outcome word'"),
-        ("channel", "p.channel_unknown", _trim("r.channel"), "'unknown channel word'"),
-        ("country", "p.country_bad", _trim("r.country"), "'unknown country'"),
-        ("asn", "p.asn_bad", _trim("r.asn"), "'unreadable AS number'"),
-        ("content_hash", "p.content_hash_bad", _trim("r.content_hash"), "'not a PDQ hash (64 hex digits)'"),
+        ("checked_at", "p.checked_at_us < p.requested_at_us", "NULL", "'checked before requested'"),
+        ("resolved_at", "p.resolved_at_us < p.requested_at_us", "NULL", "'resolved before requested'"),
+        ("outcome", "p.outcome_blank", "NULL", "'missing value'"),
+        ("outcome", "p.outcome_unknown", "NULL", "'unknown outcome word'"),
+        ("channel", "p.channel_unknown", "NULL", "'unknown channel word'"),
+        ("country", "p.country_bad", "NULL", "'unknown country'"),
+        ("asn", "p.asn_bad", "NULL", "'unreadable AS number'"),
+        ("content_hash", "p.content_hash_bad", "NULL", "'not a PDQ hash (64 hex digits)'"),
+        ("hosting_provider", "p.provider_reason IS NOT NULL", "NULL", "p.provider_reason"),
     ]
-    union = "\nUNION ALL\n".join(f"SELECT p.row_number, '{c}' AS \"column\", {v} AS value, {why} AS reason FROM parsed p JOIN raw r USING (row_number) WHERE coalesce({cond}, false)" for c, cond, v, why in problems)
-    # One row per URL per request: repeats after the first of a (request, URL) pair, both known.
-    repeats = """SELECT row_number, 'url', url_id, 'duplicate URL within request' FROM (
-        SELECT row_number, url_id, row_number() OVER (PARTITION BY request_id, url_id ORDER BY row_number) AS k
-        FROM parsed WHERE url_reason IS NULL AND request_id <> '') WHERE k > 1"""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE quarantine AS SELECT * FROM ({union} UNION ALL {repeats}) ORDER BY row_number, \"column\", reason", {"earliest": bounds["earliest"], "latest": bounds["latest"]})
+    union = "\nUNION ALL\n".join(
+        f"SELECT p.row_number, '{c}' AS \"column\", r.{c} AS raw, {shown} AS shown, {why} AS reason FROM parsed p JOIN raw r USING (row_number) WHERE coalesce({cond}, false)"
+        for c, cond, shown, why in problems
+    )
+    # One row per URL per request: of the rows of a (request, URL) pair, both known, the latest check is kept
+    # (a missing checked_at counts as the earliest; the first row among equals); the others are repeats,
+    # conflicting when their outcome differs from the kept row's.
+    repeats = f"""SELECT row_number, 'url', NULL, url_id, CASE WHEN coalesce(outcome, '') = kept THEN {_sql_text(columnar.REPEAT)} ELSE {_sql_text(columnar.REPEAT_CONFLICT)} END FROM (
+        SELECT row_number, url_id, outcome,
+               row_number() OVER w AS k, first_value(coalesce(outcome, '')) OVER w AS kept
+        FROM parsed WHERE url_reason IS NULL AND request_id <> ''
+        WINDOW w AS (PARTITION BY request_id, url_id ORDER BY checked_at_us DESC NULLS LAST, row_number)) WHERE k > 1"""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE lines AS {union} UNION ALL {repeats}")
+    _register(con, "lk_shown", columnar.shown_lookup(_distinct(con, "SELECT DISTINCT coalesce(raw, '') FROM lines WHERE shown IS NULL ORDER BY 1")))
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE quarantine AS
+        SELECT l.row_number, l."column", coalesce(l.shown, s.shown) AS value, l.reason
+        FROM lines l LEFT JOIN lk_shown s ON l.shown IS NULL AND s.value = coalesce(l.raw, '')
+        ORDER BY l.row_number, l."column", l.reason"""
+    )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE clean AS
-        SELECT row_number, request_id, content_id, content_hash, url_id, domain, site, is_ip,
+        SELECT row_number, {_hmac("'request_id:' || request_id")} AS request_id, {_hmac("'content_id:' || content_id")} AS content_id,
+               content_hash, url_id, domain, site, is_ip,
                {', '.join(f"make_timestamptz({s}_us) AS {s}" for s in STAMPS)},
-               outcome, outcome_detail, channel, hosting_provider, asn, country, {'true' if synthetic else 'false'} AS synthetic
-        FROM parsed ANTI JOIN (SELECT DISTINCT row_number FROM quarantine) q USING (row_number) ORDER BY row_number"""
+               outcome, outcome_detail, channel, hosting_provider, asn, country, {'true' if options.synthetic else 'false'} AS synthetic
+        FROM parsed ANTI JOIN (SELECT DISTINCT row_number FROM lines) q USING (row_number) ORDER BY row_number""",
+        params,
     )
-    con.execute("DROP TABLE parsed")
-    for name in ("outcome", "channel", "country", "asn", *STAMPS):
+    con.execute("DROP TABLE parsed; DROP TABLE lines")
+    for name in ("outcome", "channel", "country", "asn", "content_hash", "hosting_provider", "shown", *STAMPS):
         con.execute(f"DROP TABLE lk_{name}")
-    return DuckLog(con, rows_in, synthetic)
+    return DuckLog(con, rows_in, options.synthetic)
 
 
 def quality(log: DuckLog) -> pd.DataFrame:
@@ -232,22 +237,13 @@ def quality(log: DuckLog) -> pd.DataFrame:
         """SELECT count(*), count(DISTINCT content_id), count(DISTINCT request_id), count(DISTINCT url_id), count(DISTINCT domain),
                   count(*) FILTER (is_ip),
                   count(*) FILTER (outcome = 'removed'), count(*) FILTER (outcome = 'online'), count(*) FILTER (outcome = 'pending'), count(*) FILTER (outcome = 'unknown'),
-                  count(*) FILTER (outcome = 'removed' AND resolved_at IS NULL), count(*) FILTER (outcome <> 'removed' AND resolved_at IS NOT NULL),
+                  count(*) FILTER (outcome = 'removed' AND resolved_at IS NULL), count(*) FILTER (outcome IS DISTINCT FROM 'removed' AND resolved_at IS NOT NULL),
                   count(*) FILTER (channel IS NULL), count(*) FILTER (country IS NULL), count(*) FILTER (hosting_provider IS NULL)
            FROM clean"""
     ).fetchall()[0]
     quarantined = con.execute("SELECT count(DISTINCT row_number) FROM quarantine").fetchall()[0][0]
-    metrics: list[tuple[str, object]] = [
-        ("rows_in", log.rows_in), ("rows_out", c[0]), ("rows_quarantined", quarantined), ("rows_balance_ok", log.rows_in == c[0] + quarantined),
-        ("synthetic", log.synthetic), ("files", c[1]), ("requests", c[2]), ("urls", c[3]), ("domains", c[4]), ("ip_hosts", c[5]),
-        *((f"outcome_{o}", n) for o, n in zip(URL_OUTCOMES, c[6:10])),
-        ("removed_without_resolved_at", c[10]), ("resolved_at_but_not_removed", c[11]),
-        ("channel_blank", c[12]), ("country_blank", c[13]), ("hosting_provider_blank", c[14]),
-    ]
     reasons = con.sql('SELECT "column", reason, count(*) FROM quarantine GROUP BY ALL ORDER BY "column", reason').fetchall()
-    metrics += [(f"quarantine: {column}: {reason}", n) for column, reason, n in reasons]
-    metrics.append(("hmac_key", "demo (published, not secret)" if log.synthetic else "secret"))  # as clean_log_file adds
-    return pd.DataFrame([(m, str(v)) for m, v in metrics], columns=["metric", "value"], dtype="string")
+    return columnar.quality_frame(log.rows_in, c[0], c[1:], reasons, quarantined, log.synthetic)
 
 
 def clean_table(log: DuckLog) -> pd.DataFrame:
@@ -257,16 +253,16 @@ def clean_table(log: DuckLog) -> pd.DataFrame:
 
 def quarantine_table(log: DuckLog) -> pd.DataFrame:
     """Table ``quarantine`` as the default engine's DataFrame (same dtypes, also when empty)."""
-    table = log.con.sql('SELECT * FROM quarantine ORDER BY row_number, "column", reason').to_arrow_table()
-    if not table.num_rows:
-        return pd.DataFrame({c: pd.Series(dtype="int64" if c == "row_number" else "string") for c in QUARANTINE_COLUMNS})
-    return pd.DataFrame({c: table.column(c).to_numpy(zero_copy_only=False) for c in QUARANTINE_COLUMNS}).astype({"row_number": "int64"})
+    return columnar.quarantine_frame(log.con.sql('SELECT * FROM quarantine ORDER BY row_number, "column", reason').to_arrow_table())
 
 
-def clean_log(path: str | os.PathLike[str], *, key: bytes, synthetic: bool = False, con: duckdb.DuckDBPyConnection | None = None, **options) -> tuple[DuckLog, CleanedLog]:
-    """Read and clean a CSV log; the DuckDB tables and the default engine's :class:`CleanedLog`."""
+def clean_log(path: str | os.PathLike[str], *, con: duckdb.DuckDBPyConnection | None = None, **options) -> tuple[DuckLog, CleanedLog]:
+    """Read and clean a CSV log; the DuckDB tables and the default engine's :class:`CleanedLog`.
+
+    ``options`` are those of :class:`research.scale.columnar.CleanOptions` (``key`` is required).
+    """
     con = con or connect()
-    log = clean(con, load_csv(con, path), key=key, synthetic=synthetic, **options)
+    log = clean(con, load_csv(con, path), columnar.CleanOptions(**options))
     return log, CleanedLog(clean_table(log), quarantine_table(log), quality(log))
 
 
@@ -282,6 +278,28 @@ def _latest_per_file_url(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _group(by: str | None) -> str:
+    return "'all'" if by is None else f"coalesce(CAST({by} AS VARCHAR), '{NOT_RECORDED}')"
+
+
+def _long_counts(con: duckdb.DuckDBPyConnection, by: str | None, unit: str, categories: tuple[str, ...], rows: str) -> pd.DataFrame:
+    """Counts per (group, status) of the rows ``g, status`` of query ``rows``: every category in every group (zeros kept)."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE statuses AS {rows}")
+    listed = ", ".join(f"'{c}'" for c in categories)
+    return con.sql(
+        f"""SELECT '{by or "all"}' AS group_kind, groups.g AS "group", '{unit}' AS unit, cats.status, coalesce(n.n, 0) AS n, groups.total
+        FROM (SELECT g, count(*) FILTER (status IN ({listed})) AS total FROM statuses GROUP BY g) groups
+        CROSS JOIN (SELECT unnest([{listed}]) AS status) cats
+        LEFT JOIN (SELECT g, status, count(*) AS n FROM statuses GROUP BY g, status) n ON n.g = groups.g AND n.status = cats.status
+        ORDER BY group_kind, "group", status"""
+    ).df()
+
+
+def _long_frame(con: duckdb.DuckDBPyConnection, frames: list[pd.DataFrame]) -> pd.DataFrame:
+    con.execute("DROP TABLE statuses; DROP TABLE latest_fu")
+    return pd.concat(frames, ignore_index=True).astype({"group_kind": str, "group": str, "unit": str, "status": str, "n": "int64", "total": "int64"})
+
+
 def funnel(con: duckdb.DuckDBPyConnection, groupings: tuple[str, ...] = GROUPINGS) -> pd.DataFrame:
     """:func:`research.takedowns.funnel.funnel_tables` on table ``clean``."""
     _latest_per_file_url(con)
@@ -292,23 +310,17 @@ def funnel(con: duckdb.DuckDBPyConnection, groupings: tuple[str, ...] = GROUPING
     )
     frames = []
     for by in (None, *groupings):
-        group = "'all'" if by is None else f"coalesce(CAST({by} AS VARCHAR), '{NOT_RECORDED}')"
-        for unit, categories, rows in (
-            ("file", FILE_STATUSES, f"SELECT g, {file_status} AS status FROM (SELECT {group} AS g, * FROM latest_fu) GROUP BY g, content_id"),
-            ("url", URL_OUTCOMES, f"SELECT {group} AS g, outcome AS status FROM latest_fu"),
-        ):
-            con.execute(f"CREATE OR REPLACE TEMP TABLE statuses AS {rows}")
-            listed = ", ".join(f"'{c}'" for c in categories)
-            frames.append(con.sql(
-                f"""SELECT '{by or "all"}' AS group_kind, groups.g AS "group", '{unit}' AS unit, cats.status, coalesce(n.n, 0) AS n, groups.total
-                FROM (SELECT g, count(*) FILTER (status IN ({listed})) AS total FROM statuses GROUP BY g) groups
-                CROSS JOIN (SELECT unnest([{listed}]) AS status) cats
-                LEFT JOIN (SELECT g, status, count(*) AS n FROM statuses GROUP BY g, status) n ON n.g = groups.g AND n.status = cats.status
-                ORDER BY group_kind, "group", status"""
-            ).df())
-    con.execute("DROP TABLE statuses")
-    con.execute("DROP TABLE latest_fu")
-    counts = pd.concat(frames, ignore_index=True).astype({"group_kind": str, "group": str, "unit": str, "status": str, "n": "int64", "total": "int64"})
+        frames.append(_long_counts(con, by, "file", FILE_STATUSES, f"SELECT g, {file_status} AS status FROM (SELECT {_group(by)} AS g, * FROM latest_fu) GROUP BY g, content_id"))
+        frames.append(_long_counts(con, by, "url", URL_OUTCOMES, f"SELECT {_group(by)} AS g, outcome AS status FROM latest_fu"))
+    return with_intervals(_long_frame(con, frames))
+
+
+def detail_funnel(con: duckdb.DuckDBPyConnection, groupings: tuple[str, ...] = ()) -> pd.DataFrame:
+    """:func:`research.takedowns.funnel.detail_funnel` (URLs per ``outcome_detail``) on table ``clean``."""
+    _latest_per_file_url(con)
+    details = tuple(OUTCOME_DETAILS)
+    counts = _long_frame(con, [_long_counts(con, by, "url", details, f"SELECT {_group(by)} AS g, outcome_detail AS status FROM latest_fu") for by in (None, *groupings)])
+    counts.insert(counts.columns.get_loc("status") + 1, "outcome", counts["status"].map(OUTCOME_DETAILS))
     return with_intervals(counts)
 
 

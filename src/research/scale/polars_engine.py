@@ -6,14 +6,14 @@ cryptographic hash, so the HMAC pseudonyms come from the default engine's ``hash
 (:func:`research.clean.pseudonyms.pseudonym_digests`), called on each batch of normalised URLs.
 Rules that need Python run once per distinct value through :mod:`research.scale.columnar`.
 
-Limits of the prototype: UTF-8, comma-separated, documented column names (as the Dask reader).
+Limits of the prototype: UTF-8, comma-separated, documented column names (as the Dask reader),
+every row as long as the header (the general reader's "too few fields" rule is not applied), ids
+always pseudonymised (no ``--keep-ids``).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -21,9 +21,9 @@ import polars as pl
 import pyarrow as pa
 
 from research.clean.arrow_text import to_arrow
-from research.clean.periods import EARLIEST_PLAUSIBLE_DATE
+from research.clean.outcomes import OUTCOME_DETAILS
 from research.clean.pseudonyms import hex_strings, pseudonym_digests
-from research.clean.takedown_schema import LOG_COLUMNS, QUARANTINE_COLUMNS, REQUIRED_COLUMNS
+from research.clean.takedown_schema import LOG_COLUMNS, REQUIRED_COLUMNS
 from research.clean.takedowns import CleanedLog
 from research.errors import SchemaError
 from research.networks.status import NOT_RECORDED
@@ -55,22 +55,23 @@ def _distinct(frame: pl.LazyFrame, expression: pl.Expr) -> pa.Array:
     return to_arrow(values.to_arrow())
 
 
-def clean_log(path: str | os.PathLike[str], *, key: bytes, synthetic: bool = False, **options) -> tuple[pl.DataFrame, CleanedLog]:
-    """Read and clean a CSV log; the cleaned Polars frame and the default engine's :class:`CleanedLog`."""
-    clean, quarantine, rows_in = clean_frames(path, key=key, synthetic=synthetic, **options)
-    return clean, CleanedLog(_pandas_table(clean), _pandas_quarantine(quarantine), quality(rows_in, clean, quarantine, synthetic))
+def clean_log(path: str | os.PathLike[str], **options) -> tuple[pl.DataFrame, CleanedLog]:
+    """Read and clean a CSV log; the cleaned Polars frame and the default engine's :class:`CleanedLog`.
+
+    ``options`` are those of :class:`research.scale.columnar.CleanOptions` (``key`` is required).
+    """
+    settings = columnar.CleanOptions(**options)
+    clean, quarantine, rows_in = clean_frames(path, settings)
+    return clean, CleanedLog(columnar.clean_frame(clean.to_arrow()), columnar.quarantine_frame(quarantine.to_arrow()), quality(rows_in, clean, quarantine, settings.synthetic))
 
 
-def clean_frames(
-    path: str | os.PathLike[str],
-    *,
-    key: bytes,
-    synthetic: bool = False,
-    outcome_words: Mapping[str, str] | None = None,
-    channel_words: Mapping[str, str] | None = None,
-    timezone: str = "UTC",
-    today: datetime | None = None,
-) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+def _lookup(frame: pl.LazyFrame, name: str, table: pa.Table) -> pl.LazyFrame:
+    """``frame`` joined with a lookup keyed by the raw text of column ``name`` (null read as ""); its columns prefixed ``name__``."""
+    lookup = pl.from_arrow(table).lazy().rename(lambda c: f"{name}__key" if c == "value" else f"{name}__{c}")
+    return frame.with_columns(pl.col(name).fill_null("").alias(f"{name}__key")).join(lookup, on=f"{name}__key", how="left", maintain_order="left")
+
+
+def clean_frames(path: str | os.PathLike[str], options: columnar.CleanOptions) -> tuple[pl.DataFrame, pl.DataFrame, int]:
     """Read and clean a CSV log: the cleaned frame, the quarantine frame and the number of rows read."""
     header = pl.scan_csv(path, infer_schema=False).collect_schema().names()
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
@@ -83,7 +84,7 @@ def clean_frames(
     )
     raw = raw.collect(engine="streaming").lazy()
     rows_in = raw.select(pl.len()).collect().item()
-    _KEY[0] = key
+    _KEY[0] = options.key
     url = _trim("url")
     simple = url.str.contains(columnar.SIMPLE_URL)
     rest = url.str.splitn("://", 2).struct.field("field_1")
@@ -106,106 +107,102 @@ def clean_frames(
                 pl.when(pl.col("reason").is_null()).then(pl.col("domain")).alias("domain"), pl.when(pl.col("reason").is_null()).then(pl.col("site")).alias("site"), (pl.col("is_ip") & pl.col("reason").is_null()).fill_null(False).alias("is_ip"), "reason")
     )
     slow = parts.filter(~pl.col("fast")).join(odd, on="url", how="left").select("row_number", "url", "url_normalised", "domain", "site", "is_ip", "reason")
-    urls = pl.concat([fast, slow]).sort("row_number").with_columns(
+    urls = pl.concat([fast, slow]).sort("row_number").join(raw.select("row_number", pl.col("url").fill_null("").str.contains(columnar.CONTROL).alias("url_control")), on="row_number", maintain_order="left").with_columns(
         url_id=pl.when(pl.col("reason").is_null()).then(pl.col("url_normalised").map_batches(_pseudonyms, return_dtype=pl.String)),
-        url_shown=pl.when(pl.col("reason").is_not_null() & (pl.col("url") != "")).then("hmac:" + pl.col("url").map_batches(_pseudonyms, return_dtype=pl.String)).otherwise(pl.lit("")),
-    ).drop("url", "url_normalised").collect(engine="streaming").lazy()
+        # What the quarantine shows of a refused URL: the pseudonym of its text, never the text.
+        url_hmac=pl.when(pl.col("reason").is_not_null() | pl.col("url_control")).then("hmac:" + pl.col("url").map_batches(_pseudonyms, return_dtype=pl.String)),
+        url_blank=pl.col("url") == "",
+    ).drop("url", "url_normalised", "url_control").collect(engine="streaming").lazy()
 
     frame = raw.join(urls, on="row_number", how="left", maintain_order="left")
     for name, build in (
-        ("outcome", lambda v: columnar.word_lookup(v, "outcome", outcome_words)),
-        ("channel", lambda v: columnar.word_lookup(v, "channel", channel_words)),
+        ("outcome", lambda v: columnar.word_lookup(v, "outcome", options.outcome_words)),
+        ("channel", lambda v: columnar.word_lookup(v, "channel", options.channel_words)),
         ("country", columnar.country_lookup),
         ("asn", columnar.asn_lookup),
+        ("content_hash", columnar.hash_lookup),
+        ("hosting_provider", columnar.provider_lookup),
     ):
-        values = _distinct(raw, pl.col(name).fill_null(""))
-        table = pl.from_arrow(build(values)).rename(lambda c: c if c == "value" else f"{name}__{c}")
-        frame = frame.with_columns(pl.col(name).fill_null("").alias(f"{name}__key")).join(table.lazy(), left_on=f"{name}__key", right_on="value", how="left", maintain_order="left")
+        frame = _lookup(frame, name, build(_distinct(raw, pl.col(name).fill_null(""))))
     for name in STAMPS:
         value = pl.col(name).fill_null("")
         usual = value.str.contains(columnar.USUAL_TIMESTAMP) & value.str.strptime(pl.Datetime("us"), _ISO, strict=False).is_not_null()
-        odd_values = _distinct(raw.filter(~usual), value)
-        table = pl.from_arrow(columnar.timestamp_lookup(odd_values, timezone)).rename({"value": f"{name}__key", "micros": f"{name}__micros", "bad": f"{name}__bad"})
-        frame = frame.with_columns(value.alias(f"{name}__key")).join(table.lazy(), on=f"{name}__key", how="left", maintain_order="left").with_columns(
+        frame = _lookup(frame, name, columnar.timestamp_lookup(_distinct(raw.filter(~usual), value), options.timezone)).with_columns(
             pl.coalesce(value.str.strptime(pl.Datetime("us"), _ISO, strict=False).dt.epoch("us"), pl.col(f"{name}__micros")).alias(f"{name}__us"),
-            pl.col(f"{name}__bad").fill_null(False),
         )
-    latest = datetime.combine((today or datetime.now(UTC)).date() + timedelta(days=1), datetime.min.time())
-    earliest_us = int(datetime.combine(EARLIEST_PLAUSIBLE_DATE, datetime.min.time(), UTC).timestamp() * 1_000_000)
-    latest_us = int(latest.replace(tzinfo=UTC).timestamp() * 1_000_000)
-    frame = frame.with_columns(request_id=_trim("request_id"), content_id=_trim("content_id")).collect(engine="streaming").lazy()
+    earliest_us, latest_us = options.plausible_us()
+    frame = frame.with_columns(request_id=_trim("request_id"), content_id=_trim("content_id"),
+                               **{f"{c}__control": pl.col(c).fill_null("").str.contains(columnar.CONTROL) for c in LOG_COLUMNS}).collect(engine="streaming").lazy()
 
-    def problem(column: str, condition: pl.Expr, value: pl.Expr, reason: pl.Expr | str) -> pl.LazyFrame:
+    def problem(column: str, condition: pl.Expr, reason: pl.Expr | str, shown: pl.Expr | None = None) -> pl.LazyFrame:
+        """Quarantine lines; ``shown`` null: the raw cell as the default engine shows it (``columnar.shown_lookup``)."""
         reason = pl.lit(reason) if isinstance(reason, str) else reason
-        return frame.filter(condition.fill_null(False)).select("row_number", pl.lit(column).alias("column"), value.alias("value"), reason.alias("reason"))
+        return frame.filter(condition.fill_null(False)).select(
+            "row_number", pl.lit(column).alias("column"), pl.col(column).alias("raw"),
+            (shown if shown is not None else pl.lit(None, pl.String)).alias("shown"), reason.alias("reason"))
 
-    problems = [
-        problem("request_id", pl.col("request_id") == "", pl.lit(""), "missing value"),
-        problem("content_id", pl.col("content_id") == "", pl.lit(""), "missing value"),
-        problem("url", pl.col("reason").is_not_null(), pl.col("url_shown"), "url " + pl.col("reason").str.replace_all("_", " ")),
-    ]
+    problems = [problem(c, pl.col(f"{c}__control"), "control character", pl.col("url_hmac") if c == "url" else None) for c in LOG_COLUMNS]
+    for c in ("request_id", "content_id"):
+        problems += [problem(c, pl.col(c) == "", "missing value"), problem(c, pl.col(c).str.contains(columnar.SCIENTIFIC), "id mangled by a spreadsheet (scientific notation)")]
+    problems.append(problem("url", pl.col("reason").is_not_null(), "url " + pl.col("reason").str.replace_all("_", " "), pl.when(pl.col("url_blank")).then(pl.lit("")).otherwise(pl.col("url_hmac"))))
     for s in STAMPS:
-        us, bad = pl.col(f"{s}__us"), pl.col(f"{s}__bad")
-        problems += [problem(s, bad, _trim(s), "unreadable timestamp"), problem(s, (us < earliest_us) | (us >= latest_us), _trim(s), "date before 1990 or in the future")]
+        us, why = pl.col(f"{s}__us"), pl.col(f"{s}__reason")
+        problems += [problem(s, why.is_not_null(), why), problem(s, (us < earliest_us) | (us >= latest_us), "date before 1990 or in the future")]
         if s != "resolved_at":
-            problems.append(problem(s, us.is_null() & ~bad, _trim(s), "missing value"))
+            problems.append(problem(s, us.is_null() & why.is_null(), "missing value"))
     problems += [
-        problem("checked_at", pl.col("checked_at__us") < pl.col("requested_at__us"), _trim("checked_at"), "checked before requested"),
-        problem("resolved_at", pl.col("resolved_at__us") < pl.col("requested_at__us"), _trim("resolved_at"), "resolved before requested"),
-        problem("outcome", pl.col("outcome__is_blank"), _trim("outcome"), "missing value"),
-        problem("outcome", pl.col("outcome__is_unknown"), _trim("outcome"), "unknown outcome word"),
-        problem("channel", pl.col("channel__is_unknown"), _trim("channel"), "unknown channel word"),
-        problem("country", pl.col("country__bad"), _trim("country"), "unknown country"),
-        problem("asn", pl.col("asn__bad"), _trim("asn"), "unreadable AS number"),
-        problem("content_hash", (_trim("content_hash") != "") & ~_trim("content_hash").str.to_lowercase().str.contains(r"^[0-9a-f]{64}$"), _trim("content_hash"), "not a PDQ hash (64 hex digits)"),
+        problem("checked_at", pl.col("checked_at__us") < pl.col("requested_at__us"), "checked before requested"),
+        problem("resolved_at", pl.col("resolved_at__us") < pl.col("requested_at__us"), "resolved before requested"),
+        problem("outcome", pl.col("outcome__is_blank"), "missing value"),
+        problem("outcome", pl.col("outcome__is_unknown"), "unknown outcome word"),
+        problem("channel", pl.col("channel__is_unknown"), "unknown channel word"),
+        problem("country", pl.col("country__bad"), "unknown country"),
+        problem("asn", pl.col("asn__bad"), "unreadable AS number"),
+        problem("content_hash", pl.col("content_hash__bad"), "not a PDQ hash (64 hex digits)"),
+        problem("hosting_provider", pl.col("hosting_provider__reason").is_not_null(), pl.col("hosting_provider__reason")),
     ]
-    known = frame.filter(pl.col("reason").is_null() & (pl.col("request_id") != ""))
-    repeats = known.filter(pl.int_range(pl.len()).over("request_id", "url_id") > 0).select(
-        "row_number", pl.lit("url").alias("column"), pl.col("url_id").alias("value"), pl.lit("duplicate URL within request").alias("reason"))
-    quarantine = pl.concat([*problems, repeats]).sort("row_number", "column", "reason", maintain_order=True).collect(engine="streaming")
+    # One row per URL per request: the latest check of a (request, URL) pair is kept (a missing one counts as
+    # the earliest; the first row among equals); the others are repeats, conflicting when their outcome differs.
+    outcome = pl.col("outcome__category").fill_null("")
+    repeats = (
+        frame.filter(pl.col("reason").is_null() & (pl.col("request_id") != ""))
+        .sort(["checked_at__us", "row_number"], descending=[True, False], nulls_last=True)
+        .with_columns(k=pl.int_range(pl.len()).over("request_id", "url_id"), kept=outcome.first().over("request_id", "url_id"))
+        .filter(pl.col("k") > 0)
+        .select("row_number", pl.lit("url").alias("column"), pl.lit(None, pl.String).alias("raw"), pl.col("url_id").alias("shown"),
+                pl.when(outcome == pl.col("kept")).then(pl.lit(columnar.REPEAT)).otherwise(pl.lit(columnar.REPEAT_CONFLICT)).alias("reason"))
+    )
+    lines = pl.concat([*problems, repeats]).collect(engine="streaming").lazy()
+    shown = pl.from_arrow(columnar.shown_lookup(_distinct(lines.filter(pl.col("shown").is_null()), pl.col("raw").fill_null("")))).lazy()
+    quarantine = (
+        lines.with_columns(value=pl.col("raw").fill_null("")).join(shown, on="value", how="left", maintain_order="left")
+        .select("row_number", "column", pl.coalesce("shown", "shown_right").alias("value"), "reason")
+        .sort("row_number", "column", "reason", maintain_order=True).collect(engine="streaming")
+    )
     stamp = lambda s: pl.col(f"{s}__us").cast(pl.Datetime("us", "UTC")).alias(s)  # noqa: E731
     clean = frame.join(quarantine.lazy().select("row_number").unique(), on="row_number", how="anti").sort("row_number").select(
-        "row_number", "request_id", "content_id",
-        pl.when(_trim("content_hash").str.to_lowercase().str.contains(r"^[0-9a-f]{64}$")).then(_trim("content_hash").str.to_lowercase()).alias("content_hash"),
+        "row_number",
+        *((pl.lit(f"{c}:") + pl.col(c)).map_batches(_pseudonyms, return_dtype=pl.String).alias(c) for c in ("request_id", "content_id")),
+        pl.col("content_hash__content_hash").alias("content_hash"),
         "url_id", "domain", "site", "is_ip", *(stamp(s) for s in STAMPS),
         pl.col("outcome__category").alias("outcome"), pl.col("outcome__detail").alias("outcome_detail"), pl.col("channel__category").alias("channel"),
-        pl.when(_trim("hosting_provider") != "").then(_trim("hosting_provider")).alias("hosting_provider"),
-        pl.col("asn__asn").alias("asn"), pl.col("country__country").alias("country"), pl.lit(synthetic).alias("synthetic"),
+        pl.col("hosting_provider__hosting_provider").alias("hosting_provider"),
+        pl.col("asn__asn").alias("asn"), pl.col("country__country").alias("country"), pl.lit(options.synthetic).alias("synthetic"),
     ).collect(engine="streaming")
     return clean, quarantine, rows_in
-
-
-def _pandas_table(clean: pl.DataFrame) -> pd.DataFrame:
-    return columnar.clean_frame(clean.to_arrow())
-
-
-def _pandas_quarantine(quarantine: pl.DataFrame) -> pd.DataFrame:
-    if not len(quarantine):
-        return pd.DataFrame({c: pd.Series(dtype="int64" if c == "row_number" else "string") for c in QUARANTINE_COLUMNS})
-    return pd.DataFrame({c: quarantine[c].to_numpy() if c == "row_number" else np.asarray(quarantine[c].to_list(), dtype=object) for c in QUARANTINE_COLUMNS}).astype({"row_number": "int64"})
 
 
 def quality(rows_in: int, clean: pl.DataFrame, quarantine: pl.DataFrame, synthetic: bool) -> pd.DataFrame:
     """The quality lines of :func:`research.clean.takedown_files.clean_log_file`, counted by Polars."""
     outcome = pl.col("outcome")
     c = clean.select(
-        pl.len(), pl.col("content_id").n_unique(), pl.col("request_id").n_unique(), pl.col("url_id").n_unique(), pl.col("domain").n_unique(), pl.col("is_ip").sum(),
+        pl.len(), pl.col("content_id").n_unique(), pl.col("request_id").n_unique(), pl.col("url_id").n_unique(), pl.col("domain").drop_nulls().n_unique(), pl.col("is_ip").sum(),
         *((outcome == o).sum().alias(o) for o in URL_OUTCOMES),
         ((outcome == "removed") & pl.col("resolved_at").is_null()).sum().alias("a"), ((outcome != "removed") & pl.col("resolved_at").is_not_null()).sum().alias("b"),
         pl.col("channel").is_null().sum().alias("c"), pl.col("country").is_null().sum().alias("d"), pl.col("hosting_provider").is_null().sum().alias("e"),
     ).row(0)
-    quarantined = quarantine["row_number"].n_unique()
-    metrics: list[tuple[str, object]] = [
-        ("rows_in", rows_in), ("rows_out", c[0]), ("rows_quarantined", quarantined), ("rows_balance_ok", rows_in == c[0] + quarantined),
-        ("synthetic", synthetic), ("files", c[1]), ("requests", c[2]), ("urls", c[3]), ("domains", c[4]), ("ip_hosts", c[5]),
-        *((f"outcome_{o}", n) for o, n in zip(URL_OUTCOMES, c[6:10])),
-        ("removed_without_resolved_at", c[10]), ("resolved_at_but_not_removed", c[11]),
-        ("channel_blank", c[12]), ("country_blank", c[13]), ("hosting_provider_blank", c[14]),
-    ]
     reasons = quarantine.group_by("column", "reason").len().sort("column", "reason")
-    metrics += [(f"quarantine: {column}: {reason}", n) for column, reason, n in reasons.iter_rows()]
-    metrics.append(("hmac_key", "demo (published, not secret)" if synthetic else "secret"))
-    return pd.DataFrame([(m, str(v)) for m, v in metrics], columns=["metric", "value"], dtype="string")
+    return columnar.quality_frame(rows_in, c[0], c[1:], list(reasons.iter_rows()), quarantine["row_number"].n_unique(), synthetic)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -220,28 +217,49 @@ def _file_status(frame: pl.LazyFrame) -> pl.Expr:
             .when(~removed & online).then(pl.lit("still_online")).otherwise(pl.lit("unknown")))
 
 
-def funnel(clean: pl.DataFrame, groupings: tuple[str, ...] = GROUPINGS) -> pd.DataFrame:
-    """:func:`research.takedowns.funnel.funnel_tables` on the cleaned frame."""
-    latest = (
+def _latest_per_file_url(clean: pl.DataFrame) -> pl.LazyFrame:
+    return (
         clean.lazy().sort(["checked_at", "requested_at", "row_number"], descending=True, nulls_last=False)
         .group_by("content_id", "url_id").first().collect(engine="streaming").lazy()
     )
+
+
+def _group(by: str | None) -> pl.Expr:
+    return pl.lit("all") if by is None else pl.col(by).cast(pl.String).fill_null(NOT_RECORDED)
+
+
+def _long_counts(by: str | None, unit: str, categories: tuple[str, ...], statuses: pl.LazyFrame) -> pd.DataFrame:
+    """Counts per (group, status) of the rows ``g, status``: every category in every group (zeros kept)."""
+    counted = statuses.filter(pl.col("status").is_in(list(categories)))
+    groups = statuses.group_by("g").agg(total=pl.col("status").is_in(list(categories)).sum())
+    n = counted.group_by("g", "status").len("n")
+    table = (groups.join(pl.LazyFrame({"status": list(categories)}), how="cross").join(n, on=["g", "status"], how="left")
+             .select(pl.lit(by or "all").alias("group_kind"), pl.col("g").alias("group"), pl.lit(unit).alias("unit"), "status", pl.col("n").fill_null(0).cast(pl.Int64), pl.col("total").cast(pl.Int64))
+             .sort("group_kind", "group", "status").collect(engine="streaming"))
+    return table.to_pandas()
+
+
+def _long_frame(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    return pd.concat(frames, ignore_index=True).astype({"group_kind": str, "group": str, "unit": str, "status": str, "n": "int64", "total": "int64"})
+
+
+def funnel(clean: pl.DataFrame, groupings: tuple[str, ...] = GROUPINGS) -> pd.DataFrame:
+    """:func:`research.takedowns.funnel.funnel_tables` on the cleaned frame."""
+    latest = _latest_per_file_url(clean)
     frames = []
     for by in (None, *groupings):
-        group = pl.lit("all") if by is None else pl.col(by).cast(pl.String).fill_null(NOT_RECORDED)
-        rows = latest.with_columns(g=group)
-        for unit, categories, statuses in (
-            ("file", FILE_STATUSES, rows.group_by("g", "content_id").agg(status=_file_status(rows))),
-            ("url", URL_OUTCOMES, rows.select("g", status=pl.col("outcome"))),
-        ):
-            counted = statuses.filter(pl.col("status").is_in(list(categories)))
-            groups = statuses.group_by("g").agg(total=pl.col("status").is_in(list(categories)).sum())
-            n = counted.group_by("g", "status").len("n")
-            table = (groups.join(pl.LazyFrame({"status": list(categories)}), how="cross").join(n, on=["g", "status"], how="left")
-                     .select(pl.lit(by or "all").alias("group_kind"), pl.col("g").alias("group"), pl.lit(unit).alias("unit"), "status", pl.col("n").fill_null(0).cast(pl.Int64), pl.col("total").cast(pl.Int64))
-                     .sort("group_kind", "group", "status").collect(engine="streaming"))
-            frames.append(table.to_pandas())
-    counts = pd.concat(frames, ignore_index=True).astype({"group_kind": str, "group": str, "unit": str, "status": str, "n": "int64", "total": "int64"})
+        rows = latest.with_columns(g=_group(by))
+        frames.append(_long_counts(by, "file", FILE_STATUSES, rows.group_by("g", "content_id").agg(status=_file_status(rows))))
+        frames.append(_long_counts(by, "url", URL_OUTCOMES, rows.select("g", status=pl.col("outcome"))))
+    return with_intervals(_long_frame(frames))
+
+
+def detail_funnel(clean: pl.DataFrame, groupings: tuple[str, ...] = ()) -> pd.DataFrame:
+    """:func:`research.takedowns.funnel.detail_funnel` (URLs per ``outcome_detail``) on the cleaned frame."""
+    latest = _latest_per_file_url(clean)
+    details = tuple(OUTCOME_DETAILS)
+    counts = _long_frame([_long_counts(by, "url", details, latest.select(g=_group(by), status=pl.col("outcome_detail"))) for by in (None, *groupings)])
+    counts.insert(counts.columns.get_loc("status") + 1, "outcome", counts["status"].map(OUTCOME_DETAILS))
     return with_intervals(counts)
 
 
