@@ -270,6 +270,7 @@ def run_child(name: str, log: Path, sample: int, interval: float = 0.2, max_rss_
     errors = open(DATA / "logs" / f"{name}_{log.stem or 'none'}.stderr", "w+")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     load = os.getloadavg()[0]
+    started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errors, text=True)
     peak_tree = peak_main = processes = 0
     while proc.poll() is None:
@@ -285,7 +286,7 @@ def run_child(name: str, log: Path, sample: int, interval: float = 0.2, max_rss_
                     pass
             proc.wait()
             errors.close()
-            return {"stage": name, "error": f"stopped: process tree RSS passed {max_rss_gb:g} GB"}
+            return {"stage": name, "error": f"stopped after {time.perf_counter() - started:.0f} s wall: process tree RSS passed {max_rss_gb:g} GB"}
         time.sleep(interval)
     stdout, _ = proc.communicate()
     errors.seek(0)

@@ -262,8 +262,12 @@ def id_pseudonyms(values: pa.Array, key: bytes, name: str) -> pa.Array:
     The column name in the message keeps a request id and a file id (or a URL) that are the
     same text from getting the same pseudonym. Equal ids get equal pseudonyms, so grouping by
     request or by file is unchanged.
+
+    Ids repeat (a file is reported on several URLs, a request names several files), so each
+    distinct id is hashed once and its pseudonym spread back to its rows.
     """
-    return pseudonym_array(join_text([f"{name}:", values]), key)
+    encoded = pc.dictionary_encode(values)
+    return pseudonym_array(join_text([f"{name}:", encoded.dictionary]), key).take(encoded.indices)
 
 
 _SCHEMA_WITHOUT_PAIR_CHECK = copy.copy(CLEAN_TAKEDOWNS_SCHEMA)

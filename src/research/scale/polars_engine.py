@@ -13,6 +13,7 @@ always pseudonymised (no ``--keep-ids``).
 
 from __future__ import annotations
 
+import functools
 import os
 
 import numpy as np
@@ -24,7 +25,7 @@ from research.clean.arrow_text import to_arrow
 from research.clean.outcomes import OUTCOME_DETAILS
 from research.clean.pseudonyms import hex_strings, pseudonym_digests
 from research.clean.takedown_schema import LOG_COLUMNS, REQUIRED_COLUMNS
-from research.clean.takedowns import CleanedLog
+from research.clean.takedowns import CleanedLog, id_pseudonyms
 from research.errors import SchemaError
 from research.networks.status import NOT_RECORDED
 from research.scale import columnar
@@ -45,6 +46,11 @@ def _pseudonyms(values: pl.Series) -> pl.Series:
     """HMAC pseudonyms (16 hex characters) of a batch of text; nulls stay null."""
     text = to_arrow(values.to_arrow())
     return pl.Series(values.name, hex_strings(pseudonym_digests(text, _KEY[0]), valid=~np.asarray(text.is_null().to_numpy(zero_copy_only=False))))
+
+
+def _id_pseudonyms(values: pl.Series, name: str, key: bytes) -> pl.Series:
+    """The default engine's id pseudonyms (:func:`research.clean.takedowns.id_pseudonyms`) of a batch of ids."""
+    return pl.Series(values.name, id_pseudonyms(to_arrow(values.to_arrow()), key, name))
 
 
 _KEY: list[bytes] = [b""]  # the key of the query being built (map_batches takes a function of one batch)
@@ -182,7 +188,7 @@ def clean_frames(path: str | os.PathLike[str], options: columnar.CleanOptions) -
     stamp = lambda s: pl.col(f"{s}__us").cast(pl.Datetime("us", "UTC")).alias(s)  # noqa: E731
     clean = frame.join(quarantine.lazy().select("row_number").unique(), on="row_number", how="anti").sort("row_number").select(
         "row_number",
-        *((pl.lit(f"{c}:") + pl.col(c)).map_batches(_pseudonyms, return_dtype=pl.String).alias(c) for c in ("request_id", "content_id")),
+        *(pl.col(c).map_batches(functools.partial(_id_pseudonyms, name=c, key=options.key), return_dtype=pl.String).alias(c) for c in ("request_id", "content_id")),
         pl.col("content_hash__content_hash").alias("content_hash"),
         "url_id", "domain", "site", "is_ip", *(stamp(s) for s in STAMPS),
         pl.col("outcome__category").alias("outcome"), pl.col("outcome__detail").alias("outcome_detail"), pl.col("channel__category").alias("channel"),
