@@ -10,6 +10,7 @@ import subprocess
 import sys
 import textwrap
 import uuid
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -181,6 +182,13 @@ _GUARD = textwrap.dedent(
 )
 
 
+#: Run in a child process: build the project at ``argv[1]`` from scratch, as a second clone would.
+_CLONE_BUILD = (
+    "import sys; from pathlib import Path; from research.config import paths; from research.pipeline import run_pipeline; "
+    "print(' '.join(f'{r.name}:{r.status}' for r in run_pipeline(paths(Path(sys.argv[1])), force=True, progress=False)))"
+)
+
+
 @pytest.fixture(scope="module")
 def offline_build(tmp_path_factory):
     """``run_pipeline`` once on a copy of ``data/raw`` with the network refused; shared by the tests below.
@@ -188,16 +196,21 @@ def offline_build(tmp_path_factory):
     In this process pytest-socket refuses any host but loopback (notebook kernels talk to their
     client over loopback). Child processes — notebook kernels — get the same rule from a
     ``sitecustomize`` on ``PYTHONPATH`` that logs and refuses any other connection or DNS lookup.
+    At the same time a child process builds a second copy in another folder (``clone``), as
+    another clone of the repository would; its files are compared byte for byte below.
     """
+    import research
+
     tmp_path = tmp_path_factory.mktemp("offline")
     guard = tmp_path / "guard"
     guard.mkdir()
     (guard / "sitecustomize.py").write_text(_GUARD)
     log = tmp_path / "network.log"
     log.write_text("")
-    root = tmp_path / "project"
-    shutil.copytree(DEFAULT_ROOT / "data" / "raw", root / "data" / "raw", ignore=shutil.ignore_patterns("private"))
-    shutil.copytree(DEFAULT_ROOT / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    root, clone = tmp_path / "project", tmp_path / "elsewhere" / "clone"
+    for target in (root, clone):
+        shutil.copytree(DEFAULT_ROOT / "data" / "raw", target / "data" / "raw", ignore=shutil.ignore_patterns("private"))
+        shutil.copytree(DEFAULT_ROOT / "notebooks", target / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     import socket
 
     with pytest.MonkeyPatch.context() as monkeypatch:
@@ -214,8 +227,14 @@ def offline_build(tmp_path_factory):
                 enable_socket()
                 socket.socket.connect = true_connect
 
-        results = run(force=True)
-        yield {"root": root, "log": log, "results": results, "run": run}
+        source = str(Path(research.__file__).resolve().parents[1])  # the code under test, in the child too
+        twin = subprocess.Popen([sys.executable, "-c", _CLONE_BUILD, str(clone)], env={**os.environ, "PYTHONPATH": f"{guard}{os.pathsep}{source}"},
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            results = run(force=True)
+        finally:
+            twin_output, _ = twin.communicate(timeout=3600)
+        yield {"root": root, "log": log, "results": results, "run": run, "clone": clone, "clone_status": (twin.returncode, twin_output)}
 
 
 def _digests(root) -> dict[str, str]:
@@ -248,15 +267,15 @@ def test_a_second_reproduce_is_a_no_op(offline_build):
 
 
 @pytest.mark.slow
-def test_a_forced_rebuild_gives_byte_identical_files(offline_build):
-    root = offline_build["root"]
-    before = _digests(root)
-    assert any(name.startswith("data/processed/counts") for name in before)
-    rebuilt = offline_build["run"](force=True)
-    assert all(r.status == "built" for r in rebuilt)
-    after = _digests(root)
-    changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
-    assert not changed, f"files that differ after a forced rebuild: {changed[:10]}"
+def test_a_build_in_another_clone_gives_byte_identical_files(offline_build):
+    """The same inputs give the same bytes in another folder: no absolute path, clock or run-dependent value leaks in."""
+    returncode, output = offline_build["clone_status"]
+    assert returncode == 0, output[-3000:]
+    assert output.strip().splitlines()[-1].split() == [f"{r.name}:built" for r in offline_build["results"]]
+    here, there = _digests(offline_build["root"]), _digests(offline_build["clone"])
+    assert any(name.startswith("data/processed/counts") for name in here)
+    changed = sorted(name for name in here.keys() | there.keys() if here.get(name) != there.get(name))
+    assert not changed, f"files that differ between the two clones: {changed[:10]}"
 
 
 # The report that the offline build wrote, checked as readers get it (issue: a bulletin in four languages).
