@@ -292,7 +292,9 @@ def load(name: str, paths: ProjectPaths, **fields: str) -> pd.DataFrame | None:
     target = path(name, paths, **fields)
     if not target.is_file():
         return None
-    return pd.read_parquet(target) if target.suffix == ".parquet" else pd.read_csv(target)
+    # low_memory=False: column types from the whole file, not per chunk (no DtypeWarning, whose text
+    # would carry this file's absolute path into the executed notebooks).
+    return pd.read_parquet(target) if target.suffix == ".parquet" else pd.read_csv(target, low_memory=False)
 
 
 def lineage(target: Path) -> dict | None:

@@ -144,7 +144,7 @@ def figure_entry(
     beside = next((c for c in table_candidates if c.exists()), image.with_suffix(".csv"))
     inputs: list[Path] = []
     if beside.exists():
-        data = pd.read_csv(beside, dtype={"synthetic": "string"})
+        data = pd.read_csv(beside, dtype={"synthetic": "string"}, low_memory=False)
         inputs.append(beside)
     elif area == "trends":
         data = _trend_rows(counts, image.stem)

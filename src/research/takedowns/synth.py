@@ -13,6 +13,8 @@ Japanese, Korean and Indonesian, some URLs with tracking parameters or upper-cas
 
 from __future__ import annotations
 
+import gzip
+import io
 from pathlib import Path
 
 import numpy as np
@@ -187,7 +189,8 @@ def _as_text(rng, world, site, file_of_url, request_index, channel, language, ou
 
 
 def write_synth_log(log: pd.DataFrame, path) -> Path:
-    """Write the synthetic log as CSV; ``.gz`` paths are gzipped with a fixed timestamp (same bytes each run).
+    """Write the synthetic log as CSV; ``.gz`` paths are gzipped with a fixed timestamp and no file name
+    in the header (the same bytes in every run, process and clone).
 
     The generator's marker (``<path>.synthetic.json``, :mod:`research.clean.synthetic_marker`) is
     written after the log: it is what makes cleaning treat the log as synthetic. The log's own
@@ -197,8 +200,13 @@ def write_synth_log(log: pd.DataFrame, path) -> Path:
     from research.outputs import atomic_target
 
     path = Path(path)
-    compression = {"method": "gzip", "mtime": 0, "compresslevel": 1} if path.suffix == ".gz" else None
     with atomic_target(path) as partial:  # a folder or file in the way, a full disk: OutputError
-        log.to_csv(partial, index=False, lineterminator="\n", encoding="utf-8", compression=compression)
+        if path.suffix == ".gz":
+            # Not pandas' gzip: it names the temporary file (with its process id) in the gzip header.
+            with open(partial, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=1, mtime=0) as packed:
+                with io.TextIOWrapper(packed, encoding="utf-8", newline="") as text:
+                    log.to_csv(text, index=False, lineterminator="\n")
+        else:
+            log.to_csv(partial, index=False, lineterminator="\n", encoding="utf-8")
     write_marker(path, "research.takedowns.synth")
     return path
