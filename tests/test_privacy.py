@@ -311,6 +311,8 @@ def test_the_reproduced_report_in_chromium(offline_build):
                 facts = open_page(browser, report, width, screenshot=shot)
                 check_page(facts, report, lang, width, LANGUAGES)
                 assert shot.stat().st_size > 50_000
+                demo = reports / page_name("demo", lang)
+                check_page(open_page(browser, demo, width), demo, lang, width, LANGUAGES)  # its figures drawn in lang too
                 for other in ("demo", "appendix"):
                     page = reports / page_name(other, lang)
                     facts = open_page(browser, page, width)

@@ -16,6 +16,10 @@ from research.errors import ResearchError
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 DEFAULT_LANG = "en"
+#: The languages pages and figures are published in (English first: the entry point).
+LANGUAGES = ("en", "id", "ja", "ko")
+#: The languages whose figures are drawn again beside the English ones, in ``<folder>/<lang>/``.
+FIGURE_LANGUAGES = LANGUAGES[1:]
 
 
 def available_languages() -> list[str]:

@@ -36,8 +36,8 @@ def log_file(tmp_path):
 def test_rows_in_equal_rows_out_plus_quarantined(log_file, secret_key_file):
     result = clean_log_file(log_file, key_file=secret_key_file)
     quality = dict(zip(result.quality["metric"], result.quality["value"], strict=True))
-    assert (quality["rows_in"], quality["rows_out"], quality["rows_quarantined"]) == ("10", "3", "7")
-    assert quality["rows_balance_ok"] == "True"
+    assert (quality["rows_in"], quality["rows_out"], quality["rows_quarantined"]) == (10, 3, 7)
+    assert quality["rows_balance_ok"] is True
     assert result.table["row_number"].tolist() == [1, 2, 3]
 
 

@@ -64,7 +64,7 @@ def test_the_latest_check_wins_and_the_conflict_is_counted(tmp_path, secret_key_
     reasons = {(r.row_number, r.reason) for r in result.quarantine.itertuples()}
     assert reasons == {(1, DUPLICATE_CONFLICT), (4, DUPLICATE)}
     quality = result.quality.set_index("metric")["value"]
-    assert quality["duplicates_conflicting"] == "1"
+    assert quality["duplicates_conflicting"] == 1
 
 
 def test_a_repeat_without_a_readable_check_does_not_displace_a_dated_one(tmp_path, secret_key_file):

@@ -15,6 +15,8 @@ F2,KR_TEST_CASES,KR,Korean National Police Agency,Deepfake sex crime cases,2022-
 F3,JP_PAPS_REMOVAL_REQUESTS_TOTAL,JP,PAPS,Files whose removal was requested,2019-04-01,2025-03-31,99266,files,https://news.example/paps,2025-05-20,news.example,3
 F4,JP_PAPS_FILES_STILL_ONLINE,JP,PAPS,Files still online,2019-04-01,2025-03-31,30625,files,https://news.example/paps,2025-05-20,news.example,3
 """
+#: The stand-in synthetic figure's title in each page language.
+DOMAINS_TITLES = {"en": "URLs still online by domain", "id": "URL yang masih daring per domain", "ja": "ドメイン別のオンラインのURL", "ko": "도메인별 온라인 URL"}
 
 
 @pytest.fixture()
@@ -56,10 +58,14 @@ def make_project(tmp_path):
     ax.plot([2021, 2022], [156, 160])
     source_caption(fig, ["Korean National Police Agency"])
     save_figure(fig, root.figures / "trends" / "KR_TEST_CASES", formats=("png",))
-    fig, ax = new_figure()
-    ax.bar(["a.example", "b.example"], [40, 3])
-    watermark_synthetic(fig)
-    save_figure(fig, root.figures / "takedowns" / "domains_online", formats=("png",))
+    # The synthetic figure, drawn in every page language as the analysis stages draw theirs.
+    for lang, title in DOMAINS_TITLES.items():
+        fig, ax = new_figure()
+        ax.bar(["a.example", "b.example"], [40, 3])
+        ax.set_title(title).set_gid("figure-title")
+        watermark_synthetic(fig)
+        folder = root.figures / "takedowns" if lang == "en" else root.figures / "takedowns" / lang
+        save_figure(fig, folder / "domains_online", formats=("png", "svg"))
     table = root.figures / "takedowns" / "domains_online.csv"
     pd.DataFrame({"domain": ["a.example", "b.example"], "n_urls": [40, 3], "online": [12, 0], "non_removal_rate": [0.3, 0.0], "synthetic": [True, True]}).to_csv(table, index=False)
     # Synthetic by recorded provenance (as the toolkit's writers leave it), not by the column.

@@ -105,3 +105,28 @@ def test_report_page_in_chromium(built, browser, lang, tmp_path):
         for number in NUMBERS[lang]:
             assert number in facts.text, (lang, number)
         assert shot.stat().st_size > 10_000
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_demo_page_in_chromium(built, browser, lang):
+    """The demonstration page's synthetic figure is its drawing in the page's language, read back from its SVG.
+
+    (The stand-in figure has no title in the report's catalogue, so its heading stays English; the
+    real build's demonstration pages get the whole :func:`check_page`, headings included, in
+    ``tests/test_privacy.py``.)
+    """
+    from research.report.build import page_name
+    from tests.report.chromium import SCRIPT
+    from tests.report.conftest import DOMAINS_TITLES
+
+    demo = built.reports / page_name("demo", lang)
+    for width in WIDTHS:
+        facts = open_page(browser, demo, width)
+        assert facts.scroll_width <= width and facts.outside == [] and facts.html_lang == lang
+        assert {code for code, _ in facts.switcher} == set(LANGUAGES)
+        assert len(facts.svgs) == 1 and (lang == "en" or f"/{lang}/" in facts.svgs[0]), facts.svgs
+        title, fonts = svg_title(demo.parent / facts.svgs[0])
+        assert title == DOMAINS_TITLES[lang]
+        if lang in SCRIPT:
+            assert SCRIPT[lang].search(title) and any(font.startswith("NotoSansCJK") for font in fonts), (title, fonts)

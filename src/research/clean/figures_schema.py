@@ -30,7 +30,18 @@ COUNTS_COLUMNS = [
 
 _ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 
-COUNTS_SCHEMA = pa.DataFrameSchema(
+
+def _output_schema(columns: dict[str, pa.Column], checks: list[pa.Check] | None = None) -> pa.DataFrameSchema:
+    """The schema of a table the cleaning writes: exactly ``columns``, in this order, values coerced."""
+    return pa.DataFrameSchema(columns, checks=checks, strict=True, ordered=True, coerce=True)
+
+
+def _text_columns(names: list[str], *, required: tuple[str, ...] = ()) -> dict[str, pa.Column]:
+    """Text columns named ``names``, in order; those in ``required`` may not be empty."""
+    return {name: pa.Column(str, pa.Check.str_length(min_value=1)) if name in required else pa.Column(str) for name in names}
+
+
+COUNTS_SCHEMA = _output_schema(
     {
         "series_id": pa.Column(str, pa.Check.str_length(min_value=1)),
         "country": pa.Column(str, pa.Check.str_matches(r"^([A-Z]{2}|WORLD|\d{3})$")),
@@ -68,38 +79,13 @@ COUNTS_SCHEMA = pa.DataFrameSchema(
         pa.Check(lambda df: (df["period_end"] >= df["period_start"]), error="period ends before it starts"),
         pa.Check(lambda df: df["value"].isna() | (df["value_qualifier"] != "range"), error="a range has no point value"),
     ],
-    strict=True,
-    ordered=True,
-    coerce=True,
 )
 
 QUARANTINE_COLUMNS = ["figure_id", "row_number", "column", "value", "reason"]
-QUARANTINE_SCHEMA = pa.DataFrameSchema(
-    {
-        "figure_id": pa.Column(str),
-        "row_number": pa.Column(int, pa.Check.ge(1)),
-        "column": pa.Column(str),
-        "value": pa.Column(str),
-        "reason": pa.Column(str, pa.Check.str_length(min_value=1)),
-    },
-    strict=True,
-    ordered=True,
-    coerce=True,
-)
+QUARANTINE_SCHEMA = _output_schema({**_text_columns(QUARANTINE_COLUMNS, required=("reason",)), "row_number": pa.Column(int, pa.Check.ge(1))})
 
 QUALITY_COLUMNS = ["kind", "series_id", "period", "figure_ids", "explanation"]
-QUALITY_SCHEMA = pa.DataFrameSchema(
-    {
-        "kind": pa.Column(str, pa.Check.str_length(min_value=1)),
-        "series_id": pa.Column(str),
-        "period": pa.Column(str),
-        "figure_ids": pa.Column(str),
-        "explanation": pa.Column(str, pa.Check.str_length(min_value=1)),
-    },
-    strict=True,
-    ordered=True,
-    coerce=True,
-)
+QUALITY_SCHEMA = _output_schema(_text_columns(QUALITY_COLUMNS, required=("kind", "explanation")))
 
 
 def check_figure_columns(df: pd.DataFrame, file: str | None = None) -> pd.DataFrame:

@@ -14,10 +14,10 @@ import os
 import pandas as pd
 
 from research.errors import SchemaError
+from research.i18n import LANGUAGES
 
 CATALOGUE_COLUMNS = ["series_id", "title_en", "title_id", "title_ja", "title_ko", "counted", "kind", "definition", "notes"]
 KINDS = ("flow", "stock")
-LANGUAGES = ("en", "id", "ja", "ko")
 
 
 def check_series_catalogue(table: pd.DataFrame, file: str | None = None) -> pd.DataFrame:

@@ -103,3 +103,8 @@ def empty_clean_table() -> pd.DataFrame:
         "requested_at": TIMESTAMP_DTYPE, "checked_at": TIMESTAMP_DTYPE, "resolved_at": TIMESTAMP_DTYPE,
     }
     return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, "string")) for c in CLEAN_COLUMNS})
+
+
+def empty_quarantine() -> pd.DataFrame:
+    """A quarantine with no lines and the contract's dtypes."""
+    return pd.DataFrame({c: pd.Series(dtype="int64" if c == "row_number" else "string") for c in QUARANTINE_COLUMNS})

@@ -11,8 +11,9 @@ domain. Rows in = rows out + rows quarantined, always.
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -26,9 +27,10 @@ from research.clean.pseudonyms import hex_strings, pseudonym_array, pseudonym_di
 from research.clean.read_table import FIELDS_MISSING
 from research.clean.redact import EMAIL, PHONE, URL, URL_WITH_PATH, control_characters, redact_array, shapes
 from research.clean.takedown_fields import check_timezone, implausible_dates, parse_asns, parse_content_hashes, parse_countries, timestamp_reasons
-from research.clean.takedown_schema import CLEAN_COLUMNS, CLEAN_TAKEDOWNS_SCHEMA, LOG_COLUMNS, QUARANTINE_COLUMNS, REQUIRED_COLUMNS
+from research.clean.takedown_schema import CLEAN_COLUMNS, CLEAN_TAKEDOWNS_SCHEMA, LOG_COLUMNS, REQUIRED_COLUMNS, empty_clean_table, empty_quarantine
 from research.clean.urls import normalise_url_array
 from research.errors import SchemaError
+from research.reducers import Reducer, declare
 
 
 @dataclass(frozen=True)
@@ -214,7 +216,7 @@ def clean_takedown_log(
     quarantine = (
         pd.concat(problems, ignore_index=True).astype({"row_number": "int64"})
         if problems
-        else pd.DataFrame({c: pd.Series(dtype="int64" if c == "row_number" else "string") for c in QUARANTINE_COLUMNS})
+        else empty_quarantine()
     ).sort_values(["row_number", "column", "reason"], kind="mergesort").reset_index(drop=True)
     keep = pa.array(~quarantined)
     kept = np.flatnonzero(~quarantined)
@@ -315,34 +317,115 @@ def _repeated_pairs(request_id: pa.Array, digests: np.ndarray, bad_url: np.ndarr
     return repeated, conflicting
 
 
+@dataclass(frozen=True)
+class QualityCounts:
+    """The numbers behind :func:`quality_table`: ``metrics`` in the table's order (ints and bools,
+    typed) and the quarantine's lines per ``(column, reason)``."""
+
+    metrics: dict[str, int | bool]
+    quarantine: dict[tuple[str, str], int]
+
+
+def quality_counts(rows_in: int, table: pd.DataFrame, quarantine: pd.DataFrame, synthetic: bool) -> QualityCounts:
+    """The counts of one cleaning run (rows in = rows out + quarantined), as :class:`QualityCounts`."""
+    metrics: dict[str, int | bool] = {
+        "rows_in": int(rows_in),
+        "rows_out": len(table),
+        "rows_quarantined": int(quarantine["row_number"].nunique()),
+        "rows_balance_ok": False,  # derived below, from the counts (as when partitions are combined)
+        "synthetic": bool(synthetic),
+        "files": int(table["content_id"].nunique()),
+        "requests": int(table["request_id"].nunique()),
+        "urls": _distinct_urls(table["url_id"]),
+        "domains": int(table["domain"].nunique()),
+        "ip_hosts": int(table["is_ip"].sum()),
+    }
+    metrics |= {f"outcome_{o}": int((table["outcome"] == o).sum()) for o in OUTCOMES}
+    metrics |= {
+        "removed_without_resolved_at": int(((table["outcome"] == "removed") & table["resolved_at"].isna()).sum()),
+        "resolved_at_but_not_removed": int(((table["outcome"] != "removed") & table["resolved_at"].notna()).sum()),
+        "channel_blank": int(table["channel"].isna().sum()),
+        "country_blank": int(table["country"].isna().sum()),
+        "hosting_provider_blank": int(table["hosting_provider"].isna().sum()),
+        # Repeats of a (request, URL) pair whose outcome differs from the kept (latest) check.
+        "duplicates_conflicting": int((quarantine["reason"] == DUPLICATE_CONFLICT).sum()),
+    }
+    reasons = quarantine.groupby(["column", "reason"], sort=True).size()
+    return _derived(QualityCounts(metrics, {(str(c), str(r)): int(n) for (c, r), n in reasons.items()}))
+
+
+def _derived(counts: QualityCounts) -> QualityCounts:
+    """``rows_balance_ok`` from the row counts: rows in = rows out + rows quarantined."""
+    m = counts.metrics
+    m["rows_balance_ok"] = m["rows_in"] == m["rows_out"] + m["rows_quarantined"]
+    return counts
+
+
+def quality_lines(metrics: list[tuple[str, object]]) -> pd.DataFrame:
+    """``metric, value`` lines with typed values (ints, bools, text): numbers stay numbers until written."""
+    typed = [(str(m), v.item() if isinstance(v, np.generic) else v) for m, v in metrics]
+    return pd.DataFrame({"metric": pd.Series([m for m, _ in typed], dtype="string"), "value": pd.Series([v for _, v in typed], dtype=object)})
+
+
+def quality_frame(counts: QualityCounts) -> pd.DataFrame:
+    """The ``metric, value`` table of :class:`QualityCounts`; quarantine lines last, by column and reason."""
+    lines = list(counts.metrics.items()) + [(f"quarantine: {c}: {r}", n) for (c, r), n in sorted(counts.quarantine.items())]
+    return quality_lines(lines)
+
+
 def quality_table(rows_in: int, table: pd.DataFrame, quarantine: pd.DataFrame, synthetic: bool) -> pd.DataFrame:
     """``metric, value`` lines describing one cleaning run (rows in = rows out + quarantined)."""
-    rows_quarantined = int(quarantine["row_number"].nunique())
-    metrics: list[tuple[str, object]] = [
-        ("rows_in", rows_in),
-        ("rows_out", len(table)),
-        ("rows_quarantined", rows_quarantined),
-        ("rows_balance_ok", rows_in == len(table) + rows_quarantined),
-        ("synthetic", synthetic),
-        ("files", table["content_id"].nunique()),
-        ("requests", table["request_id"].nunique()),
-        ("urls", _distinct_urls(table["url_id"])),
-        ("domains", table["domain"].nunique()),
-        ("ip_hosts", int(table["is_ip"].sum())),
-    ]
-    metrics += [(f"outcome_{o}", int((table["outcome"] == o).sum())) for o in OUTCOMES]
-    metrics += [
-        ("removed_without_resolved_at", int(((table["outcome"] == "removed") & table["resolved_at"].isna()).sum())),
-        ("resolved_at_but_not_removed", int(((table["outcome"] != "removed") & table["resolved_at"].notna()).sum())),
-        ("channel_blank", int(table["channel"].isna().sum())),
-        ("country_blank", int(table["country"].isna().sum())),
-        ("hosting_provider_blank", int(table["hosting_provider"].isna().sum())),
-        # Repeats of a (request, URL) pair whose outcome differs from the kept (latest) check.
-        ("duplicates_conflicting", int((quarantine["reason"] == DUPLICATE_CONFLICT).sum())),
-    ]
-    reasons = quarantine.groupby(["column", "reason"], sort=True).size()
-    metrics += [(f"quarantine: {column}: {reason}", int(count)) for (column, reason), count in reasons.items()]
-    return pd.DataFrame(metrics, columns=["metric", "value"]).astype({"value": "string"})
+    return quality_frame(quality_counts(rows_in, table, quarantine, synthetic))
+
+
+#: Quality metrics that count distinct values of a column which cleaning partitions (whole requests)
+#: do not keep together: the whole log's count is taken over a split by that column and given to
+#: :data:`QUALITY` as ``distinct=``. Every other count adds up over partitions (each raw row, and
+#: each request, is in exactly one); ``synthetic`` is the same in all; ``rows_balance_ok`` is
+#: derived again from the sums.
+DISTINCT_METRICS: dict[str, str] = {"files": "content_id", "urls": "url_id", "domains": "domain"}
+
+
+def combine_quality(parts: Sequence[QualityCounts | None]) -> QualityCounts | None:
+    """The counts of the union of cleaning partitions that hold whole requests (see :data:`DISTINCT_METRICS`)."""
+    found = [p for p in parts if p is not None]
+    if not found:
+        return None
+    if len({p.metrics["synthetic"] for p in found}) > 1:
+        raise ValueError("quality counts of synthetic and real partitions cannot be combined")
+    metrics: dict[str, int | bool] = {}
+    quarantine: dict[tuple[str, str], int] = {}
+    for part in found:
+        for name, value in part.metrics.items():
+            metrics[name] = value if isinstance(value, bool) else int(metrics.get(name, 0)) + value
+        for line, n in part.quarantine.items():
+            quarantine[line] = quarantine.get(line, 0) + n
+    return _derived(QualityCounts(metrics, quarantine))
+
+
+def finish_quality(counts: QualityCounts | None, distinct: Mapping[str, int], synthetic: bool = False) -> pd.DataFrame:
+    """The quality table of combined counts, with the whole log's ``distinct`` counts (:data:`DISTINCT_METRICS`)."""
+    if counts is None:
+        counts = quality_counts(0, empty_clean_table(), empty_quarantine(), synthetic)
+    missing = sorted(set(DISTINCT_METRICS) - set(distinct))
+    if missing:
+        raise ValueError(f"the whole log's distinct counts are needed for {', '.join(missing)}")
+    return quality_frame(QualityCounts({**counts.metrics, **{m: int(distinct[m]) for m in DISTINCT_METRICS}}, counts.quarantine))
+
+
+def partition_quality(raw: pd.DataFrame, distinct: object = None, **options: Any) -> QualityCounts:
+    """:class:`QualityCounts` of cleaning one partition of a raw log (``options``: those of :func:`clean_takedown_log`)."""
+    result = clean_takedown_log(raw, **options)
+    return quality_counts(len(raw), result.table, result.quarantine, bool(options.get("synthetic", False)))
+
+
+def _finish_quality(counts: QualityCounts | None, distinct: Mapping[str, int], synthetic: bool = False, **_: object) -> pd.DataFrame:
+    return finish_quality(counts, distinct, synthetic)
+
+
+#: The cleaning's quality over partitions of the raw log holding whole requests (context: the cleaner's
+#: options, and ``distinct=`` the whole log's counts of :data:`DISTINCT_METRICS`).
+QUALITY = declare(Reducer("quality", "request_id", partition_quality, combine_quality, _finish_quality))
 
 
 def _distinct_urls(url_id: pd.Series) -> int:

@@ -17,6 +17,7 @@ diagonal of ``1/(k − 1)`` (files on one site link nothing). Communities and fi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -26,6 +27,7 @@ import pyarrow as pa
 from scipy import sparse
 
 from research.clean.arrow_text import to_series
+from research.reducers import Reducer, declare
 
 #: Prefix of content nodes in the bipartite graph, so a content id can never clash with a domain.
 CONTENT_PREFIX = "content:"
@@ -115,6 +117,89 @@ def co_hosting_edges(incidence: Incidence) -> pd.DataFrame:
     edges["shared_content"] = weights
     edges["co_hosting_weight"] = newman.astype(float)
     return edges
+
+
+def sorted_domains(pairs: pd.DataFrame) -> np.ndarray:
+    """The sorted distinct domains of ``pairs`` (the columns of :func:`incidence_matrix`), as an object array."""
+    return union_sorted([pairs["domain"].to_numpy(dtype=object)])
+
+
+def union_sorted(parts: Sequence[np.ndarray | None]) -> np.ndarray:
+    """Sorted distinct strings of several arrays: the domain list of the union of partitions (any split)."""
+    arrays = [np.asarray(p, dtype=object) for p in parts if p is not None and len(p)]
+    if not arrays:
+        return np.array([], dtype=object)
+    return np.unique(np.concatenate(arrays).astype(str)).astype(object)
+
+
+def _domain_list(domains: np.ndarray | None) -> np.ndarray:
+    return union_sorted([domains])
+
+
+#: The incidence's domains over any split of the pairs: the union of the partitions' sorted domains.
+DOMAINS = declare(Reducer("domains", "domain", sorted_domains, union_sorted, _domain_list))
+
+
+def co_hosting_triplets(pairs: pd.DataFrame, domains: np.ndarray) -> pd.DataFrame:
+    """Upper triangle of ``B_pᵀB_p`` (and of Newman's ``B_pᵀD_pB_p``) for one content-disjoint partition, in global domain codes.
+
+    The co-hosting weights are the off-diagonal entries of ``BᵀB = Σ_p B_pᵀB_p`` when the rows of
+    the content × domain incidence ``B`` are split into content-disjoint blocks ``B_p``: with every
+    domain coded by its position in one global sorted list, the partial products add entry by entry.
+
+    Parameters
+    ----------
+    pairs
+        ``content_id, domain`` rows of one partition holding *every* URL of its files (so each
+        file's number of sites, and its weight ``1/(k − 1)``, is known within the partition).
+    domains
+        The log's sorted distinct domains (:data:`DOMAINS`); a domain's code is its position here.
+
+    Returns
+    -------
+    DataFrame
+        ``a < b`` (int32 codes), ``n`` (files of this partition on both) and ``w`` (their Newman
+        weight), one row per pair.
+    """
+    if not len(pairs):
+        return _triplets()
+    incidence = incidence_matrix(pairs)  # local codes, in sorted order like the global list
+    to_global = np.searchsorted(domains, incidence.domains.to_numpy(dtype=object).astype(str))
+    if not np.array_equal(np.asarray(domains[to_global], dtype=str), incidence.domains.to_numpy(dtype=object).astype(str)):
+        raise ValueError("a domain of the partition is missing from the global domain list")
+    rows, cols, shared, weight = co_hosting_pairs(incidence)
+    return pd.DataFrame({"a": to_global[rows].astype("int32"), "b": to_global[cols].astype("int32"), "n": shared, "w": weight})
+
+
+def _triplets() -> pd.DataFrame:
+    return pd.DataFrame({"a": pd.Series(dtype="int32"), "b": pd.Series(dtype="int32"), "n": pd.Series(dtype="int64"), "w": pd.Series(dtype="float64")})
+
+
+def combine_triplets(parts: Sequence[pd.DataFrame | None]) -> pd.DataFrame:
+    """Partial products of content-disjoint partitions (or of earlier sums) summed per pair, sorted by pair."""
+    found = [t for t in parts if t is not None and len(t)]
+    if not found:
+        return _triplets()
+    summed = pd.concat(found, ignore_index=True).groupby(["a", "b"], sort=True)[["n", "w"]].sum()
+    return summed.reset_index()
+
+
+def edges_from_triplets(summed: pd.DataFrame | None, domains: np.ndarray) -> pd.DataFrame:
+    """Summed triplets as :func:`co_hosting_edges` gives them: codes follow the sorted domain list, so sorted codes sort names."""
+    summed = _triplets() if summed is None else summed
+    return pd.DataFrame(
+        {
+            "domain_a": domains[summed["a"].to_numpy()].astype(str),
+            "domain_b": domains[summed["b"].to_numpy()].astype(str),
+            "shared_content": summed["n"].to_numpy(dtype=np.int64),
+            "co_hosting_weight": summed["w"].to_numpy(dtype=np.float64),
+        }
+    )
+
+
+#: ``co_hosting_edges(incidence_matrix(pairs))`` over partitions of the pairs disjoint in ``content_id``
+#: (``domains=`` the whole list, :data:`DOMAINS`, as context).
+CO_HOSTING = declare(Reducer("co_hosting_edges", "content_id", co_hosting_triplets, combine_triplets, edges_from_triplets))
 
 
 #: A file found on at least this many sites is reported as a hub (it alone makes ≥ 4,950 links).

@@ -17,27 +17,26 @@ exceeds the overall rate. Generic estimators live in :mod:`research.stats`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
+from research.reducers import Reducer, declare
 from research.stats.proportions import wilson_interval
 from research.stats.ranking import MIN_REQUESTS, conservative_ranking
 from research.stats.shrinkage import BetaPrior, fit_beta_prior, rate_summary, shrunken_rates
 
 LEVELS: tuple[str, ...] = ("domain", "hosting_provider", "country")
+#: The counts of :func:`node_counts`, per node.
+NODE_COUNT_COLUMNS = ["urls", "decided", "non_removed"]
 __all__ = ["LEVELS", "BetaPrior", "fit_beta_prior", "node_counts", "node_rates", "ranking", "rates_from_counts", "shrunken_rates", "wilson_interval"]
 
 
 def node_counts(status: pd.DataFrame, level: str) -> pd.DataFrame:
     """URLs, decided URLs and non-removed URLs per node of ``level`` (one row per URL in ``status``)."""
     grouped = status.groupby(level, sort=True)
-    counts = pd.DataFrame(
-        {
-            "urls": grouped.size(),
-            "decided": grouped["decided"].sum(),
-            "non_removed": grouped["non_removed"].sum(),
-        }
-    ).astype("int64")
+    counts = pd.DataFrame({"urls": grouped.size(), "decided": grouped["decided"].sum(), "non_removed": grouped["non_removed"].sum()})[NODE_COUNT_COLUMNS].astype("int64")
     counts.index.name = "node"
     return counts.reset_index()
 
@@ -66,6 +65,24 @@ def rates_from_counts(counts: pd.DataFrame, level: str) -> tuple[pd.DataFrame, B
     table = pd.concat([counts, rates], axis=1)
     table.insert(0, "level", level)
     return table, prior
+
+
+def combine_node_counts(parts: Sequence[pd.DataFrame | None]) -> pd.DataFrame | None:
+    """:func:`node_counts` of the union of status partitions disjoint in ``url_id``: the counts add up per node."""
+    found = [p for p in parts if p is not None and len(p)]
+    if not found:
+        return None
+    return pd.concat(found, ignore_index=True).groupby("node", sort=True)[NODE_COUNT_COLUMNS].sum().astype("int64").reset_index()
+
+
+def _rates_of(counts: pd.DataFrame | None, level: str) -> tuple[pd.DataFrame, BetaPrior]:
+    empty = pd.DataFrame({"node": pd.Series(dtype=object), **{c: pd.Series(dtype="int64") for c in NODE_COUNT_COLUMNS}})
+    return rates_from_counts(empty if counts is None else counts, level)
+
+
+#: :func:`node_rates` over partitions of the URL status disjoint in ``url_id`` (``level=`` as context): the
+#: rates, intervals and prior depend on the status only through the per-node counts, which add up.
+NODE_RATES = declare(Reducer("node_rates", "url_id", node_counts, combine_node_counts, _rates_of))
 
 
 RANKING_COLUMNS = [

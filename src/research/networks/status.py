@@ -8,6 +8,8 @@ non-removal rates are ``online / (removed + online)``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -16,7 +18,9 @@ import pyarrow.compute as pc
 from research.clean.arrow_text import as_bool, distinct_trimmed, to_arrow, to_series, trim_text
 from research.clean.latest import latest_positions
 from research.clean.pseudonyms import pseudonym_numbers
+from research.clean.takedown_schema import empty_clean_table
 from research.errors import ParseError, SchemaError
+from research.reducers import Reducer, declare
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("content_id", "url_id", "domain", "outcome")
 OPTIONAL_COLUMNS: tuple[str, ...] = (
@@ -139,6 +143,33 @@ def latest_url_status(log: pd.DataFrame, source: str | None = None, unit: str = 
     out["decided"] = out["outcome"].isin(["removed", "online"])
     out["non_removed"] = out["outcome"].eq("online")
     return out
+
+
+#: Columns of a cleaned log that :func:`latest_url_status` reads (``row_number``: the log's order breaks ties).
+INPUT_COLUMNS: tuple[str, ...] = ("row_number", *REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
+
+
+def partition_status(part: pd.DataFrame, source: str | None = None) -> pd.DataFrame:
+    """:func:`latest_url_status` of one partition of a log, read in the log's order (``row_number``)."""
+    if "row_number" in part.columns:
+        part = part.sort_values("row_number", kind="mergesort").reset_index(drop=True)
+    return latest_url_status(part, source)
+
+
+def combine_status(parts: Sequence[pd.DataFrame | None]) -> pd.DataFrame | None:
+    """The URL status of the union of partitions disjoint in ``url_id``: their rows, sorted by ``url_id``."""
+    found = [p for p in parts if p is not None and len(p)]
+    if not found:
+        return None
+    return pd.concat(found, ignore_index=True).sort_values("url_id", kind="mergesort").reset_index(drop=True)
+
+
+def _status_or_empty(status: pd.DataFrame | None, source: str | None = None) -> pd.DataFrame:
+    return latest_url_status(empty_clean_table(), source) if status is None else status
+
+
+#: One row per URL over partitions of a log disjoint in ``url_id``: each URL's latest check is in its partition.
+URL_STATUS = declare(Reducer("url_status", "url_id", partition_status, combine_status, _status_or_empty))
 
 
 def _folded(values: pd.Series) -> pd.Series:

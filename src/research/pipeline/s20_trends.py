@@ -12,6 +12,7 @@ from research.clean.breaks import read_breaks
 from research.clean.series_catalogue import read_series_catalogue
 from research.config import SEED, ProjectPaths
 from research.errors import ResearchError
+from research.i18n import FIGURE_LANGUAGES
 from research.outputs import write_table
 from research.pipeline import Stage
 from research.plots.trends import in_language, save_trend_figures
@@ -27,9 +28,6 @@ from research.trends.sensitivity import sensitivity_table
 FIGURE_FORMATS = (".png", ".svg", ".pdf")
 #: File in the figures folder recording which figures are up to date (see research.plots.trend_cache).
 FIGURE_CACHE = ".figure_cache.json"
-#: Languages besides English whose pages embed trend figures: theirs are drawn into
-#: ``reports/figures/trends/<lang>/`` (PNG for the page, SVG whose text the browser test reads).
-FIGURE_LANGUAGES = ("id", "ja", "ko")
 #: The series whose figures the bulletin can embed (its main points' series); only these are
 #: drawn in every language, since drawing all of them four times would take minutes.
 TRANSLATED_SERIES = tuple(spec.series_id for spec in HEADLINES)

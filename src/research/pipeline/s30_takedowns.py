@@ -22,7 +22,7 @@ from research import catalogue
 from research.clean.google_transparency import read_google_detailed, read_google_removals
 from research.clean.takedown_files import clean_log_file, write_cleaned
 from research.config import SEED, SUPPRESSION_THRESHOLD, ProjectPaths
-from research.i18n import message
+from research.i18n import FIGURE_LANGUAGES, message
 from research.lineage import sha256_file, write_sidecar
 from research.outputs import write_table
 from research.pipeline import Stage
@@ -74,6 +74,7 @@ def log_tables(table: pd.DataFrame, private: bool = True, survival: list | None 
 
 def _run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
     seed, lang = int(parameters["seed"]), str(parameters["lang"])
+    figure_languages = tuple(parameters.get("figure_languages", FIGURE_LANGUAGES))
     params = dict(parameters)
     external = paths.raw / "external"
     processed = paths.processed / "takedowns"
@@ -103,12 +104,16 @@ def _run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
             written += write_table(shown, tables_dir / name / f"{table_name}.csv", inputs=[path], parameters=params, root=root)
         if name == "synthetic":
             ids = ", ".join(funnel.figure_ids.values())
-            caption = [message("takedowns", "synthetic_source", lang, figure_ids=ids)]
-            written += funnel_figure(analysis["funnel"][0], figures_dir / name / "funnel", sources=caption, synthetic=True, lang=lang, note=message("takedowns", "synthetic_note", lang))
             # Read the curves on a fine grid: the figure needs hundreds of steps, not every event.
             curves = km_on_grid(km_curves(times, "channel", groups=survival), tuple(np.linspace(0, KM_HORIZON_DAYS, 4 * KM_HORIZON_DAYS + 1)), last=True)
             at_risk = numbers_at_risk(times, "channel", risk_days())
-            written += km_figure(curves, figures_dir / name / "time_to_removal", sources=caption, synthetic=True, lang=lang, at_risk=at_risk)
+            # Drawn in the stage's language, then again in each other page language (``<lang>/``).
+            for drawn_in in (lang, *(other for other in figure_languages if other != lang)):
+                folder = figures_dir / name if drawn_in == lang else figures_dir / name / drawn_in
+                caption = [message("takedowns", "synthetic_source", drawn_in, figure_ids=ids)]
+                note = message("takedowns", "synthetic_note", drawn_in)
+                written += funnel_figure(analysis["funnel"][0], folder / "funnel", sources=caption, synthetic=True, lang=drawn_in, note=note)
+                written += km_figure(curves, folder / "time_to_removal", sources=caption, synthetic=True, lang=drawn_in, at_risk=at_risk)
 
     google_inputs = [external / GOOGLE, external / GOOGLE_DETAILED]
     removals = read_google_removals(external / GOOGLE)
@@ -128,5 +133,5 @@ STAGE = Stage(
     inputs=_inputs,
     run=_run,
     # files=None: the NPO's 99,266 files (tests pass a smaller number).
-    parameters={"lang": "en", "seed": SEED, "files": None},
+    parameters={"lang": "en", "seed": SEED, "files": None, "figure_languages": list(FIGURE_LANGUAGES)},
 )

@@ -18,7 +18,7 @@ how many were kept; the stage warns when there are hubs.
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -26,7 +26,7 @@ import pandas as pd
 from research.clean.read_table import read_parquet_file
 from research.config import SEED, SUPPRESSION_THRESHOLD, ProjectPaths
 from research.errors import InputError, ResearchError
-from research.i18n import message
+from research.i18n import FIGURE_LANGUAGES, message
 from research.networks.build import NetworkBuild, build_network
 from research.networks.export import graph_from_tables, strongest_edges, write_gexf, write_graphml
 from research.outputs import remove_sidecars, write_table
@@ -228,10 +228,13 @@ def write_network_outputs(
     lang: str = "en",
     root: Path | None = None,
     status: pd.DataFrame | None = None,
+    figure_languages: Sequence[str] = (),
 ) -> tuple[NetworkBuild, list[Path]]:
     """Build the network of ``log_path`` and write tables, graph exports and figures.
 
     ``status`` (one row per URL) may be given when already computed, e.g. by the Dask engine.
+    The figures are drawn in ``lang`` into ``figures_dir`` and again in each of
+    ``figure_languages`` into ``figures_dir/<lang>/`` (the report's pages in other languages).
     """
     log = read_log(log_path) if status is None else status.iloc[:0]
     build = build_network(log, seed=seed, source=log_path.name, status=status)
@@ -250,10 +253,12 @@ def write_network_outputs(
         written += [write_gexf(graph, reports_dir / f"{name}.gexf"), write_graphml(graph, reports_dir / f"{name}.graphml")]
     top_rankings = tables["rankings"].groupby("level", sort=False).head(top)
     written += write_table(top_rankings, reports_dir / "rankings_top.csv", inputs=[log_path], parameters=parameters, root=root)
-    source = message("networks", "source_synthetic" if build.synthetic else "source_log", lang, name=log_path.name)
     domains = build.nodes[build.nodes["layer"] == "domain"]
-    written += network_figure(build.co_hosting_edges, domains, figures_dir / "co_hosting_network", top=top, sources=[source], synthetic=build.synthetic, lang=lang, seed=seed)
-    written += lorenz_figure(build.lorenz, build.concentration, figures_dir / "lorenz", sources=[source], synthetic=build.synthetic, lang=lang)
+    for drawn_in in (lang, *(other for other in figure_languages if other != lang)):
+        folder = figures_dir if drawn_in == lang else figures_dir / drawn_in
+        source = message("networks", "source_synthetic" if build.synthetic else "source_log", drawn_in, name=log_path.name)
+        written += network_figure(build.co_hosting_edges, domains, folder / "co_hosting_network", top=top, sources=[source], synthetic=build.synthetic, lang=drawn_in, seed=seed)
+        written += lorenz_figure(build.lorenz, build.concentration, folder / "lorenz", sources=[source], synthetic=build.synthetic, lang=drawn_in)
     return build, written
 
 
@@ -279,6 +284,7 @@ def run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
         seed=int(parameters["seed"]),
         lang=str(parameters["lang"]),
         root=paths.root,
+        figure_languages=tuple(parameters.get("figure_languages", FIGURE_LANGUAGES)),
     )
     warning = hub_warning(build, min(len(build.co_hosting_edges), EXPORT_MAX_EDGES), str(parameters["lang"]))
     if warning:
@@ -291,5 +297,5 @@ STAGE = Stage(
     description="co-hosting network, layers, rankings with intervals, mirror clusters, concentration, model, exports",
     inputs=inputs,
     run=run,
-    parameters={"lang": "en", "seed": SEED, "top": 30},
+    parameters={"lang": "en", "seed": SEED, "top": 30, "figure_languages": list(FIGURE_LANGUAGES)},
 )

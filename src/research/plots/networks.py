@@ -25,9 +25,9 @@ LEVELS: tuple[str, ...] = ("domain", "hosting_provider", "country")
 
 def _finish(fig, sources: Sequence[str], synthetic: bool, note: str | None, lang: str, stem: str | os.PathLike[str]) -> list[Path]:
     notes = [n for n in (note, message("networks", "synthetic_note", lang) if synthetic else None) if n]
-    source_caption(fig, sources, note="\n".join(notes) or None)
+    source_caption(fig, sources, note="\n".join(notes) or None, lang=lang)
     if synthetic:
-        watermark_synthetic(fig)
+        watermark_synthetic(fig, lang)
     return save_figure(fig, stem)
 
 
@@ -82,7 +82,7 @@ def network_figure(
         text.set_bbox({"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 0.5})
     colorbar = fig.colorbar(drawn, ax=ax, fraction=0.035, pad=0.01)
     colorbar.set_label(message("networks", "network_colorbar", lang), fontsize=8)
-    ax.set_title(message("networks", "network_title", lang, top=len(names)))
+    ax.set_title(message("networks", "network_title", lang, top=len(names))).set_gid("figure-title")
     return _finish(fig, sources, synthetic, message("networks", "network_note", lang), lang, stem)
 
 
@@ -111,6 +111,6 @@ def lorenz_figure(
     ax.set_aspect("equal")
     ax.set_xlabel(message("networks", "lorenz_x", lang))
     ax.set_ylabel(message("networks", "lorenz_y", lang))
-    ax.set_title(message("networks", "lorenz_title", lang))
+    ax.set_title(message("networks", "lorenz_title", lang)).set_gid("figure-title")
     ax.legend(loc="upper left", fontsize=8)
     return _finish(fig, sources, synthetic, None, lang, stem)

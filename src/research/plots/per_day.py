@@ -60,7 +60,7 @@ def per_day_figure(
     marks: Sequence[DatedMark] = (),
     sources: Sequence[str] = (),
     note: str | None = None,
-    source_label: str = "Source",
+    lang: str = "en",
 ) -> Figure:
     """Draw ``rows`` (from :func:`per_day_table`) as per-day bars.
 
@@ -92,5 +92,5 @@ def per_day_figure(
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.set_ylabel(ylabel)
     ax.set_title(title, loc="left").set_gid("figure-title")  # named in the SVG, where the browser test reads it
-    source_caption(fig, sources, note, width=110, label=source_label)
+    source_caption(fig, sources, note, width=110, lang=lang)
     return fig

@@ -26,6 +26,8 @@ import matplotlib.pyplot as plt
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
+from research.i18n import message
+
 #: Okabe & Ito (2008), "Color Universal Design": black first, then the eight hues.
 OKABE_ITO = {
     "black": "#000000",
@@ -41,7 +43,6 @@ PALETTE: list[str] = [OKABE_ITO[k] for k in ("blue", "orange", "bluish_green", "
 #: A sequential colour map that stays readable in grey and for colour-blind readers.
 SEQUENTIAL_CMAP = "cividis"
 FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
-SYNTHETIC_WATERMARK = "SYNTHETIC — ILLUSTRATIVE"
 #: Where Debian's fonts-noto-cjk puts the Pan-CJK sans (every face holds kana, kanji and Hangul).
 CJK_FONT_FILES = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
@@ -101,14 +102,11 @@ def new_figure(**subplot_kw) -> tuple[Figure, plt.Axes]:
     return fig, ax
 
 
-def source_caption(fig: Figure, sources: Iterable[str], note: str | None = None, width: int = 120,
-                   label: str = "Source", missing: str = "not recorded") -> None:
-    """Write "Source: …" (and an optional note) under the figure, crediting the original producers.
-
-    ``label`` and ``missing`` let a caller word the caption in the reader's language.
-    """
+def source_caption(fig: Figure, sources: Iterable[str], note: str | None = None, width: int = 120, lang: str = "en") -> None:
+    """Write "Source: …" (and an optional note) under the figure, crediting the original producers, in ``lang``."""
     sources = [s for s in dict.fromkeys(sources) if s]
-    text = f"{label}: " + "; ".join(sources) if sources else f"{label}: {missing}"
+    label = message("figures", "source", lang)
+    text = f"{label}: " + ("; ".join(sources) if sources else message("figures", "source_missing", lang))
     if note:
         text += "\n" + note
     # Kana, kanji and Hangul are twice as wide as Latin letters: a line holding them wraps at half the width.
@@ -119,10 +117,10 @@ def source_caption(fig: Figure, sources: Iterable[str], note: str | None = None,
     fig.text(0.01, 0.01, wrapped, ha="left", va="bottom", fontsize=7.5, color="#444444")
 
 
-def watermark_synthetic(fig: Figure) -> None:
-    """Stamp a figure made from synthetic data so that it can never pass for real data."""
-    fig.text(0.5, 0.5, SYNTHETIC_WATERMARK, ha="center", va="center", rotation=20, fontsize=28, color="#999999", alpha=0.25, zorder=100)
-    fig.text(0.99, 0.99, "synthetic — illustrative", ha="right", va="top", fontsize=8, color="#D55E00")
+def watermark_synthetic(fig: Figure, lang: str = "en") -> None:
+    """Stamp a figure made from synthetic data, in the reader's ``lang``, so that it can never pass for real data."""
+    fig.text(0.5, 0.5, message("figures", "synthetic_watermark", lang), ha="center", va="center", rotation=20, fontsize=28, color="#999999", alpha=0.25, zorder=100)
+    fig.text(0.99, 0.99, message("figures", "synthetic_badge", lang), ha="right", va="top", fontsize=8, color="#D55E00")
 
 
 def save_figure(fig: Figure, stem: str | os.PathLike[str], formats: Sequence[str] = FORMATS) -> list[Path]:

@@ -44,12 +44,12 @@ def funnel_figure(
         ax.text(min(high + 0.015, 0.85), y, f"{int(n):,} / {int(total):,}", va="center", fontsize=8.5)
     ax.set_xlim(0, 1)
     ax.set_xlabel(message("takedowns", "funnel_xlabel", lang))
-    ax.set_title(message("takedowns", "funnel_title", lang))
+    ax.set_title(message("takedowns", "funnel_title", lang)).set_gid("figure-title")
     ax.grid(axis="y", visible=False)
-    source_caption(fig, sources, note)
+    source_caption(fig, sources, note, lang=lang)
     fig.subplots_adjust(left=0.2)  # room for the status labels
     if synthetic:
-        watermark_synthetic(fig)
+        watermark_synthetic(fig, lang)
     return save_figure(fig, stem)
 
 
@@ -91,7 +91,7 @@ def km_figure(
     ax.set_xlim(0, horizon_days)
     ax.set_ylim(0, 1.02)
     ax.set_ylabel(message("takedowns", "km_ylabel", lang))
-    ax.set_title(message("takedowns", "km_title", lang))
+    ax.set_title(message("takedowns", "km_title", lang)).set_gid("figure-title")
     ax.legend(loc="upper right")
     ticks = risk_days(horizon_days)
     names = [group for group, _ in groups]
@@ -113,7 +113,7 @@ def km_figure(
         risk.spines[side].set_visible(False)
     risk.set_title(message("takedowns", "km_at_risk", lang), fontsize=8, loc="left")
     risk.set_xlabel(message("takedowns", "km_xlabel", lang))
-    source_caption(fig, sources, message("takedowns", "km_note", lang))
+    source_caption(fig, sources, message("takedowns", "km_note", lang), lang=lang)
     if synthetic:
-        watermark_synthetic(fig)
+        watermark_synthetic(fig, lang)
     return save_figure(fig, stem)

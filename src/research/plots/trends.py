@@ -184,9 +184,9 @@ def trend_figure(results: Sequence[SeriesTrend], lang: str = "en") -> Figure:
     publishers = sorted({drawable(p) for r in results for p in r.meta["publishers"].split(";") if drawable(p)})
     source_ids = sorted({s for r in results for s in r.meta["source_ids"].split(";") if s})
     note = message("trends", "figure_note", lang, counted=first.meta["counted"], figures=", ".join(source_ids) or "—")
-    source_caption(fig, publishers, note=note, label=message("trends", "figure_source", lang))
+    source_caption(fig, publishers, note=note, lang=lang)
     if any(r.meta["synthetic"] for r in results):
-        watermark_synthetic(fig)
+        watermark_synthetic(fig, lang)
     return fig
 
 

@@ -23,7 +23,8 @@ from research.clean.breaks import read_breaks
 from research.clean.series_catalogue import read_series_catalogue, series_title
 from research.config import ProjectPaths
 from research.errors import ResearchError
-from research.i18n import message
+from research.i18n import LANGUAGES, message
+from research.i18n import catalogue as messages
 from research.outputs import write_csv
 from research.plots.style import save_figure
 from research.report.breaks import BreakNote, break_notes, marked_break_ids, notes_for_series
@@ -41,7 +42,6 @@ from research.report.sources import Source, access_date, figure_sources, with_ti
 from research.report.tables import PaperTable, as_html, as_markdown, takedown_table, trends_table, write_paper_table
 from research.report.takedown_points import google_outcomes, lumen_summary, outcome_display
 
-LANGUAGES = ("en", "id", "ja", "ko")
 #: The bulletin shows at most this many figures (the issue's bound; a test checks it).
 MAX_MAIN_FIGURES = 12
 #: The published takedown funnel of the seeds (PAPS, Japan): requested files and files still online.
@@ -295,10 +295,10 @@ def _rendered(table: pd.DataFrame, title: str, name: str = "", csv: str = "", te
 
 
 def localised_image(entry: FigureEntry, lang: str) -> Path:
-    """The drawing of a trend figure in ``lang``; fails closed rather than show another language's figure."""
+    """The drawing of a figure in ``lang``; fails closed rather than show another language's figure."""
     image = image_in(entry.image, lang)
     if not image.exists():
-        raise ResearchError(f"{image} is missing: the {lang} page needs its own drawing of {entry.stem} (run: research reproduce --only trends --force)")
+        raise ResearchError(f"{image} is missing: the {lang} page needs its own drawing of {entry.stem} (run: research reproduce --only {entry.area} --force)")
     return image
 
 
@@ -390,7 +390,7 @@ def write_main(pages: Path, lang: str, inputs: ReportInputs, entries: list[Figur
 def write_demo(pages: Path, lang: str, inputs: ReportInputs, entries: list[FigureEntry], tables: list[PaperTable], cite: Citation,
                languages: tuple[str, ...]) -> list[Path]:
     """The method illustration: every synthetic finding, figure and table, watermarked."""
-    figures = [rendered_figure(e, pages, lang) for e in entries if e.synthetic]
+    figures = [rendered_figure(e, pages, lang, image=localised_image(e, lang)) for e in entries if e.synthetic]
     synthetic_tables = [_rendered(t.table.frame, message("report", t.title_key, lang), synthetic=True) for t in tables if t.table.synthetic]
     path = pages / page_name("demo", lang)
     path.write_text(render_page("demo", "html", lang, languages=language_links("demo", languages), cite=cite, findings=synthetic_findings(inputs, lang),
@@ -398,18 +398,42 @@ def write_demo(pages: Path, lang: str, inputs: ReportInputs, entries: list[Figur
     return [path]
 
 
+#: The columns of the trend stage's growth table shown on the appendix page (its CSV has all of them).
+APPENDIX_TREND_COLUMNS = ("series_id", "segment", "country", "status", "reason_code", "n_points", "first_period_start", "last_period_end", "model",
+                          "growth_factor", "growth_factor_low", "growth_factor_high", "doubling_time_years",
+                          "rate_ratio", "rate_ratio_low", "rate_ratio_high", "rate_ratio_periods")
+
+
+def with_headers(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``frame`` with its column names replaced by their headers in ``lang`` (``locales/<lang>/headers.yml``).
+
+    Fails closed: a column without a header is an error, not an English name on another language's page.
+    """
+    headers = messages("headers", lang)
+    missing = [c for c in frame.columns if c not in headers]
+    if missing:
+        raise ResearchError(f"no {lang} header for column(s) {', '.join(map(str, missing))}: add them to src/research/locales/{lang}/headers.yml")
+    return frame.rename(columns=headers)
+
+
 def appendix_tables(inputs: ReportInputs, tables: list[PaperTable], lang: str) -> list[RenderedTable]:
-    """Full tables of the appendix: the trend stage's tables, then the real takedown aggregates."""
+    """Full tables of the appendix: the trend stage's tables, then the real takedown aggregates, headed in ``lang``."""
     shown: list[RenderedTable] = []
     papers = [t for t in tables if not t.table.synthetic]
     for t in papers:
         fitted = papers_rows(t.table.frame) if t.name == "trends_growth" else t.table.frame
-        shown.append(_rendered(fitted, f"{message('report', 'appendix_tables_for_papers', lang)}: {message('report', t.title_key, lang)}", t.name,
+        shown.append(_rendered(with_headers(fitted, lang), f"{message('report', 'appendix_tables_for_papers', lang)}: {message('report', t.title_key, lang)}", t.name,
                                f"tables/{t.name}.csv", f"tables/{t.name}.tex", message("report", "appendix_tables_for_papers_intro", lang)))
     for name, key in TREND_TABLES:
         frame = inputs.trend_tables.get(name)
-        if frame is not None:
-            shown.append(_rendered(frame, message("report", key, lang), name, f"tables/{name}.csv"))
+        if frame is None:
+            continue
+        note = ""
+        if name == "trends":
+            columns = [c for c in APPENDIX_TREND_COLUMNS if c in frame.columns]
+            note = message("report", "appendix_columns_note", lang, shown=len(columns), total=len(frame.columns))
+            frame = frame[columns]
+        shown.append(_rendered(with_headers(frame, lang), message("report", key, lang), name, f"tables/{name}.csv", note=note))
     if inputs.google is not None:
         google = google_outcomes(inputs.google, lang)
         if google is not None:

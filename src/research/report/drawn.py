@@ -79,7 +79,7 @@ def lead_figure(counts: pd.DataFrame, notes: list[BreakNote], lang: str, spec: F
     title = message(DOMAIN, "figure_lead_title", lang)
     figure = per_day_figure(
         table, title=title, ylabel=message(DOMAIN, "figure_lead_ylabel", lang), labels=labels, marks=marks,
-        sources=_publishers(rows), note=message(DOMAIN, "figure_lead_note", lang), source_label=message(DOMAIN, "source_prefix", lang),
+        sources=_publishers(rows), note=message(DOMAIN, "figure_lead_note", lang), lang=lang,
     )
     shown = table[["series_id", "period_start", "period_end", "value", "days", "rate", "rate_low", "rate_high"]].rename(
         columns={"days": "exposure_days", "rate": "cases_per_day", "rate_low": "cases_per_day_low", "rate_high": "cases_per_day_high"}
@@ -106,7 +106,7 @@ def funnel_figure(funnel: FunnelNumbers, publisher: str, lang: str, series_ids: 
     title = message(DOMAIN, "figure_paps_title", lang)
     ax.set_title(title, loc="left").set_gid("figure-title")  # named in the SVG, where the browser test reads it
     ax.grid(axis="y", visible=False)
-    source_caption(fig, [publisher], label=message(DOMAIN, "source_prefix", lang))
+    source_caption(fig, [publisher], lang=lang)
     table = pd.DataFrame({"status": [name for name, _ in parts], "files": values, "requested": funnel.requested})
     return DrawnFigure("paps_funnel", fig, table, title, series_ids)
 

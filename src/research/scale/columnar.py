@@ -27,7 +27,7 @@ from research.clean.redact import CONTROL_RE2, redact_array, shapes
 from research.clean.synthetic_marker import DEMO_KIND, SECRET_KIND
 from research.clean.takedown_fields import check_timezone, parse_asns, parse_content_hashes, parse_countries, timestamp_reasons
 from research.clean.takedown_schema import CLEAN_COLUMNS, QUARANTINE_COLUMNS, TIMESTAMP_DTYPE
-from research.clean.takedowns import DUPLICATE, DUPLICATE_CONFLICT, IDENTIFYING_REASONS, SCIENTIFIC_ID
+from research.clean.takedowns import DUPLICATE, DUPLICATE_CONFLICT, IDENTIFYING_REASONS, SCIENTIFIC_ID, quality_lines
 from research.clean.urls import _QUERY_TO_CLEAN, _SIMPLE, _host_record, normalise_url_array
 
 #: Unicode White_Space, the characters the default engine trims from both ends of a value
@@ -253,4 +253,4 @@ def quality_frame(rows_in: int, rows_out: int, counts: Sequence[int], reasons: S
         *((f"quarantine: {column}: {reason}", n) for column, reason, n in reasons),
         ("hmac_key", DEMO_KIND if synthetic else SECRET_KIND),
     ]
-    return pd.DataFrame([(m, str(v)) for m, v in metrics], columns=["metric", "value"], dtype="string")
+    return quality_lines(metrics)

@@ -7,10 +7,11 @@ layout). Cleaning has one rule that looks across rows — a repeated URL within 
 quarantined, the first one kept — so the partitions are shuffled by the stripped ``request_id``
 (all rows of a request meet in one partition) and sorted by ``row_number`` before
 :func:`research.clean.takedowns.clean_takedown_log` runs on each (:func:`clean_partitions`). Each
-worker writes its partition's table and quarantine; only quality counts, quarantine reasons and
-distinct domains travel back. The network steps that follow are in :mod:`research.scale.network`;
-the exact algebra of combining partitions in :mod:`research.scale.reduce`. Nothing here
-re-implements a rule: every result equals the default engine's on the same input (``tests/scale``).
+worker writes its partition's table and quarantine; only quality counts and distinct domains
+travel back. The network steps that follow are in :mod:`research.scale.network`. How each result
+combines over partitions is declared beside the default engine's kernel that makes it
+(:mod:`research.reducers`): nothing here re-implements a rule, and every result equals the
+default engine's on the same input (``tests/scale``).
 """
 
 from __future__ import annotations
@@ -32,10 +33,10 @@ import pyarrow.parquet as pq
 from dask.delayed import Delayed
 
 from research.clean.read_table import FIELDS_MISSING, arrow_plan, gunzipped, is_gzip, read_text_table, whitespace_only_rows
-from research.clean.takedown_schema import QUARANTINE_COLUMNS, empty_clean_table
-from research.clean.takedowns import CleanedLog, clean_takedown_log, quality_table
+from research.clean.takedown_schema import empty_clean_table, empty_quarantine
+from research.clean.takedowns import DISTINCT_METRICS, QUALITY, CleanedLog, QualityCounts, clean_takedown_log, quality_counts, quality_table
 from research.errors import InputError
-from research.scale.reduce import quality_from_partitions, union_sorted
+from research.networks.bipartite import DOMAINS
 from research.scale.shuffle import bucket_of, present_buckets, read_bucket, row_groups, split_parquet, write_buckets
 
 #: Rows per Parquet partition written from a CSV: ~1M rows of a takedown log are ~0.5 GB in pandas.
@@ -184,10 +185,13 @@ def request_keys(request_id: pd.Series) -> pd.Series:
 
 #: A split of the cleaned table written by each cleaning task: ``name → (key column, columns kept)``.
 Splits = Mapping[str, tuple[str, list[str]]]
+#: The splits that give the quality's distinct counts (:data:`research.clean.takedowns.DISTINCT_METRICS`);
+#: the domains need none, they are the union of the partitions' domains.
+DISTINCT_SPLITS: Splits = {name: (column, [column]) for name, column in DISTINCT_METRICS.items() if name != "domains"}
 
 
 def _clean_task(raw: Path, bucket: int, options: Mapping[str, object], out_dir: Path, row_block: int | None, splits: Splits, work: Path, buckets: int) -> tuple | None:
-    """Clean one request bucket; write its table, quarantine and splits; return quality, reasons, domains."""
+    """Clean one request bucket; write its table, quarantine and splits; return its partial quality and domains."""
     part = read_bucket(raw, bucket)
     if not len(part):
         return None
@@ -196,8 +200,8 @@ def _clean_task(raw: Path, bucket: int, options: Mapping[str, object], out_dir: 
     _write_pieces(result.quarantine, out_dir / "quarantine", bucket, row_block)
     for name, (column, columns) in splits.items():
         write_buckets(result.table, bucket_of(result.table[column], buckets), work / name, bucket, columns)
-    reasons = result.quarantine[["column", "reason"]].drop_duplicates()
-    return result.quality, reasons, union_sorted([result.table["domain"].to_numpy(dtype=object)])
+    quality = quality_counts(len(part), result.table, result.quarantine, bool(options.get("synthetic", False)))
+    return quality, DOMAINS.partial(result.table)
 
 
 @dataclass(frozen=True)
@@ -212,10 +216,8 @@ class CleanedParts:
         Holds each requested split of the cleaned table, ``work/<name>/bucket-K/…``.
     buckets
         Number of hash buckets of the splits (= partitions of the raw log).
-    qualities
-        :func:`research.clean.takedowns.quality_table` of each non-empty partition.
-    reasons
-        Distinct ``column, reason`` of the whole quarantine.
+    quality
+        The partitions' quality counts, combined (:data:`research.clean.takedowns.QUALITY`).
     domains
         Sorted distinct domains of the cleaned table.
     """
@@ -223,8 +225,7 @@ class CleanedParts:
     out_dir: Path
     work: Path
     buckets: int
-    qualities: list[pd.DataFrame]
-    reasons: pd.DataFrame
+    counts: QualityCounts | None
     domains: np.ndarray
 
     @property
@@ -237,7 +238,7 @@ class CleanedParts:
 
     def quality(self, distinct: Mapping[str, int], synthetic: bool) -> pd.DataFrame:
         """The whole log's quality table, given its distinct counts of files and URLs."""
-        return quality_from_partitions(self.qualities, self.reasons, {"domains": len(self.domains), **distinct}, synthetic)
+        return QUALITY.finish(self.counts, distinct={"domains": len(self.domains), **distinct}, synthetic=synthetic)
 
 
 def clean_partitions(
@@ -256,8 +257,8 @@ def clean_partitions(
     rows, a repeated URL within one request, needs all rows of a request in one partition. Earlier
     contents of ``out_dir/takedowns`` and ``out_dir/quarantine`` are removed. Each bucket is sorted by
     ``row_number`` and cleaned by :func:`research.clean.takedowns.clean_takedown_log`; the task writes
-    its table and quarantine, and only the partition's quality counts, quarantine reasons and
-    distinct domains come back (domains combined in a tree). Memory: one partition per task; in
+    its table and quarantine, and only the partition's quality counts and distinct domains come
+    back, combined in a tree by their declared reducers (:mod:`research.reducers`). Memory: one partition per task; in
     the driver, the number of domains.
 
     Parameters
@@ -288,27 +289,24 @@ def clean_partitions(
         dask.delayed(_clean_task)(work / "raw", bucket, dict(options), out_dir, row_block, dict(splits or {}), work, buckets)
         for bucket in present_buckets(work / "raw")
     ]
-    qualities = [dask.delayed(_item)(t, 0) for t in tasks]
-    reasons = [dask.delayed(_item)(t, 1) for t in tasks]
-    domains = tree_reduce([dask.delayed(_item)(t, 2) for t in tasks], union_sorted)
-    qualities, reasons, domains = dask.compute(qualities, reasons, domains)
+    counts = tree_reduce([dask.delayed(_item)(t, 0) for t in tasks], QUALITY.combine)
+    domains = tree_reduce([dask.delayed(_item)(t, 1) for t in tasks], DOMAINS.combine)
+    counts, domains = dask.compute(counts, domains)
     shutil.rmtree(work / "raw", ignore_errors=True)
-    reasons = [r for r in reasons if r is not None and len(r)]
-    reasons = pd.concat(reasons, ignore_index=True).drop_duplicates() if reasons else pd.DataFrame({"column": pd.Series(dtype="string"), "reason": pd.Series(dtype="string")})
-    return CleanedParts(out_dir, work, buckets, [q for q in qualities if q is not None], reasons.reset_index(drop=True), domains)
+    return CleanedParts(out_dir, work, buckets, counts, domains)
 
 
 def _distinct_task(folder: Path, bucket: int, column: str) -> int:
     return int(read_bucket(folder, bucket, [column])[column].nunique())
 
 
-def distinct_in_splits(parts: CleanedParts, columns: Mapping[str, str]) -> dict[str, int]:
-    """Distinct values of each split's key (``columns``: split name → key column, e.g. ``{"urls": "url_id"}``).
+def distinct_in_splits(parts: CleanedParts, splits: Splits) -> dict[str, int]:
+    """Distinct values of each split's key (``splits`` as given to :func:`clean_partitions`, e.g. :data:`DISTINCT_SPLITS`).
 
     All rows of a key are in one bucket of its split, so the buckets' distinct counts add up.
     """
     counts = {}
-    for name, column in columns.items():
+    for name, (column, _) in splits.items():
         folder = parts.work / name
         counts[name] = int(sum(dask.compute(*[dask.delayed(_distinct_task)(folder, bucket, column) for bucket in present_buckets(folder)])))
     return counts
@@ -323,7 +321,7 @@ def sorted_quarantine(files: list[Path]) -> pd.DataFrame:
 def _quarantine(parts: list[pd.DataFrame]) -> pd.DataFrame:
     parts = [p for p in parts if len(p)]
     if not parts:
-        return pd.DataFrame({c: pd.Series(dtype="int64" if c == "row_number" else "string") for c in QUARANTINE_COLUMNS})
+        return empty_quarantine()
     return pd.concat(parts, ignore_index=True).sort_values(["row_number", "column", "reason"], kind="mergesort").reset_index(drop=True)
 
 
@@ -338,9 +336,8 @@ def clean_log_to_parquet(
     distinct counts of files and URLs over hash splits of those keys.
     """
     options = {"key": key, "synthetic": synthetic, "source": source, **words}
-    splits = {"files": ("content_id", ["content_id"]), "urls": ("url_id", ["url_id"])}
-    parts = clean_partitions(parquet_parts(parquet_dir), out_dir, options, splits=splits)
-    distinct = distinct_in_splits(parts, {"files": "content_id", "urls": "url_id"})
+    parts = clean_partitions(parquet_parts(parquet_dir), out_dir, options, splits=DISTINCT_SPLITS)
+    distinct = distinct_in_splits(parts, DISTINCT_SPLITS)
     shutil.rmtree(parts.work, ignore_errors=True)
     return CleanedLog(empty_clean_table(), sorted_quarantine(parts.quarantine_files), parts.quality(distinct, synthetic))
 

@@ -3,28 +3,26 @@
 ``research takedowns clean --engine dask`` writes the same files as the default engine
 (``takedowns.parquet``/``.csv``, ``quarantine.csv``, ``quality.csv``, lineage sidecars) without
 holding the table: the cleaning partitions are written split into blocks of row numbers, and the
-blocks are then appended to the output files one at a time, each sorted by ``row_number``.
+default engine's writer (:func:`research.clean.takedown_files.write_cleaned`) appends the blocks
+to the output files one at a time, each sorted by ``row_number``.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
 import pyarrow.parquet as pq
 
 from research.clean.synthetic_marker import choose_key
-from research.clean.takedown_files import OUTPUT_FILES, csv_view
-from research.clean.takedown_schema import QUARANTINE_COLUMNS, empty_clean_table
+from research.clean.takedown_files import with_key_kind, write_cleaned
+from research.clean.takedown_schema import empty_clean_table
 from research.clean.takedowns import CleanedLog
 from research.errors import InputError, OutputError
-from research.lineage import write_sidecar
-from research.outputs import atomic_target, csv_ready, refuse_control_characters, remove_sidecars, write_table
-from research.scale.engine import ROWS_PER_PARTITION, _quarantine, clean_partitions, csv_to_parquet, dask_scheduler, distinct_in_splits, parquet_parts
+from research.scale.engine import DISTINCT_SPLITS, ROWS_PER_PARTITION, _quarantine, clean_partitions, csv_to_parquet, dask_scheduler, distinct_in_splits, parquet_parts
 from research.scale.network import url_status_dask
 
 
@@ -32,46 +30,11 @@ def _blocks(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("rows-*") if p.is_dir()) if folder.exists() else []
 
 
-def _block_frame(block: Path, sort: list[str]) -> pd.DataFrame:
-    frame = pd.concat([pd.read_parquet(p) for p in sorted(block.glob("*.parquet"))], ignore_index=True)
-    return frame.sort_values(sort, kind="mergesort").reset_index(drop=True)
-
-
-def write_table_in_row_order(pieces: Path, parquet: Path, csv: Path) -> int:
-    """Append the cleaned table's row blocks, each sorted by ``row_number``, to one Parquet and one CSV.
-
-    The CSV is byte for byte what writing the whole table at once gives (``csv_view``, ``\\n``
-    line ends); the Parquet holds one row group per block with the contract's schema.
-
-    Returns
-    -------
-    int
-        Rows written.
-    """
-    schema = pa.Schema.from_pandas(empty_clean_table(), preserve_index=False)
-    rows = 0
-    with (
-        atomic_target(parquet) as parquet_part,
-        atomic_target(csv) as csv_part,
-        pq.ParquetWriter(parquet_part, schema, compression="zstd") as writer,
-        open(csv_part, "w", encoding="utf-8", newline="") as handle,
-    ):
-        csv_view(empty_clean_table()).to_csv(handle, index=False, lineterminator="\n")
-        for block in _blocks(pieces):
-            frame = _block_frame(block, ["row_number"])
-            refuse_control_characters(frame, parquet)
-            writer.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False))
-            csv_ready(csv_view(frame), csv).to_csv(handle, index=False, header=False, lineterminator="\n")
-            rows += len(frame)
-    return rows
-
-
-def write_quarantine_in_row_order(pieces: Path, csv: Path) -> None:
-    """Append the quarantine's row blocks to one CSV, sorted as the cleaner sorts it."""
-    with atomic_target(csv) as part, open(part, "w", encoding="utf-8", newline="") as handle:
-        pd.DataFrame(columns=list(QUARANTINE_COLUMNS)).to_csv(handle, index=False, lineterminator="\n")
-        for block in _blocks(pieces):
-            csv_ready(_quarantine([_block_frame(block, ["row_number"])]), csv).to_csv(handle, index=False, header=False, lineterminator="\n")
+def row_blocks(pieces: Path) -> Iterator[pd.DataFrame]:
+    """The cleaned rows written by the cleaning tasks, block after block, each sorted by ``row_number``."""
+    for block in _blocks(pieces):
+        frame = pd.concat([pd.read_parquet(p) for p in sorted(block.glob("*.parquet"))], ignore_index=True)
+        yield frame.sort_values("row_number", kind="mergesort").reset_index(drop=True)
 
 
 def clean_with_dask(
@@ -90,7 +53,7 @@ def clean_with_dask(
     """Clean ``log`` (UTF-8 CSV, or a folder of Parquet parts) with Dask and write the default engine's files.
 
     Writes ``out/takedowns.parquet``, ``takedowns.csv``, ``quarantine.csv`` and ``quality.csv`` with
-    their lineage sidecars, as :func:`research.clean.takedown_files.write_cleaned` does, in memory
+    their lineage sidecars with :func:`research.clean.takedown_files.write_cleaned`, in memory
     bounded by one partition. Returns the quality table (``table`` and ``quarantine`` are empty:
     they are on disk).
     """
@@ -106,18 +69,12 @@ def clean_with_dask(
         row_block = max((pq.ParquetFile(p).metadata.num_rows for p in raw_files), default=ROWS_PER_PARTITION) or ROWS_PER_PARTITION
         with dask_scheduler(scheduler):
             options = {"key": key, "synthetic": synthetic, "source": log.name, "pseudonymise_ids": pseudonymise_ids}
-            splits = {"files": ("content_id", ["content_id"]), "urls": ("url_id", ["url_id"])}
-            parts = clean_partitions(raw_files, Path(work) / "clean", options, row_block=row_block, splits=splits, work=Path(work) / "split")
-            distinct = distinct_in_splits(parts, {"files": "content_id", "urls": "url_id"})
-        remove_sidecars(out / name for name in OUTPUT_FILES)
-        write_table_in_row_order(Path(work) / "clean" / "takedowns", out / "takedowns.parquet", out / "takedowns.csv")
-        write_quarantine_in_row_order(Path(work) / "clean" / "quarantine", out / "quarantine.csv")
-    key_kind = pd.DataFrame({"metric": ["hmac_key"], "value": [choice.kind]}, dtype="string")
-    quality = pd.concat([parts.quality(distinct, synthetic), key_kind], ignore_index=True)
-    for path in (out / "takedowns.csv", out / "takedowns.parquet", out / "quarantine.csv"):
-        write_sidecar(path, inputs, parameters, root, **choice.lineage())
-    write_table(quality, out / "quality.csv", inputs=inputs, parameters=parameters, root=root, extra=choice.lineage())
-    return CleanedLog(empty_clean_table(), _quarantine([]), quality, choice.lineage())
+            parts = clean_partitions(raw_files, Path(work) / "clean", options, row_block=row_block, splits=DISTINCT_SPLITS, work=Path(work) / "split")
+            distinct = distinct_in_splits(parts, DISTINCT_SPLITS)
+        result = CleanedLog(empty_clean_table(), _quarantine([]), with_key_kind(parts.quality(distinct, synthetic), choice.kind), choice.lineage())
+        quarantine = (_quarantine([block]) for block in row_blocks(Path(work) / "clean" / "quarantine"))
+        write_cleaned(result, out, inputs=inputs, parameters=parameters, root=root, table_blocks=row_blocks(Path(work) / "clean" / "takedowns"), quarantine_blocks=quarantine)
+    return result
 
 
 def status_with_dask(cleaned: str | os.PathLike[str], scheduler: str | None = None) -> pd.DataFrame:

@@ -21,9 +21,11 @@ co-hosting projection   ``content_id``      ``B_pᵀB_p`` in global domain codes
 
 The cleaning task writes the splits the status and funnel steps read, and the status task the
 ``(content_id, domain)`` pairs the projection reads, so the cleaned table is read from disk
-once per step. Why the sums are exact: :mod:`research.scale.reduce`. Memory: each task holds one
+once per step. Every per-partition result and the way it combines is the one the default
+engine's kernel declares beside itself (:mod:`research.reducers`), which also says why the sums
+are exact; nothing here restates a rule. Memory: each task holds one
 partition (or one bucket, or one block of domain pairs); the driver holds the distinct domains,
-per-group counts and per-partition quality lines — never a row per URL. The co-hosting edge list
+per-group counts and the combined quality counts — never a row per URL. The co-hosting edge list
 is written in blocks of ``domain_a`` and never collected.
 """
 
@@ -40,24 +42,17 @@ import dask
 import numpy as np
 import pandas as pd
 
-from research.clean.takedown_schema import empty_clean_table
-from research.networks.rankings import LEVELS, node_counts, rates_from_counts
-from research.networks.status import latest_url_status
+from research.networks import status as url_status
+from research.networks.bipartite import CO_HOSTING, DOMAINS
+from research.networks.rankings import LEVELS, NODE_RATES
 from research.outputs import write_csv
-from research.scale.engine import CleanedParts, clean_partitions, parquet_parts, read_parts, tree_reduce
-from research.scale.reduce import block_of, co_hosting_triplets, compact_funnel, edges_from_triplets, expand_funnel, funnel_from_counts, sum_funnel_counts, sum_node_counts, union_sorted
+from research.scale.engine import CleanedParts, clean_partitions, parquet_parts, tree_reduce
 from research.scale.shuffle import bucket_of, present_buckets, read_bucket, row_groups, split_parquet, write_buckets
-from research.takedowns.funnel import COUNT_COLUMNS, GROUPINGS, funnel_tables
+from research.takedowns import funnel as funnel_kernel
 
-#: Columns of the cleaned table that ``latest_url_status`` reads.
-STATUS_INPUT = ["row_number", "content_id", "url_id", "domain", "site", "outcome", "channel", "hosting_provider", "asn", "country", "requested_at", "checked_at", "resolved_at", "synthetic"]
-#: Columns of the cleaned table that ``funnel_tables`` reads.
-FUNNEL_INPUT = ["row_number", "content_id", "url_id", "outcome", "checked_at", "requested_at", *GROUPINGS]
-
-
-def _sorted_rows(part: pd.DataFrame) -> pd.DataFrame:
-    """A shuffled partition back in log order (ties in the default engine are broken by it)."""
-    return part.sort_values("row_number", kind="mergesort").reset_index(drop=True)
+#: Columns of the cleaned table that the URL status and the funnel read, as their modules declare them.
+STATUS_INPUT = list(url_status.INPUT_COLUMNS)
+FUNNEL_INPUT = list(funnel_kernel.INPUT_COLUMNS)
 
 
 # --- URL status ---------------------------------------------------------------------------------
@@ -67,14 +62,14 @@ def _status_task(split: Path, bucket: int, folder: Path, source: str | None, pai
     part = read_bucket(split, bucket)
     if not len(part):
         return None
-    status = latest_url_status(_sorted_rows(part), source)
+    status = url_status.URL_STATUS.partial(part, source)
     folder.mkdir(parents=True, exist_ok=True)
     status.to_parquet(folder / f"part-{bucket:05d}.parquet", index=False)
     if pairs is not None:  # the incidence's (file, domain) pairs, split by file for the projection
         unique = status[["content_id", "domain"]].drop_duplicates()
         write_buckets(unique, bucket_of(unique["content_id"], buckets), pairs, bucket)
-    counts = {level: node_counts(status, level) for level in LEVELS}
-    return len(status), counts, union_sorted([status["domain"].to_numpy(dtype=object)])
+    counts = {level: NODE_RATES.partial(status, level) for level in LEVELS}
+    return len(status), counts, DOMAINS.partial(status)
 
 
 @dataclass(frozen=True)
@@ -111,8 +106,8 @@ def status_to_parquet(split: str | os.PathLike[str], folder: str | os.PathLike[s
     pieces = max(buckets, default=0) + 1  # the pairs are split into as many buckets as the status
     tasks = [dask.delayed(_status_task)(Path(split), b, folder, source, None if pairs is None else Path(pairs), pieces) for b in buckets]
     urls = tree_reduce([dask.delayed(_first)(t) for t in tasks], _sum)
-    counts = {level: tree_reduce([dask.delayed(_counts_of)(t, level) for t in tasks], sum_node_counts) for level in LEVELS}
-    domains = tree_reduce([dask.delayed(_domains_of)(t) for t in tasks], union_sorted)
+    counts = {level: tree_reduce([dask.delayed(_counts_of)(t, level) for t in tasks], NODE_RATES.combine) for level in LEVELS}
+    domains = tree_reduce([dask.delayed(_domains_of)(t) for t in tasks], DOMAINS.combine)
     urls, counts, domains = dask.compute(urls, counts, domains)
     return StatusParts(folder, int(urls), counts, domains, None if pairs is None else Path(pairs))
 
@@ -147,7 +142,7 @@ def node_rates_dask(status: StatusParts) -> tuple[pd.DataFrame, pd.DataFrame]:
         counts = status.node_counts[level]
         if counts is None:
             continue
-        table, prior = rates_from_counts(counts, level)
+        table, prior = NODE_RATES.finish(counts, level)
         tables.append(table)
         priors.append({"level": level, "alpha": prior.alpha, "beta": prior.beta, "prior_mean": prior.mean, "prior_strength": prior.strength})
     rates = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
@@ -161,7 +156,7 @@ def _funnel_task(split: Path, bucket: int) -> tuple | None:
     part = read_bucket(split, bucket)
     if not len(part):
         return None
-    return compact_funnel(funnel_tables(_sorted_rows(part))[COUNT_COLUMNS]), int(part["content_id"].nunique())
+    return funnel_kernel.FUNNEL.partial(part), int(part["content_id"].nunique())
 
 
 def funnel_dask(split: str | os.PathLike[str]) -> tuple[pd.DataFrame, int]:
@@ -171,10 +166,10 @@ def funnel_dask(split: str | os.PathLike[str]) -> tuple[pd.DataFrame, int]:
     rows, order and values as ``funnel_tables`` of the whole table) and the number of files.
     """
     tasks = [dask.delayed(_funnel_task)(Path(split), bucket) for bucket in present_buckets(split)]
-    counts = tree_reduce([dask.delayed(_first_item)(t) for t in tasks], sum_funnel_counts, fan_in=4)
+    counts = tree_reduce([dask.delayed(_first_item)(t) for t in tasks], funnel_kernel.FUNNEL.combine, fan_in=4)
     files = tree_reduce([dask.delayed(_second_item)(t) for t in tasks], _sum)
     counts, files = dask.compute(counts, files)
-    return funnel_from_counts(expand_funnel(counts)), int(files)
+    return funnel_kernel.FUNNEL.finish(counts), int(files)
 
 
 def _first_item(value: tuple | None) -> object:
@@ -188,9 +183,14 @@ def _second_item(value: tuple | None) -> int:
 # --- Co-hosting projection ----------------------------------------------------------------------
 
 
+def block_of(codes: np.ndarray, n_domains: int, blocks: int) -> np.ndarray:
+    """Block (0 … ``blocks`` − 1) of each domain code: equal ranges of the sorted domain list."""
+    return (np.asarray(codes, dtype=np.int64) * blocks) // max(n_domains, 1)
+
+
 def _triplets_task(pairs: Path, bucket: int, domains: np.ndarray, work: Path, blocks: int) -> int:
     """Write ``B_pᵀB_p``'s upper triangle of one file bucket, split into blocks of ``domain_a``."""
-    triplets = co_hosting_triplets(read_bucket(pairs, bucket).drop_duplicates(), domains)
+    triplets = CO_HOSTING.partial(read_bucket(pairs, bucket).drop_duplicates(), domains)
     if not len(triplets):
         return 0
     block = block_of(triplets["a"].to_numpy(), len(domains), blocks)
@@ -200,7 +200,7 @@ def _triplets_task(pairs: Path, bucket: int, domains: np.ndarray, work: Path, bl
 
 def _edges_task(work: Path, block: int, domains: np.ndarray, folder: Path) -> int:
     """Sum one block's partial products into edges and write them as ``part-KKKKK.parquet``."""
-    edges = edges_from_triplets([read_bucket(work, block)], domains)
+    edges = CO_HOSTING.finish(CO_HOSTING.combine([read_bucket(work, block)]), domains)
     if len(edges):
         edges.to_parquet(folder / f"part-{block:05d}.parquet", index=False)
     return len(edges)
@@ -317,8 +317,7 @@ def takedown_network_dask(
 
 def read_status(folder: str | os.PathLike[str]) -> pd.DataFrame | None:
     """Collect status parts into one table sorted by ``url_id`` (what ``latest_url_status`` returns)."""
-    status = read_parts(folder)
-    return None if status is None else status.sort_values("url_id", kind="mergesort").reset_index(drop=True)
+    return url_status.URL_STATUS.combine([pd.read_parquet(p) for p in parquet_parts(folder)])
 
 
 def url_status_dask(cleaned: str | os.PathLike[str] | list[Path], source: str | None = None, work_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
@@ -332,7 +331,7 @@ def url_status_dask(cleaned: str | os.PathLike[str] | list[Path], source: str | 
         split_parquet(files, "url_id", Path(work) / "split", max(1, row_groups(files)), columns=STATUS_INPUT)
         status = status_to_parquet(Path(work) / "split", Path(work) / "status", source)
         collected = read_status(status.folder)
-    return latest_url_status(empty_clean_table(), source) if collected is None else collected
+    return url_status.URL_STATUS.finish(collected, source)
 
 
 def run_summary(network: DaskNetwork, extra: Mapping[str, object] | None = None) -> dict[str, object]:

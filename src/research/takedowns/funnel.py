@@ -17,11 +17,14 @@ total``) so that aggregated sources such as the Google Transparency Report fit t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
 from research.clean.latest import latest_positions
 from research.clean.outcomes import OUTCOME_DETAILS
+from research.reducers import Reducer, declare
 from research.stats.proportions import proportion_intervals
 from research.takedowns.seeds import FILE_STATUSES
 
@@ -219,12 +222,54 @@ def with_intervals(counts: pd.DataFrame, alpha: float = 0.05, method: str = "aut
     return out
 
 
-def funnel_tables(table: pd.DataFrame, groupings: tuple[str, ...] = GROUPINGS, interval_method: str = "auto") -> pd.DataFrame:
-    """Every funnel at once: per file and per URL, overall and by each grouping, with intervals."""
+def funnel_blocks(groupings: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The blocks of :func:`funnel_tables`, in order: files then URLs overall, then for each grouping."""
+    return [("all", "file"), ("all", "url")] + [(by, unit) for by in groupings for unit in ("file", "url")]
+
+
+def funnel_counts(table: pd.DataFrame, groupings: tuple[str, ...] = GROUPINGS) -> pd.DataFrame:
+    """The counts of :func:`funnel_tables` (``COUNT_COLUMNS``), block by block, each block sorted by group and status."""
     latest = _latest(table)  # once: every funnel below reads the same latest outcomes
     cache: Coded = {}  # and each column is coded once
-    parts = [_file_counts(latest, None, cache), _url_counts(latest, None, cache)]
-    for by in groupings:
-        if by in table.columns:
-            parts += [_file_counts(latest, by, cache), _url_counts(latest, by, cache)]
-    return with_intervals(pd.concat(parts, ignore_index=True), method=interval_method)
+    count = {"file": _file_counts, "url": _url_counts}
+    present = tuple(by for by in groupings if by in table.columns)
+    return pd.concat([count[unit](latest, None if kind == "all" else kind, cache) for kind, unit in funnel_blocks(present)], ignore_index=True)
+
+
+def funnel_tables(table: pd.DataFrame, groupings: tuple[str, ...] = GROUPINGS, interval_method: str = "auto") -> pd.DataFrame:
+    """Every funnel at once: per file and per URL, overall and by each grouping, with intervals."""
+    return with_intervals(funnel_counts(table, groupings), method=interval_method)
+
+
+#: Columns of a cleaned log that :func:`funnel_tables` reads (the latest check per file and URL, the groupings).
+INPUT_COLUMNS: tuple[str, ...] = ("row_number", "content_id", "url_id", "outcome", "checked_at", "requested_at", *GROUPINGS)
+_KEYS = ["group_kind", "group", "unit", "status"]
+
+
+def combine_funnel_counts(parts: Sequence[pd.DataFrame | None], groupings: tuple[str, ...] = GROUPINGS) -> pd.DataFrame | None:
+    """:func:`funnel_counts` of the union of partitions that are disjoint in ``content_id``, from theirs.
+
+    A file's status depends only on its own rows, so each ``n`` of the whole is the sum of the
+    partitions' (a group missing from a partition counts zero there) and ``total`` the sum of ``n``
+    over the group's statuses; rows come back in :func:`funnel_blocks` order, each block sorted by
+    group and status, as :func:`funnel_counts` writes them.
+    """
+    found = [p for p in parts if p is not None]
+    if not found:
+        return None
+    summed = pd.concat(found, ignore_index=True).groupby(_KEYS, sort=False)["n"].sum().reset_index()
+    summed["total"] = summed.groupby(["group_kind", "group", "unit"], sort=False)["n"].transform("sum")
+    position = {block: i for i, block in enumerate(funnel_blocks(groupings))}
+    block = [position.get(b, len(position)) for b in zip(summed["group_kind"], summed["unit"])]
+    ordered = summed.assign(_block=block).sort_values(["_block", "group", "status"], kind="mergesort").drop(columns="_block")
+    return ordered[COUNT_COLUMNS].reset_index(drop=True).astype({"n": "int64", "total": "int64"})
+
+
+def _finish_funnel(counts: pd.DataFrame | None, interval_method: str = "auto") -> pd.DataFrame:
+    if counts is None:  # no rows at all: the empty funnel
+        counts = pd.DataFrame({c: pd.Series(dtype="int64" if c in ("n", "total") else object) for c in COUNT_COLUMNS})
+    return with_intervals(counts, method=interval_method)
+
+
+#: The funnel over partitions disjoint in ``content_id``: counts add up, intervals come last.
+FUNNEL = declare(Reducer("funnel", "content_id", funnel_counts, combine_funnel_counts, _finish_funnel))

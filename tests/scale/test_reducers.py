@@ -1,0 +1,110 @@
+"""The engines' contract: every result the Dask path combines has a reducer declared beside the
+default engine's kernel, and reducing any split of a log gives exactly the whole-log result."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from research.clean.pseudonyms import load_key
+from research.clean.takedown_mapping import read_generic_log
+from research.clean.takedowns import DISTINCT_METRICS, clean_takedown_log
+from research.config import paths
+from research.networks.bipartite import co_hosting_edges, incidence_matrix
+from research.networks.rankings import LEVELS, node_rates
+from research.networks.status import latest_url_status
+from research.reducers import REDUCERS
+from research.scale.engine import request_keys
+from research.scale.network import DaskNetwork
+from research.takedowns.funnel import funnel_tables
+from research.takedowns.seeds import scaled_counts, seed_funnel
+from research.takedowns.synth import synth_log
+
+#: Which declared reducer gives each result of the bounded Dask path (a new result needs one).
+RESULT_REDUCERS = {"quality": "quality", "funnel": "funnel", "rates": "node_rates", "priors": "node_rates", "urls": "url_status", "edges": "co_hosting_edges"}
+
+
+@pytest.fixture(scope="module")
+def log(tmp_path_factory, secret_key_file):
+    """A generated log with damage (unknown outcomes, bad dates, repeated URLs), raw and cleaned."""
+    raw = synth_log(scaled_counts(seed_funnel(paths().figures_csv), 300), seed=11).drop(columns="synthetic")
+    raw.loc[[3, 17, 40], "outcome"] = "perhaps"
+    raw.loc[[5, 60], "requested_at"] = "yesterday"
+    raw = pd.concat([raw, raw.iloc[[8, 9, 30]]], ignore_index=True)  # the same URLs again in their requests
+    path = tmp_path_factory.mktemp("reducers") / "log.csv"
+    raw.to_csv(path, index=False)
+    text = read_generic_log(path)
+    options = {"key": load_key(key_file=secret_key_file), "source": path.name}
+    cleaned = clean_takedown_log(text, **options)
+    assert len(cleaned.quarantine) and cleaned.quarantine["reason"].nunique() >= 2
+    return text, cleaned, options
+
+
+def split(table: pd.DataFrame, key: pd.Series, parts: int, seed: int) -> list[pd.DataFrame]:
+    """``table`` cut into ``parts`` partitions disjoint in ``key``, the values dealt out at random."""
+    codes, values = pd.factorize(key.astype(str))
+    deal = np.random.default_rng(seed).integers(0, parts, len(values))
+    return [table[deal[codes] == p].reset_index(drop=True) for p in range(parts)]
+
+
+def test_every_result_of_the_dask_path_has_a_declared_reducer():
+    fields = {f.name for f in dataclasses.fields(DaskNetwork)} - {"folder"}
+    assert set(RESULT_REDUCERS) == fields
+    assert set(RESULT_REDUCERS.values()) <= set(REDUCERS)
+    for reducer in REDUCERS.values():
+        assert reducer.key and callable(reducer.partial) and callable(reducer.combine) and callable(reducer.finish)
+
+
+@pytest.mark.parametrize("parts", [2, 7])
+def test_funnel_status_and_node_rates_of_any_split_equal_the_whole(log, parts):
+    _, cleaned, _ = log
+    table = cleaned.table
+    funnel = REDUCERS["funnel"]
+    pd.testing.assert_frame_equal(funnel.whole(table), funnel_tables(table))
+    pd.testing.assert_frame_equal(funnel.reduce(split(table, table["content_id"], parts, parts)), funnel_tables(table))
+    status = REDUCERS["url_status"]
+    expected = latest_url_status(table)
+    pd.testing.assert_frame_equal(status.reduce(split(table, table["url_id"], parts, parts)), expected)
+    rates = REDUCERS["node_rates"]
+    for level in LEVELS:
+        whole, prior = node_rates(expected, level)
+        reduced, reduced_prior = rates.reduce(split(expected, expected["url_id"], parts, parts), level=level)
+        pd.testing.assert_frame_equal(reduced, whole)
+        assert (reduced_prior.alpha, reduced_prior.beta) == pytest.approx((prior.alpha, prior.beta))
+
+
+@pytest.mark.parametrize("parts", [2, 7])
+def test_domains_and_co_hosting_of_any_split_equal_the_whole(log, parts):
+    _, cleaned, _ = log
+    pairs = latest_url_status(cleaned.table)[["content_id", "domain"]]
+    incidence = incidence_matrix(pairs)
+    domains = REDUCERS["domains"].reduce(split(pairs, pairs["content_id"], parts, parts))  # any split
+    assert list(domains) == list(incidence.domains)
+    edges = REDUCERS["co_hosting_edges"].reduce(split(pairs, pairs["content_id"], parts, parts), domains=domains)
+    pd.testing.assert_frame_equal(edges, co_hosting_edges(incidence))
+    assert len(edges)
+
+
+@pytest.mark.parametrize("parts", [1, 4])
+def test_quality_of_any_split_by_request_equals_the_whole(log, parts):
+    text, cleaned, options = log
+    quality = REDUCERS["quality"]
+    table = cleaned.table
+    # The distinct counts the declaration asks for, each over a split by its own column.
+    distinct = {m: sum(int(p[c].nunique()) for p in split(table, table[c], parts, parts)) for m, c in DISTINCT_METRICS.items()}
+    reduced = quality.reduce(split(text, request_keys(text["request_id"]), parts, parts), distinct=distinct, **options)
+    pd.testing.assert_frame_equal(reduced, cleaned.quality)
+    values = dict(zip(reduced["metric"], reduced["value"], strict=True))
+    assert values["rows_in"] == len(text) and values["rows_balance_ok"] is True and values["synthetic"] is False
+    assert any(m.startswith("quarantine: ") for m in values)
+
+
+def test_a_split_that_cuts_a_key_does_not_reduce_to_the_whole(log):
+    """The key matters: cutting files in two changes the funnel (so the checks above can fail)."""
+    _, cleaned, _ = log
+    table = cleaned.table
+    halves = [table.iloc[::2].reset_index(drop=True), table.iloc[1::2].reset_index(drop=True)]
+    assert not REDUCERS["funnel"].reduce(halves)["n"].equals(funnel_tables(table)["n"])
