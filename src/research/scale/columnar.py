@@ -26,7 +26,7 @@ from research.clean.periods import EARLIEST_PLAUSIBLE_DATE
 from research.clean.redact import CONTROL_RE2, redact_array, shapes
 from research.clean.synthetic_marker import DEMO_KIND, SECRET_KIND
 from research.clean.takedown_fields import check_timezone, parse_asns, parse_content_hashes, parse_countries, timestamp_reasons
-from research.clean.takedown_schema import CLEAN_COLUMNS, QUARANTINE_COLUMNS, TIMESTAMP_DTYPE
+from research.clean.takedown_schema import CLEAN_COLUMNS, QUARANTINE_COLUMNS, TIMESTAMP_DTYPE, empty_quarantine
 from research.clean.takedowns import DUPLICATE, DUPLICATE_CONFLICT, IDENTIFYING_REASONS, SCIENTIFIC_ID, quality_lines
 from research.clean.urls import _QUERY_TO_CLEAN, _SIMPLE, _host_record, normalise_url_array
 
@@ -214,7 +214,7 @@ def url_lookup(urls: pa.Array) -> pa.Table:
 def quarantine_frame(table: pa.Table) -> pd.DataFrame:
     """An engine's quarantine lines (sorted) as the default engine's DataFrame (same dtypes, also when empty)."""
     if not table.num_rows:
-        return pd.DataFrame({c: pd.Series(dtype="int64" if c == "row_number" else "string") for c in QUARANTINE_COLUMNS})
+        return empty_quarantine()
     return pd.DataFrame({c: table.column(c).to_numpy(zero_copy_only=False) for c in QUARANTINE_COLUMNS}).astype({"row_number": "int64"})
 
 
