@@ -70,4 +70,5 @@ def test_gzipped_log_has_the_same_bytes_wherever_it_is_written(tmp_path):
     header = first.read_bytes()[:10]
     assert header[3] & 0x08 == 0 and header[4:8] == b"\0\0\0\0"  # FLG.FNAME unset; MTIME zero
     assert first.read_bytes() == second.read_bytes()
-    assert pd.read_csv(gzip.open(first)).equals(pd.read_csv(first))
+    with gzip.open(first) as unpacked:
+        assert pd.read_csv(unpacked).equals(pd.read_csv(first))

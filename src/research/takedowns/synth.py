@@ -203,9 +203,12 @@ def write_synth_log(log: pd.DataFrame, path) -> Path:
     with atomic_target(path) as partial:  # a folder or file in the way, a full disk: OutputError
         if path.suffix == ".gz":
             # Not pandas' gzip: it names the temporary file (with its process id) in the gzip header.
-            with open(partial, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=1, mtime=0) as packed:
-                with io.TextIOWrapper(packed, encoding="utf-8", newline="") as text:
-                    log.to_csv(text, index=False, lineterminator="\n")
+            with (
+                open(partial, "wb") as raw,
+                gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=1, mtime=0) as packed,
+                io.TextIOWrapper(packed, encoding="utf-8", newline="") as text,
+            ):
+                log.to_csv(text, index=False, lineterminator="\n")
         else:
             log.to_csv(partial, index=False, lineterminator="\n", encoding="utf-8")
     write_marker(path, "research.takedowns.synth")
