@@ -11,7 +11,7 @@ engine. Nothing is re-implemented.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -168,6 +168,18 @@ def provider_lookup(values: pa.Array) -> pa.Table:
     found = shapes(trimmed).to_pylist()
     reasons = [IDENTIFYING_REASONS[f] if f is not None else None for f in found]
     return pa.table({"value": values, "hosting_provider": pa.array([t or None for t in trimmed.to_pylist()], pa.large_string()), "reason": pa.array(reasons, pa.large_string())})
+
+
+def value_lookups(options: CleanOptions) -> tuple[tuple[str, Callable[[pa.Array], pa.Table]], ...]:
+    """The low-cardinality columns and the look-up each engine runs once per distinct raw value of them."""
+    return (
+        ("outcome", lambda v: word_lookup(v, "outcome", options.outcome_words)),
+        ("channel", lambda v: word_lookup(v, "channel", options.channel_words)),
+        ("country", country_lookup),
+        ("asn", asn_lookup),
+        ("content_hash", hash_lookup),
+        ("hosting_provider", provider_lookup),
+    )
 
 
 def timestamp_lookup(values: pa.Array, timezone: str) -> pa.Table:

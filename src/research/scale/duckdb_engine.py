@@ -136,14 +136,7 @@ def clean(con: duckdb.DuckDBPyConnection, rows_in: int, options: columnar.CleanO
     )
     con.execute("DROP TABLE url_parts; DROP TABLE hosts; DROP TABLE odd_urls")
     # Low-cardinality columns: the default rules once per distinct raw value (null read as "").
-    for name, build in (
-        ("outcome", lambda v: columnar.word_lookup(v, "outcome", options.outcome_words)),
-        ("channel", lambda v: columnar.word_lookup(v, "channel", options.channel_words)),
-        ("country", columnar.country_lookup),
-        ("asn", columnar.asn_lookup),
-        ("content_hash", columnar.hash_lookup),
-        ("hosting_provider", columnar.provider_lookup),
-    ):
+    for name, build in columnar.value_lookups(options):
         _register(con, f"lk_{name}", build(_distinct(con, f"SELECT DISTINCT coalesce({name}, '') FROM raw ORDER BY 1")))
     for name in STAMPS:
         odd = _distinct(con, f"SELECT DISTINCT coalesce({name}, '') FROM raw WHERE NOT regexp_full_match(coalesce({name}, ''), {_sql_text(columnar.USUAL_TIMESTAMP)}) "

@@ -121,14 +121,7 @@ def clean_frames(path: str | os.PathLike[str], options: columnar.CleanOptions) -
     ).drop("url", "url_normalised", "url_control").collect(engine="streaming").lazy()
 
     frame = raw.join(urls, on="row_number", how="left", maintain_order="left")
-    for name, build in (
-        ("outcome", lambda v: columnar.word_lookup(v, "outcome", options.outcome_words)),
-        ("channel", lambda v: columnar.word_lookup(v, "channel", options.channel_words)),
-        ("country", columnar.country_lookup),
-        ("asn", columnar.asn_lookup),
-        ("content_hash", columnar.hash_lookup),
-        ("hosting_provider", columnar.provider_lookup),
-    ):
+    for name, build in columnar.value_lookups(options):
         frame = _lookup(frame, name, build(_distinct(raw, pl.col(name).fill_null(""))))
     for name in STAMPS:
         value = pl.col(name).fill_null("")
