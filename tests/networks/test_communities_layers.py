@@ -8,6 +8,7 @@ import pytest
 
 from research.networks.communities import community_summary, mirror_communities
 from research.networks.layers import layer_edges, layered_graph
+from research.networks.rankings import node_counts
 
 
 def _two_cliques() -> nx.Graph:
@@ -45,7 +46,7 @@ def test_community_summary_counts_non_removed_share():
         }
     )
     edges = pd.DataFrame({"domain_a": ["a.com", "a.com"], "domain_b": ["b.com", "c.com"], "shared_content": [4, 2]})
-    table = community_summary(membership, status, edges).set_index("community")
+    table = community_summary(membership, node_counts(status, "domain"), edges).set_index("community")
     assert table.loc[0, "urls"] == 3 and table.loc[0, "non_removed"] == 2
     assert table.loc[0, "non_removal_rate"] == pytest.approx(2 / 3)
     assert table.loc[0, "share_of_all_non_removed"] == pytest.approx(2 / 3)

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from research.networks.concentration import concentration_tables, gini, lorenz_curve, top_k_shares
+from research.networks.rankings import node_counts
 
 
 def test_gini_by_hand():
@@ -34,7 +35,8 @@ def test_top_k_shares_with_ties_in_name_order():
 
 def test_concentration_tables_per_level():
     status = pd.DataFrame({"domain": ["a", "a", "b", "c"], "country": ["JP", "JP", "JP", "US"], "non_removed": [True, True, True, False]})
-    summary, curves = concentration_tables(status, ["domain", "country"], ks=(1,))
+    counts = {level: node_counts(status.assign(decided=True), level) for level in ("domain", "country")}
+    summary, curves = concentration_tables(counts, ["domain", "country"], ks=(1,))
     by_level = summary.set_index("level")
     assert by_level.loc["domain", "share"] == pytest.approx(2 / 3)
     assert by_level.loc["country", "share"] == pytest.approx(1.0)

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from research.networks.model import fit_non_removal_model, grouped_folds, model_frame
-from research.networks.profiles import cluster_domains, domain_profiles
+from research.networks.profiles import cluster_domains, domain_profiles, median_days_to_removal
 from research.networks.rankings import node_rates
 
 
@@ -72,7 +72,7 @@ def test_model_declines_when_data_are_too_few():
 def test_domain_clusters_are_seeded_and_separate_responses():
     status = _status(seed=5, domains=30)
     rates, _ = node_rates(status, "domain")
-    profile = domain_profiles(status, rates)
+    profile = domain_profiles(rates, median_days_to_removal(status))
     first, second = cluster_domains(profile, seed=2), cluster_domains(profile, seed=2)
     assert first.membership.equals(second.membership)
     assert first.silhouettes["chosen"].sum() == 1

@@ -29,7 +29,7 @@ def build(
     seed: Annotated[int, typer.Option(help="Seed of Louvain, k-means, folds and bootstrap.")] = SEED,
     lang: Annotated[str, typer.Option(help="Language of figure texts.")] = "en",
     root: Annotated[Path | None, typer.Option(help="Project root (default: this repository).")] = None,
-    engine: Annotated[str, typer.Option("--engine", help="default (pandas) or dask (URL status computed per partition).")] = "default",
+    engine: Annotated[str, typer.Option("--engine", help="default (pandas) or dask (per partition: the driver holds site-level tables and the model's sample, never a row per URL).")] = "default",
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address (default: a local cluster with a memory limit).")] = None,
 ) -> None:
     """Build the co-hosting network, layers, rankings, communities, concentration and model; export for Gephi.
@@ -48,19 +48,19 @@ def build(
     reports = out_reports or (out / "exports" if out is not None else paths.reports / "networks")
     figures = out_figures or (out / "figures" if out is not None else catalogue.path("network_figures", paths, source=""))
     try:
-        status = None
+        build = None
         if engine == "dask":
-            from research.scale.files import status_with_dask
+            from research.scale.files import network_with_dask
 
-            status = status_with_dask(takedowns, scheduler)
-        result, _ = write_network_outputs(takedowns, processed, reports, figures, top=top, seed=seed, lang=lang, root=paths.root, status=status)
+            build = network_with_dask(takedowns, scheduler, seed=seed)
+        result, _ = write_network_outputs(takedowns, processed, reports, figures, top=top, seed=seed, lang=lang, root=paths.root, build=build)
     except ResearchError as error:
         typer.secho(f"error: {error}", err=True, fg="red")
         raise typer.Exit(1) from error
     typer.echo(
         message(
             "networks", "built", lang,
-            urls=len(result.status), domains=result.status["domain"].nunique(),
+            urls=result.urls, domains=result.domains,
             edges=len(result.co_hosting_edges), communities=len(result.communities),
         )
     )

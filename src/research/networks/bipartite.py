@@ -239,16 +239,73 @@ class HubSummary:
 def hub_summary(incidence: Incidence, links: int, min_sites: int = HUB_MIN_SITES) -> HubSummary:
     """Hub files of an incidence matrix (files on ``min_sites`` or more sites) and the links they make."""
     k = np.asarray(incidence.matrix.sum(axis=1)).ravel().astype(np.int64)
-    hubs = np.sort(k[k >= min_sites])[::-1]
-    return HubSummary(
-        files=int(len(k)),
-        hub_files=int(len(hubs)),
+    return summary_of_hubs(file_hubs(k, min_sites), links)
+
+
+@dataclass(frozen=True)
+class FileHubs:
+    """What :class:`HubSummary` needs from the files of a log, as sums that add up over files."""
+
+    files: int
+    min_sites: int
+    largest_sites: int
+    hub_files: int
+    links_from_hubs: int
+    sites_of_hubs: tuple[int, ...]
+
+
+#: Hub files listed by their number of sites in :attr:`HubSummary.sites_of_hubs`.
+HUBS_LISTED = 10
+
+
+def file_hubs(sites: np.ndarray, min_sites: int) -> FileHubs:
+    """:class:`FileHubs` of files on ``sites`` sites each."""
+    hubs = np.sort(sites[sites >= min_sites])[::-1]
+    return FileHubs(
+        files=int(len(sites)),
         min_sites=min_sites,
-        links=int(links),
+        largest_sites=int(sites.max()) if len(sites) else 0,
+        hub_files=int(len(hubs)),
         links_from_hubs=int((hubs * (hubs - 1) // 2).sum()),
-        largest_sites=int(k.max()) if len(k) else 0,
-        sites_of_hubs=tuple(int(v) for v in hubs[:10]),
+        sites_of_hubs=tuple(int(v) for v in hubs[:HUBS_LISTED]),
     )
+
+
+def summary_of_hubs(hubs: FileHubs, links: int) -> HubSummary:
+    """The :class:`HubSummary` of a log with ``links`` co-hosting links."""
+    return HubSummary(hubs.files, hubs.hub_files, hubs.min_sites, int(links), hubs.links_from_hubs, hubs.largest_sites, hubs.sites_of_hubs)
+
+
+def pair_hubs(pairs: pd.DataFrame, min_sites: int | None = None) -> FileHubs:
+    """:class:`FileHubs` of ``content_id, domain`` rows holding every URL of their files (repeats count once)."""
+    sites = pairs.drop_duplicates(["content_id", "domain"]).groupby("content_id", sort=False).size().to_numpy(dtype=np.int64)
+    return file_hubs(sites, HUB_MIN_SITES if min_sites is None else min_sites)
+
+
+def combine_hubs(parts: Sequence[FileHubs | None]) -> FileHubs | None:
+    """:class:`FileHubs` of the union of content-disjoint partitions: counts add, the largest are merged."""
+    found = [p for p in parts if p is not None]
+    if not found:
+        return None
+    listed = sorted((v for p in found for v in p.sites_of_hubs), reverse=True)[:HUBS_LISTED]
+    return FileHubs(
+        files=sum(p.files for p in found),
+        min_sites=found[0].min_sites,
+        largest_sites=max(p.largest_sites for p in found),
+        hub_files=sum(p.hub_files for p in found),
+        links_from_hubs=sum(p.links_from_hubs for p in found),
+        sites_of_hubs=tuple(listed),
+    )
+
+
+def _file_hubs(hubs: FileHubs | None, min_sites: int | None = None) -> FileHubs:
+    return hubs if hubs is not None else file_hubs(np.zeros(0, dtype=np.int64), HUB_MIN_SITES if min_sites is None else min_sites)
+
+
+#: The files' hub counts (:func:`file_hubs`, what :func:`hub_summary` needs besides the number of
+#: links) over partitions of the ``(content_id, domain)`` pairs disjoint in ``content_id`` (each
+#: file's number of sites is known in its partition); ``min_sites=`` defaults to :data:`HUB_MIN_SITES`.
+HUBS = declare(Reducer("file_hubs", "content_id", pair_hubs, combine_hubs, _file_hubs))
 
 
 def co_hosting_degree(edges: pd.DataFrame, domains: pd.Index | list[str]) -> pd.Series:

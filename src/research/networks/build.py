@@ -1,7 +1,9 @@
 """Every network measure from one cleaned takedown log, in memory (no files read or written).
 
 The pipeline stage and ``research network build`` call :func:`build_network` and then write its
-tables through disclosure control; notebooks can call it directly.
+tables through disclosure control; notebooks can call it directly. Everything is computed from the
+site-level tables of the log's URL status (:mod:`research.networks.site_tables`) by
+:func:`network_from_tables`, which the Dask engine calls on the same tables combined from partitions.
 """
 
 from __future__ import annotations
@@ -12,13 +14,14 @@ import networkx as nx
 import pandas as pd
 
 from research.config import SEED
-from research.networks.bipartite import HubSummary, co_hosting_degree, co_hosting_edges, co_hosting_graph, hub_summary, incidence_matrix
+from research.networks.bipartite import HubSummary, co_hosting_degree, co_hosting_graph
 from research.networks.communities import communities_from_edges, community_summary
 from research.networks.concentration import concentration_tables
-from research.networks.layers import layer_edges, node_id
-from research.networks.model import ModelResult, fit_non_removal_model
+from research.networks.layers import node_id
+from research.networks.model import MODEL_SAMPLE, ModelResult, fit_sampled_model
 from research.networks.profiles import ProfileClusters, cluster_domains, domain_profiles
-from research.networks.rankings import LEVELS, node_rates, ranking
+from research.networks.rankings import LEVELS, rates_from_counts, ranking
+from research.networks.site_tables import SiteTables, site_tables
 from research.networks.status import is_synthetic, latest_url_status
 
 
@@ -27,7 +30,7 @@ class NetworkBuild:
     """The results of :func:`build_network`; every table is sorted and ready to write."""
 
     synthetic: bool
-    status: pd.DataFrame
+    urls: int
     nodes: pd.DataFrame
     priors: pd.DataFrame
     rankings: pd.DataFrame
@@ -50,9 +53,14 @@ class NetworkBuild:
         domains = self.nodes.loc[self.nodes["layer"] == "domain", "name"]
         return co_hosting_graph(self.co_hosting_edges, list(domains), weight="co_hosting_weight")
 
+    @property
+    def domains(self) -> int:
+        """Domains (sites) in the network."""
+        return int((self.nodes["layer"] == "domain").sum())
+
 
 def build_network(
-    log: pd.DataFrame, *, seed: int = SEED, source: str | None = None, bootstrap_replicates: int = 200, status: pd.DataFrame | None = None
+    log: pd.DataFrame, *, seed: int = SEED, source: str | None = None, bootstrap_replicates: int = 200, max_urls: int | None = MODEL_SAMPLE
 ) -> NetworkBuild:
     """Build the co-hosting graph, layers, rates, rankings, communities, concentration and model.
 
@@ -61,14 +69,13 @@ def build_network(
     log
         A cleaned takedown log (``takedowns.parquet`` contract).
     seed
-        Seed of Louvain, k-means, the cross-validation folds and the bootstrap.
+        Seed of Louvain, k-means, the model's sample, the cross-validation folds and the bootstrap.
     source
         The log's file name, for error messages.
     bootstrap_replicates
         Replicates of the AUC's cluster bootstrap.
-    status
-        The log's one-row-per-URL status if already computed (the Dask engine computes it per
-        partition); by default :func:`latest_url_status` of ``log``.
+    max_urls
+        Decided URLs the model is fitted on at most (:func:`research.networks.model.fit_non_removal_model`).
 
     Returns
     -------
@@ -77,23 +84,38 @@ def build_network(
         counts, rates and intervals; domains also carry their mirror community, response cluster
         and co-hosting degree.
     """
-    status = latest_url_status(log, source) if status is None else status
-    incidence = incidence_matrix(status)
-    edges = co_hosting_edges(incidence)
+    status = latest_url_status(log, source)
+    tables = site_tables(status, max_urls=max_urls, seed=seed)
+    return network_from_tables(tables, synthetic=is_synthetic(log), seed=seed, bootstrap_replicates=bootstrap_replicates)
+
+
+def network_from_tables(tables: SiteTables, *, synthetic: bool, seed: int = SEED, bootstrap_replicates: int = 200) -> NetworkBuild:
+    """Every network measure from the site-level tables of a URL status (both engines call this).
+
+    Parameters
+    ----------
+    tables
+        :func:`research.networks.site_tables.site_tables` of the status, or the Dask engine's
+        equal tables combined from partitions.
+    synthetic
+        Whether the log comes from the synthetic generator.
+    seed, bootstrap_replicates
+        As in :func:`build_network`.
+    """
+    edges, domains = tables.edges, tables.domains
     # Louvain on Newman's weights: a file mirrored on thousands of sites does not weld them into one community.
-    membership = communities_from_edges(edges, incidence.domains, seed=seed, weight="co_hosting_weight")
+    membership = communities_from_edges(edges, domains, seed=seed, weight="co_hosting_weight")
 
     rates, priors = [], []
     for level in LEVELS:
-        table, prior = node_rates(status, level)
+        table, prior = rates_from_counts(tables.node_counts[level], level)
         rates.append(table)
         priors.append({"level": level, "alpha": prior.alpha, "beta": prior.beta, "prior_mean": prior.mean, "prior_strength": prior.strength})
     all_rates = pd.concat(rates, ignore_index=True)
     rankings = pd.concat([ranking(t) for t in rates], ignore_index=True)
 
-    degree = co_hosting_degree(edges, incidence.domains)
-    domain_rates = rates[0]
-    profile = domain_profiles(status, domain_rates, degree)
+    degree = co_hosting_degree(edges, domains)
+    profile = domain_profiles(rates[0], tables.median_days, degree)
     clusters = cluster_domains(profile, seed=seed)
 
     nodes = all_rates.rename(columns={"level": "layer", "node": "name"})
@@ -106,19 +128,19 @@ def build_network(
         nodes[column] = nodes[column].astype("Int64")
     nodes = nodes.drop(columns=["prior_mean", "prior_strength"]).sort_values("id", kind="mergesort").reset_index(drop=True)
 
-    concentration, lorenz = concentration_tables(status, LEVELS)
+    concentration, lorenz = concentration_tables(tables.node_counts, LEVELS)
     return NetworkBuild(
-        synthetic=is_synthetic(log) or is_synthetic(status),
-        status=status,
+        synthetic=synthetic,
+        urls=tables.urls,
         nodes=nodes,
         priors=pd.DataFrame(priors),
         rankings=rankings,
         co_hosting_edges=edges,
-        layer_edges=layer_edges(status),
-        communities=community_summary(membership, status, edges),
+        layer_edges=tables.layer_edges,
+        communities=community_summary(membership, tables.node_counts["domain"], edges),
         concentration=concentration,
         lorenz=lorenz,
-        model=fit_non_removal_model(status, seed=seed, bootstrap_replicates=bootstrap_replicates),
+        model=fit_sampled_model(tables.sample, tables.model_rows, seed=seed, bootstrap_replicates=bootstrap_replicates),
         profiles=clusters,
-        hubs=hub_summary(incidence, len(edges)),
+        hubs=tables.hubs,
     )

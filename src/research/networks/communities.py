@@ -93,15 +93,16 @@ def mirror_communities(graph: nx.Graph, seed: int = SEED, resolution: float = 1.
     return communities_from_edges(edges, [str(n) for n in graph.nodes], seed=seed, resolution=resolution)
 
 
-def community_summary(membership: pd.DataFrame, status: pd.DataFrame, edges: pd.DataFrame | None = None) -> pd.DataFrame:
+def community_summary(membership: pd.DataFrame, domain_counts: pd.DataFrame, edges: pd.DataFrame | None = None) -> pd.DataFrame:
     """Size and non-removal of each community.
 
     Parameters
     ----------
     membership
         ``domain, community`` from :func:`mirror_communities`.
-    status
-        One row per URL.
+    domain_counts
+        Per domain, ``node, urls, decided, non_removed``
+        (:func:`research.networks.rankings.node_counts` at level ``domain``).
     edges
         Co-hosting edges, to count the shared content inside each community.
 
@@ -111,12 +112,13 @@ def community_summary(membership: pd.DataFrame, status: pd.DataFrame, edges: pd.
         ``community, domains, urls, decided, non_removed, non_removal_rate, share_of_all_non_removed,
         internal_shared_content, largest_domains`` (up to five members by URLs, ``;``-joined).
     """
-    per_url = status[["domain", "decided", "non_removed"]].merge(membership, on="domain", how="left", validate="many_to_one")
-    grouped = per_url.groupby("community", sort=True)
+    sizes = domain_counts.rename(columns={"node": "domain"})[["domain", "urls", "decided", "non_removed"]]
+    sizes = sizes.merge(membership, on="domain", how="left", validate="one_to_one")
+    grouped = sizes.groupby("community", sort=True)
     table = pd.DataFrame(
         {
             "domains": membership.groupby("community").size(),
-            "urls": grouped.size(),
+            "urls": grouped["urls"].sum(),
             "decided": grouped["decided"].sum(),
             "non_removed": grouped["non_removed"].sum(),
         }
@@ -132,8 +134,7 @@ def community_summary(membership: pd.DataFrame, status: pd.DataFrame, edges: pd.
         same = same[same["ca"] == same["cb"]]
         internal = internal.add(same.groupby("ca")["shared_content"].sum(), fill_value=0).astype("int64")
     table["internal_shared_content"] = internal
-    sizes = status.groupby("domain").size().rename("urls").reset_index().merge(membership, on="domain")
-    sizes = sizes.sort_values(["community", "urls", "domain"], ascending=[True, False, True], kind="mergesort")
+    sizes = sizes.dropna(subset=["community"]).sort_values(["community", "urls", "domain"], ascending=[True, False, True], kind="mergesort")
     table["largest_domains"] = sizes.groupby("community")["domain"].apply(lambda s: ";".join(s.head(5)))
     table.index.name = "community"
     return table.reset_index()

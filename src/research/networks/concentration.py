@@ -6,7 +6,7 @@ them would remove most of it; these measures say how few.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -59,8 +59,20 @@ def top_k_shares(values: pd.Series, ks: Sequence[int] = (1, 5, 10)) -> pd.DataFr
     return pd.DataFrame(rows)
 
 
-def concentration_tables(status: pd.DataFrame, levels: Sequence[str], ks: Sequence[int] = (1, 5, 10)) -> tuple[pd.DataFrame, pd.DataFrame]:
+def concentration_tables(
+    node_counts: Mapping[str, pd.DataFrame], levels: Sequence[str], ks: Sequence[int] = (1, 5, 10)
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Top-k shares with Gini, and Lorenz points, of non-removed URLs at each level.
+
+    Parameters
+    ----------
+    node_counts
+        Per level, the node counts ``node, urls, decided, non_removed`` sorted by node
+        (:func:`research.networks.rankings.node_counts`; the Dask engine sums them over partitions).
+    levels
+        The levels to summarise, in order.
+    ks
+        The top-k sizes.
 
     Returns
     -------
@@ -70,7 +82,8 @@ def concentration_tables(status: pd.DataFrame, levels: Sequence[str], ks: Sequen
     """
     summaries, curves = [], []
     for level in levels:
-        held = status.groupby(level, sort=True)["non_removed"].sum().astype("int64")
+        counts = node_counts[level]
+        held = pd.Series(counts["non_removed"].to_numpy(dtype="int64"), index=counts["node"].to_numpy())
         shares = top_k_shares(held, ks)
         shares.insert(0, "level", level)
         shares.insert(1, "nodes", len(held))

@@ -8,11 +8,17 @@ domain called like a provider can never merge with it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import networkx as nx
 import pandas as pd
 
+from research.reducers import Reducer, declare
+
 LAYERS: tuple[tuple[str, str], ...] = (("domain", "hosting_provider"), ("hosting_provider", "country"))
 LAYER_NAMES = {"domain": "domain", "hosting_provider": "provider", "country": "country"}
+#: The counts of a layer link.
+LINK_COUNTS = ["urls", "decided", "non_removed"]
 
 
 def node_id(layer: str, name: str) -> str:
@@ -20,13 +26,13 @@ def node_id(layer: str, name: str) -> str:
     return f"{LAYER_NAMES[layer]}:{name}"
 
 
-def layer_edges(status: pd.DataFrame) -> pd.DataFrame:
-    """URLs and non-removed URLs on each domain→provider and provider→country link.
+def layer_counts(status: pd.DataFrame) -> pd.DataFrame:
+    """URLs, decided and non-removed URLs on each domain→provider and provider→country link of ``status``.
 
     Parameters
     ----------
     status
-        One row per URL (:func:`research.networks.status.latest_url_status`).
+        One row per URL (:func:`research.networks.status.latest_url_status`), or a partition of it.
 
     Returns
     -------
@@ -44,8 +50,49 @@ def layer_edges(status: pd.DataFrame) -> pd.DataFrame:
         table.insert(0, "source_layer", LAYER_NAMES[source])
         table.insert(2, "target_layer", LAYER_NAMES[target])
         tables.append(table)
-    edges = pd.concat(tables, ignore_index=True)
+    return _sorted(pd.concat(tables, ignore_index=True))
+
+
+def _sorted(edges: pd.DataFrame) -> pd.DataFrame:
     return edges.sort_values(["source_layer", "source", "target"], kind="mergesort").reset_index(drop=True)
+
+
+def combine_layer_counts(parts: Sequence[pd.DataFrame | None]) -> pd.DataFrame | None:
+    """:func:`layer_counts` of the union of status partitions disjoint in ``url_id``: the counts add up per link."""
+    found = [p for p in parts if p is not None and len(p)]
+    if not found:
+        return None
+    keys = ["source_layer", "source", "target_layer", "target"]
+    summed = pd.concat(found, ignore_index=True).groupby(keys, sort=True)[LINK_COUNTS].sum().astype("int64")
+    return _sorted(summed.reset_index())
+
+
+def _layer_table(counts: pd.DataFrame | None) -> pd.DataFrame:
+    if counts is not None:
+        return counts
+    empty = {c: pd.Series(dtype=object) for c in ("source_layer", "source", "target_layer", "target")}
+    return pd.DataFrame({**empty, **{c: pd.Series(dtype="int64") for c in LINK_COUNTS}})
+
+
+#: :func:`layer_edges` over partitions of the URL status disjoint in ``url_id``: per-link sums.
+LAYER_EDGES = declare(Reducer("layer_edges", "url_id", layer_counts, combine_layer_counts, _layer_table))
+
+
+def layer_edges(status: pd.DataFrame) -> pd.DataFrame:
+    """URLs and non-removed URLs on each domain→provider and provider→country link.
+
+    Parameters
+    ----------
+    status
+        One row per URL (:func:`research.networks.status.latest_url_status`).
+
+    Returns
+    -------
+    DataFrame
+        ``source_layer, source, target_layer, target, urls, decided, non_removed``, sorted
+        (:data:`LAYER_EDGES` of the whole status, as the Dask engine combines it from partitions).
+    """
+    return LAYER_EDGES.whole(status)
 
 
 def layered_graph(edges: pd.DataFrame) -> nx.DiGraph:

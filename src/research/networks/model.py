@@ -16,9 +16,13 @@ the logistic fit uses Newton–Cholesky (the exact penalised optimum in a few it
 bootstrap computes every replicate's AUC at once from per-domain counts at each distinct score,
 and permutation importance scores a seeded subsample of each test fold (``PERMUTATION_SAMPLE``
 URLs at most). A log with more than ``MODEL_SAMPLE`` decided URLs is modelled on a seeded uniform
-sample of that many (features are still computed on the whole log; every domain keeps its URLs'
-chance of being drawn, so the cluster bootstrap stays valid); ``model_metrics`` reports the
-decided URLs, the sample size and the permutation subsample.
+sample of that many: a bottom-k sample (E. Cohen and H. Kaplan, "Summarizing data using bottom-k
+sketches", PODC 2007), the URLs with the smallest SipHash of their id keyed by the seed. It is
+uniform without replacement, and it combines over any partitioning of the log (the bottom k of
+the whole are among the bottom k of each part), so both engines fit on the same URLs. Features
+are still computed on the whole log (site sizes, mirror sites); every domain keeps its URLs'
+chance of being drawn, so the cluster bootstrap stays valid. ``model_metrics`` reports the decided
+URLs, the sample size and the permutation subsample.
 
 Honesty: a feature with one value among the decided URLs (every URL from one country, say)
 carries no information and is dropped before fitting (``features_dropped`` in ``model_metrics``
@@ -30,6 +34,7 @@ a coin would be read as a finding.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,6 +51,8 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from research.config import SEED
 from research.errors import ResearchError
+from research.networks.rankings import node_counts
+from research.reducers import Reducer, declare
 
 CATEGORICAL_FEATURES: tuple[str, ...] = ("hosting_provider", "country", "channel")
 NUMERIC_FEATURES: tuple[str, ...] = ("log_domain_urls", "log_mirror_sites")
@@ -76,13 +83,128 @@ class ModelResult:
     dropped: tuple[str, ...] = ()
 
 
-def model_frame(status: pd.DataFrame) -> pd.DataFrame:
-    """Features and target (``non_removed``) for every decided URL, with its ``domain`` as group."""
-    domain_urls = status.groupby("domain")["url_id"].transform("size")
-    mirror_sites = status.groupby("content_id")["domain"].transform("nunique")
-    frame = status.assign(log_domain_urls=np.log1p(domain_urls), log_mirror_sites=np.log1p(mirror_sites))
-    frame = frame.loc[frame["decided"], ["url_id", "domain", *FEATURES, "non_removed"]]
-    return frame.sort_values("url_id", kind="mergesort").reset_index(drop=True)
+#: Columns of a URL status a model row keeps (besides its features computed from site-level counts).
+SAMPLE_COLUMNS: tuple[str, ...] = ("url_id", "content_id", "domain", *CATEGORICAL_FEATURES, "non_removed")
+
+
+@dataclass(frozen=True)
+class ModelSample:
+    """The decided URLs a model is fitted on: ``frame`` (sorted by ``url_id``) out of ``decided`` in all.
+
+    ``cap`` is the most kept (``None``: no cap); when there are more decided URLs, ``frame`` holds
+    the ``cap`` of them with the smallest seeded hash of ``url_id`` (:func:`sample_ranks`).
+    """
+
+    decided: int
+    cap: int | None
+    frame: pd.DataFrame
+
+    @property
+    def sampled(self) -> bool:
+        return len(self.frame) < self.decided
+
+
+def sample_ranks(url_ids: pd.Series, seed: int) -> np.ndarray:
+    """A seeded 64-bit hash of each URL id (SipHash keyed by the seed): the URL's place in the sample order.
+
+    The order is a uniform random permutation of the URLs that depends only on each URL's own id,
+    so any partition of a log ranks its URLs as the whole log does.
+    """
+    key = f"{seed % 10**16:016d}"  # SipHash's 16-byte key
+    return pd.util.hash_pandas_object(url_ids.astype(str).reset_index(drop=True), index=False, hash_key=key).to_numpy()
+
+
+def _bottom(frame: pd.DataFrame, cap: int | None) -> pd.DataFrame:
+    """The ``cap`` rows of smallest ``_rank`` (ties by ``url_id``), or all when there are no more."""
+    if cap is None or len(frame) <= cap:
+        return frame
+    return frame.sort_values(["_rank", "url_id"], kind="mergesort").head(cap)
+
+
+def sample_part(status: pd.DataFrame, max_urls: int | None = MODEL_SAMPLE, seed: int = SEED) -> ModelSample:
+    """The bottom-``max_urls`` sample of one partition's decided URLs (with their ranks, ``_rank``)."""
+    decided = status.loc[status["decided"].astype(bool), list(SAMPLE_COLUMNS)]
+    frame = decided.assign(_rank=sample_ranks(decided["url_id"], seed))
+    return ModelSample(len(decided), max_urls, _bottom(frame, max_urls).reset_index(drop=True))
+
+
+def combine_samples(parts: Sequence[ModelSample | None]) -> ModelSample | None:
+    """The sample of the union of partitions disjoint in ``url_id``: the bottom ``cap`` of the parts' bottoms."""
+    found = [p for p in parts if p is not None]
+    if not found:
+        return None
+    frame = pd.concat([p.frame for p in found], ignore_index=True)
+    return ModelSample(sum(p.decided for p in found), found[0].cap, _bottom(frame, found[0].cap).reset_index(drop=True))
+
+
+def _sample(sample: ModelSample | None, max_urls: int | None = MODEL_SAMPLE, seed: int = SEED) -> ModelSample:
+    if sample is None:
+        empty = pd.DataFrame({c: pd.Series(dtype=bool if c == "non_removed" else object) for c in SAMPLE_COLUMNS})
+        return ModelSample(0, max_urls, empty)
+    frame = sample.frame.drop(columns="_rank").sort_values("url_id", kind="mergesort").reset_index(drop=True)
+    return ModelSample(sample.decided, sample.cap, frame)
+
+
+#: The model's sample of decided URLs over partitions of the URL status disjoint in ``url_id``
+#: (``max_urls=``, ``seed=`` as context). A bottom-k sample (Cohen & Kaplan 2007): each URL's rank
+#: is a seeded hash of its id, so the ``k`` smallest of the whole are among the ``k`` smallest of
+#: each partition, and merging partitions' bottom-k gives the whole log's.
+MODEL_SAMPLE_URLS = declare(Reducer("model_sample", "url_id", sample_part, combine_samples, _sample))
+
+
+def mirror_sites(pairs: pd.DataFrame, content_ids: Sequence[str] | pd.Series | None = None) -> pd.Series:
+    """On how many distinct sites each file (of ``content_ids``; all by default) was found, indexed by ``content_id``.
+
+    ``pairs`` holds ``content_id, domain`` rows with every URL of their files (a partition
+    disjoint in ``content_id`` will do: a file's sites are all in it).
+    """
+    if content_ids is not None:
+        pairs = pairs[pairs["content_id"].isin(pd.Index(content_ids))]
+    return pairs.groupby("content_id", sort=True)["domain"].nunique().astype("int64")
+
+
+def combine_mirror_sites(parts: Sequence[pd.Series | None]) -> pd.Series | None:
+    """Mirror sites of content-disjoint partitions: each file is counted in one part, so they sit side by side."""
+    found = [p for p in parts if p is not None and len(p)]
+    return pd.concat(found).sort_index(kind="mergesort") if found else None
+
+
+def _mirror_sites(sites: pd.Series | None, content_ids: Sequence[str] | pd.Series | None = None) -> pd.Series:
+    return pd.Series(dtype="int64", index=pd.Index([], dtype=object, name="content_id"), name="domain") if sites is None else sites
+
+
+#: :func:`mirror_sites` over partitions of the ``(content_id, domain)`` pairs disjoint in ``content_id``.
+MIRROR_SITES = declare(Reducer("mirror_sites", "content_id", mirror_sites, combine_mirror_sites, _mirror_sites))
+
+
+def model_rows(sample: ModelSample, domain_urls: pd.Series, sites: pd.Series) -> pd.DataFrame:
+    """Features and target of the sampled URLs from the site-level counts.
+
+    ``log_domain_urls`` is the log of the URL's site's number of URLs (``domain_urls``, by domain)
+    and ``log_mirror_sites`` that of the sites its file was found on (``sites``, by content id).
+    """
+    frame = sample.frame
+    frame = frame.assign(
+        log_domain_urls=np.log1p(frame["domain"].map(domain_urls).to_numpy(dtype=np.int64)),
+        log_mirror_sites=np.log1p(frame["content_id"].map(sites).to_numpy(dtype=np.int64)),
+    )
+    return frame[["url_id", "domain", *FEATURES, "non_removed"]].reset_index(drop=True)
+
+
+def model_frame(status: pd.DataFrame, max_urls: int | None = None, seed: int = SEED) -> pd.DataFrame:
+    """Features and target (``non_removed``) for the decided URLs, with its ``domain`` as group, sorted by ``url_id``.
+
+    Every decided URL by default; with ``max_urls``, the seeded bottom-k sample of
+    :data:`MODEL_SAMPLE_URLS` when there are more.
+    """
+    return model_rows(*model_inputs(status, max_urls, seed))
+
+
+def model_inputs(status: pd.DataFrame, max_urls: int | None = MODEL_SAMPLE, seed: int = SEED) -> tuple[ModelSample, pd.Series, pd.Series]:
+    """The sample and the site-level counts its features need, from a whole URL status."""
+    sample = MODEL_SAMPLE_URLS.whole(status, max_urls=max_urls, seed=seed)
+    domain_urls = node_counts(status, "domain").set_index("node")["urls"]
+    return sample, domain_urls, mirror_sites(status[["content_id", "domain"]], sample.frame["content_id"])
 
 
 def encode_categories(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, pd.Index]]:
@@ -219,16 +341,26 @@ def fit_non_removal_model(
     n_splits
         Outer folds (capped at the number of domains).
     seed
-        Seed of the fold assignment, the bootstrap and the permutations.
+        Seed of the sample, the fold assignment, the bootstrap and the permutations.
     bootstrap_replicates
         Cluster-bootstrap replicates for the AUC interval.
     max_urls
-        Fit on a seeded uniform sample of this many decided URLs when there are more (``None``: all).
+        Fit on a seeded sample of this many decided URLs when there are more (``None``: all): the
+        bottom-k sample of :data:`MODEL_SAMPLE_URLS` (the URLs with the smallest seeded hash of
+        their id; Cohen & Kaplan 2007, "Summarizing data using bottom-k sketches", PODC), uniform
+        without replacement and the same whichever engine or partitioning computes it.
     """
-    frame = model_frame(status)
-    decided_urls = len(frame)
-    if max_urls is not None and decided_urls > max_urls:
-        frame = frame.sample(n=max_urls, random_state=seed).sort_values("url_id", kind="mergesort").reset_index(drop=True)
+    sample, domain_urls, sites = model_inputs(status, max_urls, seed)
+    return fit_sampled_model(sample, model_rows(sample, domain_urls, sites), n_splits, seed, bootstrap_replicates)
+
+
+def fit_sampled_model(sample: ModelSample, frame: pd.DataFrame, n_splits: int = 5, seed: int = SEED, bootstrap_replicates: int = 200) -> ModelResult:
+    """:func:`fit_non_removal_model` on the rows of ``sample`` (``frame``: :func:`model_rows` of it).
+
+    Both engines call this: the Dask engine computes the sample and the counts its features need
+    from partitions, so no more than ``sample.cap`` URLs are ever held.
+    """
+    decided_urls, max_urls = sample.decided, sample.cap
     counts = frame["non_removed"].value_counts()
     if frame["domain"].nunique() < MIN_DOMAINS or counts.get(True, 0) < MIN_PER_CLASS or counts.get(False, 0) < MIN_PER_CLASS:
         return _empty(f"needs {MIN_DOMAINS}+ domains and {MIN_PER_CLASS}+ removed and still-online URLs", frame)
@@ -293,7 +425,7 @@ def fit_non_removal_model(
                 "value": float(len(frame)),
                 "low": np.nan,
                 "high": np.nan,
-                "note": "decided URLs the model was fitted and scored on" + (f" (seeded uniform sample, cap {max_urls})" if len(frame) < decided_urls else " (all)"),
+                "note": "decided URLs the model was fitted and scored on" + (f" (seeded bottom-k sample by hash of url_id, cap {max_urls})" if len(frame) < decided_urls else " (all)"),
             },
             {"metric": "domains", "value": float(frame["domain"].nunique()), "low": np.nan, "high": np.nan, "note": "groups of the cross-validation"},
             {"metric": "folds", "value": float(len(folds)), "low": np.nan, "high": np.nan, "note": "StratifiedGroupKFold by domain"},

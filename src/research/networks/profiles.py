@@ -8,6 +8,7 @@ the value in 2…8 with the best silhouette score; k-means runs with a fixed see
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +19,7 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 from research.config import SEED
+from research.reducers import Reducer, declare
 
 PROFILE_FEATURES: tuple[str, ...] = ("eb_rate", "undecided_share", "median_days_to_removal", "log_urls", "log_co_hosting_degree")
 
@@ -31,19 +33,58 @@ class ProfileClusters:
     silhouettes: pd.DataFrame
 
 
-def domain_profiles(status: pd.DataFrame, domain_rates: pd.DataFrame, degree: pd.Series | None = None) -> pd.DataFrame:
+def removal_days(status: pd.DataFrame) -> pd.DataFrame:
+    """``domain, days``: days from request to removal of every removed URL with both dates recorded."""
+    removed = status[status["outcome"].eq("removed") & status["resolved_at"].notna() & status["requested_at"].notna()]
+    days = (removed["resolved_at"] - removed["requested_at"]).dt.total_seconds() / 86400
+    return pd.DataFrame({"domain": removed["domain"].to_numpy(), "days": days.to_numpy(dtype=float)})
+
+
+def median_days(days: pd.DataFrame) -> pd.Series:
+    """Median of ``days`` per domain (rows of :func:`removal_days`), indexed by domain in sorted order."""
+    return days.groupby("domain", sort=True)["days"].median()
+
+
+def combine_medians(parts: Sequence[pd.Series | None]) -> pd.Series | None:
+    """Medians of partitions disjoint in ``domain``: every domain's median is in one part, so they sit side by side."""
+    found = [p for p in parts if p is not None and len(p)]
+    return pd.concat(found).sort_index(kind="mergesort") if found else None
+
+
+def _medians(medians: pd.Series | None) -> pd.Series:
+    return pd.Series(dtype=float, index=pd.Index([], dtype=object, name="domain"), name="days") if medians is None else medians
+
+
+#: The median days to removal per domain, over partitions of :func:`removal_days` disjoint in
+#: ``domain``: a median does not add up, so each domain's durations must all be in one partition.
+REMOVAL_DAYS = declare(Reducer("median_days_to_removal", "domain", median_days, combine_medians, _medians))
+
+
+def median_days_to_removal(status: pd.DataFrame) -> pd.Series:
+    """Median days from request to removal per domain of a URL status (:data:`REMOVAL_DAYS` of the whole)."""
+    return REMOVAL_DAYS.whole(removal_days(status))
+
+
+def domain_profiles(domain_rates: pd.DataFrame, medians: pd.Series, degree: pd.Series | None = None) -> pd.DataFrame:
     """One row per domain with the response-profile features (sorted by domain).
+
+    Parameters
+    ----------
+    domain_rates
+        :func:`research.networks.rankings.node_rates` at level ``domain``.
+    medians
+        :func:`median_days_to_removal` (by domain).
+    degree
+        Co-hosting degree by domain (0 when not given).
 
     ``median_days_to_removal`` is missing for a domain that removed nothing with a recorded date;
     it is filled with the median over domains before clustering (and kept missing in this table).
     """
-    removed = status[status["outcome"].eq("removed") & status["resolved_at"].notna() & status["requested_at"].notna()]
-    days = (removed["resolved_at"] - removed["requested_at"]).dt.total_seconds() / 86400
     rates = domain_rates.set_index("node")
     profile = pd.DataFrame(index=rates.index.rename("domain"))
     profile["eb_rate"] = rates["eb_rate"]
     profile["undecided_share"] = 1 - rates["decided"] / rates["urls"]
-    profile["median_days_to_removal"] = days.groupby(removed["domain"]).median()
+    profile["median_days_to_removal"] = medians
     profile["log_urls"] = np.log1p(rates["urls"])
     degrees = degree if degree is not None else pd.Series(0, index=profile.index)
     profile["log_co_hosting_degree"] = np.log1p(degrees.reindex(profile.index).fillna(0).astype(float))

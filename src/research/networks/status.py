@@ -92,6 +92,15 @@ def is_synthetic(log: pd.DataFrame) -> bool:
     return bool("synthetic" in log.columns and synthetic_flags(log["synthetic"]).any())
 
 
+def any_synthetic(parts: Sequence[bool | None]) -> bool:
+    """Whether any partition of a log holds a synthetic row."""
+    return any(bool(p) for p in parts)
+
+
+#: :func:`is_synthetic` over any partitions of a log: true if it is true of one of them.
+SYNTHETIC = declare(Reducer("synthetic", "url_id", is_synthetic, any_synthetic, bool))
+
+
 def latest_url_status(log: pd.DataFrame, source: str | None = None, unit: str = "site") -> pd.DataFrame:
     """Collapse a takedown log to one row per URL, keeping its most recent check.
 

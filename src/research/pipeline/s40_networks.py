@@ -227,17 +227,18 @@ def write_network_outputs(
     seed: int = SEED,
     lang: str = "en",
     root: Path | None = None,
-    status: pd.DataFrame | None = None,
+    build: NetworkBuild | None = None,
     figure_languages: Sequence[str] = (),
 ) -> tuple[NetworkBuild, list[Path]]:
     """Build the network of ``log_path`` and write tables, graph exports and figures.
 
-    ``status`` (one row per URL) may be given when already computed, e.g. by the Dask engine.
-    The figures are drawn in ``lang`` into ``figures_dir`` and again in each of
-    ``figure_languages`` into ``figures_dir/<lang>/`` (the report's pages in other languages).
+    ``build`` may be given when already computed with ``seed``, e.g. by the Dask engine
+    (:func:`research.scale.files.network_with_dask`). The figures are drawn in ``lang`` into
+    ``figures_dir`` and again in each of ``figure_languages`` into ``figures_dir/<lang>/`` (the
+    report's pages in other languages).
     """
-    log = read_log(log_path) if status is None else status.iloc[:0]
-    build = build_network(log, seed=seed, source=log_path.name, status=status)
+    if build is None:
+        build = build_network(read_log(log_path), seed=seed, source=log_path.name)
     parameters = {"seed": seed, "top": top, "lang": lang}
     written: list[Path] = []
     tables, weights = _tables(build)

@@ -1,5 +1,8 @@
 """File-level entry points of the Dask engine, used by ``--engine dask`` of the CLI.
 
+``research network build --engine dask`` builds the network with :func:`network_with_dask`
+(:mod:`research.scale.network_build`): the same tables as the default engine, from partitions.
+
 ``research takedowns clean --engine dask`` writes the same files as the default engine
 (``takedowns.parquet``/``.csv``, ``quarantine.csv``, ``quality.csv``, lineage sidecars) without
 holding the table: the cleaning partitions are written split into blocks of row numbers, and the
@@ -21,9 +24,11 @@ from research.clean.synthetic_marker import choose_key
 from research.clean.takedown_files import with_key_kind, write_cleaned
 from research.clean.takedown_schema import empty_clean_table
 from research.clean.takedowns import CleanedLog
+from research.config import SEED
 from research.errors import InputError, OutputError
+from research.networks.build import NetworkBuild
 from research.scale.engine import DISTINCT_SPLITS, ROWS_PER_PARTITION, _quarantine, clean_partitions, csv_to_parquet, dask_scheduler, distinct_in_splits, parquet_parts
-from research.scale.network import url_status_dask
+from research.scale.network_build import network_dask
 
 
 def _blocks(folder: Path) -> list[Path]:
@@ -77,14 +82,19 @@ def clean_with_dask(
     return result
 
 
-def status_with_dask(cleaned: str | os.PathLike[str], scheduler: str | None = None) -> pd.DataFrame:
-    """One row per URL of a cleaned log (Parquet file or folder), computed per URL partition.
+def network_with_dask(cleaned: str | os.PathLike[str], scheduler: str | None = None, *, seed: int = SEED, bootstrap_replicates: int = 200) -> NetworkBuild:
+    """The network of a cleaned log (Parquet file or folder), computed from partitions (``network build --engine dask``).
 
-    The reduction runs per ``url_id`` partition and writes parts (bounded); the parts are then
-    collected, because the network's analysis (Louvain, model) works on the whole status in memory.
+    The URL status is computed per ``url_id`` partition and never collected: every table the
+    network needs is combined from per-partition results at site level
+    (:mod:`research.scale.network_build`), so the driver holds per-node, per-link and per-pair
+    tables and the model's sample of at most ``MODEL_SAMPLE`` URLs. The result equals
+    :func:`research.networks.build.build_network` of the whole log.
     """
     cleaned = Path(cleaned)
     if cleaned.suffix.lower() != ".parquet" and not cleaned.is_dir():
         raise InputError("the Dask engine reads a cleaned log in Parquet (takedowns.parquet or a folder of parts)", file=str(cleaned), value=cleaned.suffix)
+    if not cleaned.exists():
+        raise InputError("no such takedown log; clean one first with `research takedowns clean`", file=str(cleaned))
     with dask_scheduler(scheduler):
-        return url_status_dask(cleaned, cleaned.name, work_dir=cleaned.parent)
+        return network_dask(cleaned, seed=seed, bootstrap_replicates=bootstrap_replicates, source=cleaned.name, work_dir=cleaned.parent)

@@ -34,7 +34,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +44,9 @@ import pandas as pd
 
 from research.networks import status as url_status
 from research.networks.bipartite import CO_HOSTING, DOMAINS
+from research.networks.layers import LAYER_EDGES
+from research.networks.model import MODEL_SAMPLE_URLS, ModelSample
+from research.networks.profiles import removal_days
 from research.networks.rankings import LEVELS, NODE_RATES
 from research.outputs import write_csv
 from research.scale.engine import CleanedParts, clean_partitions, parquet_parts, tree_reduce
@@ -58,74 +61,106 @@ FUNNEL_INPUT = list(funnel_kernel.INPUT_COLUMNS)
 # --- URL status ---------------------------------------------------------------------------------
 
 
-def _status_task(split: Path, bucket: int, folder: Path, source: str | None, pairs: Path | None, buckets: int) -> tuple | None:
+def _status_task(
+    split: Path, bucket: int, folder: Path | None, source: str | None, pairs: Path | None, buckets: int, days: Path | None = None, model: Mapping[str, object] | None = None
+) -> dict[str, object] | None:
     part = read_bucket(split, bucket)
     if not len(part):
         return None
     status = url_status.URL_STATUS.partial(part, source)
-    folder.mkdir(parents=True, exist_ok=True)
-    status.to_parquet(folder / f"part-{bucket:05d}.parquet", index=False)
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        status.to_parquet(folder / f"part-{bucket:05d}.parquet", index=False)
     if pairs is not None:  # the incidence's (file, domain) pairs, split by file for the projection
         unique = status[["content_id", "domain"]].drop_duplicates()
         write_buckets(unique, bucket_of(unique["content_id"], buckets), pairs, bucket)
-    counts = {level: NODE_RATES.partial(status, level) for level in LEVELS}
-    return len(status), counts, DOMAINS.partial(status)
+    partials: dict[str, object] = {"urls": len(status), "domains": DOMAINS.partial(status), **{level: NODE_RATES.partial(status, level) for level in LEVELS}}
+    if days is not None:  # the whole network: removal times split by domain (a median needs all of a domain's)
+        removal = removal_days(status)
+        write_buckets(removal, bucket_of(removal["domain"], buckets), days, bucket)
+        partials |= {
+            "synthetic": url_status.SYNTHETIC.partial(part),
+            "layers": LAYER_EDGES.partial(status),
+            "sample": MODEL_SAMPLE_URLS.partial(status, **(model or {})),
+        }
+    return partials
+
+
+#: How the status tasks' partial results combine, by name (the reducers declared beside the kernels).
+STATUS_COMBINE: dict[str, Callable[[list], object]] = {
+    "domains": DOMAINS.combine,
+    "synthetic": url_status.SYNTHETIC.combine,
+    "layers": LAYER_EDGES.combine,
+    "sample": MODEL_SAMPLE_URLS.combine,
+    **{level: NODE_RATES.combine for level in LEVELS},
+}
 
 
 @dataclass(frozen=True)
 class StatusParts:
     """Per-URL status written to ``folder`` (``part-NNNNN.parquet``, each sorted by ``url_id``) and its sums.
 
-    ``pairs`` (if asked for) holds the distinct ``content_id, domain`` pairs split by file.
+    ``pairs`` (if asked for) holds the distinct ``content_id, domain`` pairs split by file, and
+    ``days`` (if asked for) the removal times (:func:`research.networks.profiles.removal_days`)
+    split by domain; then ``synthetic``, ``layers`` and ``sample`` are the combined partials of
+    :data:`~research.networks.status.SYNTHETIC`, :data:`~research.networks.layers.LAYER_EDGES`
+    and :data:`~research.networks.model.MODEL_SAMPLE_URLS`.
     """
 
-    folder: Path
+    folder: Path | None
     urls: int
     node_counts: dict[str, pd.DataFrame | None]
     domains: np.ndarray
     pairs: Path | None = None
+    days: Path | None = None
+    synthetic: bool = False
+    layers: pd.DataFrame | None = None
+    sample: ModelSample | None = None
 
     @property
     def files(self) -> list[Path]:
-        return parquet_parts(self.folder)
+        return [] if self.folder is None else parquet_parts(self.folder)
 
 
-def status_to_parquet(split: str | os.PathLike[str], folder: str | os.PathLike[str], source: str | None = None, pairs: str | os.PathLike[str] | None = None) -> StatusParts:
+def status_to_parquet(
+    split: str | os.PathLike[str],
+    folder: str | os.PathLike[str] | None,
+    source: str | None = None,
+    pairs: str | os.PathLike[str] | None = None,
+    days: str | os.PathLike[str] | None = None,
+    model: Mapping[str, object] | None = None,
+) -> StatusParts:
     """One row per URL (:func:`research.networks.status.latest_url_status`) per ``url_id`` bucket.
 
     ``split`` holds the cleaned table split by ``url_id`` (:mod:`research.scale.shuffle`). The
-    status parts are written by the workers; URL counts, per-node counts
-    (:func:`research.networks.rankings.node_counts` for every level) and the status's distinct
-    domains come back, summed in a tree.
+    status parts are written by the workers (not at all when ``folder`` is ``None``); URL counts,
+    per-node counts (:func:`research.networks.rankings.node_counts` for every level) and the
+    status's distinct domains come back, summed in a tree. With ``days``, so do the synthetic
+    flag, the layer links' counts and the model's sample (``model``: its ``max_urls`` and ``seed``).
     """
-    folder = Path(folder)
-    shutil.rmtree(folder, ignore_errors=True)
+    folder = None if folder is None else Path(folder)
     buckets = present_buckets(split)
-    if pairs is not None:
-        shutil.rmtree(pairs, ignore_errors=True)
+    for target in (folder, pairs, days):
+        if target is not None:
+            shutil.rmtree(target, ignore_errors=True)
     pieces = max(buckets, default=0) + 1  # the pairs are split into as many buckets as the status
-    tasks = [dask.delayed(_status_task)(Path(split), b, folder, source, None if pairs is None else Path(pairs), pieces) for b in buckets]
-    urls = tree_reduce([dask.delayed(_first)(t) for t in tasks], _sum)
-    counts = {level: tree_reduce([dask.delayed(_counts_of)(t, level) for t in tasks], NODE_RATES.combine) for level in LEVELS}
-    domains = tree_reduce([dask.delayed(_domains_of)(t) for t in tasks], DOMAINS.combine)
-    urls, counts, domains = dask.compute(urls, counts, domains)
-    return StatusParts(folder, int(urls), counts, domains, None if pairs is None else Path(pairs))
+    optional = [None if target is None else Path(target) for target in (pairs, days)]
+    tasks = [dask.delayed(_status_task)(Path(split), b, folder, source, optional[0], pieces, optional[1], model) for b in buckets]
+    names = ["domains", *LEVELS] + (["synthetic", "layers", "sample"] if days is not None else [])
+    combined = {name: tree_reduce([dask.delayed(_partial)(t, name) for t in tasks], STATUS_COMBINE[name]) for name in names}
+    combined["urls"] = tree_reduce([dask.delayed(_partial)(t, "urls") for t in tasks], _sum)
+    combined = dask.compute(combined)[0]
+    extra = {"days": optional[1], "synthetic": bool(combined["synthetic"]), "layers": combined["layers"], "sample": combined["sample"]} if days is not None else {}
+    counts = {level: combined[level] for level in LEVELS}
+    return StatusParts(folder, int(combined["urls"]), counts, combined["domains"], optional[0], **extra)
 
 
-def _first(value: tuple | None) -> int:
-    return 0 if value is None else value[0]
+def _partial(value: dict[str, object] | None, name: str) -> object:
+    return None if value is None else value[name]
 
 
-def _sum(values: list[int]) -> int:
-    return int(sum(values))
-
-
-def _counts_of(value: tuple | None, level: str) -> pd.DataFrame | None:
-    return None if value is None else value[1][level]
-
-
-def _domains_of(value: tuple | None) -> np.ndarray | None:
-    return None if value is None else value[2]
+def _sum(values: list[int | None]) -> int:
+    return int(sum(v for v in values if v is not None))
 
 
 def node_rates_dask(status: StatusParts) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -320,17 +355,26 @@ def read_status(folder: str | os.PathLike[str]) -> pd.DataFrame | None:
     return url_status.URL_STATUS.combine([pd.read_parquet(p) for p in parquet_parts(folder)])
 
 
+def cleaned_parts(cleaned: str | os.PathLike[str] | list[Path]) -> list[Path]:
+    """The Parquet files of a cleaned log given as ``takedowns.parquet``, a folder of parts, or a list of parts."""
+    return cleaned if isinstance(cleaned, list) else ([Path(cleaned)] if Path(cleaned).is_file() else parquet_parts(cleaned))
+
+
+def split_by_url(files: list[Path], work: Path) -> Path:
+    """Split a cleaned log's status columns by ``url_id`` into ``work`` (one bucket per row group); returns ``work``."""
+    split_parquet(files, "url_id", work, max(1, row_groups(files)), columns=STATUS_INPUT)
+    return work
+
+
 def url_status_dask(cleaned: str | os.PathLike[str] | list[Path], source: str | None = None, work_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
-    """One row per URL, computed per ``url_id`` bucket and then collected (small logs, the CLI's analysis).
+    """One row per URL, computed per ``url_id`` bucket and then collected (small logs only: it is one table).
 
     ``cleaned`` is a cleaned ``takedowns.parquet``, a folder of parts, or a list of parts; it is
     split by ``url_id`` (one task per row group) under a temporary folder in ``work_dir``.
     """
-    files = cleaned if isinstance(cleaned, list) else ([Path(cleaned)] if Path(cleaned).is_file() else parquet_parts(cleaned))
     with tempfile.TemporaryDirectory(dir=work_dir) as work:
-        split_parquet(files, "url_id", Path(work) / "split", max(1, row_groups(files)), columns=STATUS_INPUT)
-        status = status_to_parquet(Path(work) / "split", Path(work) / "status", source)
-        collected = read_status(status.folder)
+        status_to_parquet(split_by_url(cleaned_parts(cleaned), Path(work) / "split"), Path(work) / "status", source)
+        collected = read_status(Path(work) / "status")
     return url_status.URL_STATUS.finish(collected, source)
 
 
