@@ -13,9 +13,13 @@ from research.clean.pseudonyms import load_key
 from research.clean.takedown_mapping import read_generic_log
 from research.clean.takedowns import DISTINCT_METRICS, clean_takedown_log
 from research.config import paths
-from research.networks.bipartite import co_hosting_edges, incidence_matrix
+from research.networks.bipartite import co_hosting_edges, hub_summary, incidence_matrix
+from research.networks.layers import layer_edges
+from research.networks.model import mirror_sites, sample_ranks
+from research.networks.profiles import median_days_to_removal, removal_days
 from research.networks.rankings import LEVELS, node_rates
-from research.networks.status import latest_url_status
+from research.networks.site_tables import SiteTables
+from research.networks.status import is_synthetic, latest_url_status
 from research.reducers import REDUCERS
 from research.scale.engine import request_keys
 from research.scale.network import DaskNetwork
@@ -25,6 +29,11 @@ from research.takedowns.synth import synth_log
 
 #: Which declared reducer gives each result of the bounded Dask path (a new result needs one).
 RESULT_REDUCERS = {"quality": "quality", "funnel": "funnel", "rates": "node_rates", "priors": "node_rates", "urls": "url_status", "edges": "co_hosting_edges"}
+#: Which declared reducer gives each site-level table the network is built from (``network build --engine dask``).
+SITE_REDUCERS = {
+    "urls": "url_status", "node_counts": "node_rates", "domains": "domains", "edges": "co_hosting_edges", "layer_edges": "layer_edges",
+    "median_days": "median_days_to_removal", "hubs": "file_hubs", "sample": "model_sample", "model_rows": "mirror_sites",
+}
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +63,8 @@ def test_every_result_of_the_dask_path_has_a_declared_reducer():
     fields = {f.name for f in dataclasses.fields(DaskNetwork)} - {"folder"}
     assert set(RESULT_REDUCERS) == fields
     assert set(RESULT_REDUCERS.values()) <= set(REDUCERS)
+    assert set(SITE_REDUCERS) == {f.name for f in dataclasses.fields(SiteTables)}
+    assert set(SITE_REDUCERS.values()) | {"synthetic"} <= set(REDUCERS)
     for reducer in REDUCERS.values():
         assert reducer.key and callable(reducer.partial) and callable(reducer.combine) and callable(reducer.finish)
 
@@ -108,3 +119,59 @@ def test_a_split_that_cuts_a_key_does_not_reduce_to_the_whole(log):
     table = cleaned.table
     halves = [table.iloc[::2].reset_index(drop=True), table.iloc[1::2].reset_index(drop=True)]
     assert not REDUCERS["funnel"].reduce(halves)["n"].equals(funnel_tables(table)["n"])
+
+
+@pytest.mark.parametrize("parts", [2, 7])
+def test_the_network_tables_of_any_split_equal_the_whole(log, parts):
+    _, cleaned, _ = log
+    table = cleaned.table
+    status = latest_url_status(table)
+    by_url = split(status, status["url_id"], parts, parts)
+    pd.testing.assert_frame_equal(REDUCERS["layer_edges"].reduce(by_url), layer_edges(status))
+    synthetic = REDUCERS["synthetic"]
+    assert synthetic.reduce(split(table, table["url_id"], parts, parts)) is is_synthetic(table) is False
+    marked = table.assign(synthetic=table.index == 7)  # one synthetic row makes the whole log synthetic
+    assert synthetic.reduce(split(marked, marked["url_id"], parts, parts)) is True
+    for cap in (None, 10_000, 25):
+        sample = REDUCERS["model_sample"]
+        whole, reduced = sample.whole(status, max_urls=cap, seed=4), sample.reduce(by_url, max_urls=cap, seed=4)
+        pd.testing.assert_frame_equal(reduced.frame, whole.frame)
+        assert reduced.decided == whole.decided == int(status["decided"].sum())
+        assert len(whole.frame) == (25 if cap == 25 else whole.decided) and whole.frame["url_id"].is_monotonic_increasing
+    pairs = status[["content_id", "domain"]]
+    by_file = split(pairs, pairs["content_id"], parts, parts)
+    ids = status["content_id"].drop_duplicates().iloc[::3]
+    pd.testing.assert_series_equal(REDUCERS["mirror_sites"].reduce(by_file, content_ids=ids), mirror_sites(pairs, ids))
+    hubs = REDUCERS["file_hubs"].reduce(by_file, min_sites=2)
+    expected = hub_summary(incidence_matrix(pairs), 0, min_sites=2)
+    assert (hubs.files, hubs.hub_files, hubs.largest_sites, hubs.links_from_hubs, hubs.sites_of_hubs) == (
+        expected.files, expected.hub_files, expected.largest_sites, expected.links_from_hubs, expected.sites_of_hubs)
+    assert hubs.hub_files > 0
+    days = removal_days(status)
+    medians = REDUCERS["median_days_to_removal"].reduce(split(days, days["domain"], parts, parts))
+    pd.testing.assert_series_equal(medians, median_days_to_removal(status))
+    assert medians.notna().sum() > 3
+
+
+def test_a_split_that_cuts_a_domain_does_not_give_its_median(log):
+    _, cleaned, _ = log
+    days = removal_days(latest_url_status(cleaned.table))
+    halves = [days.iloc[::2].reset_index(drop=True), days.iloc[1::2].reset_index(drop=True)]
+    with pytest.raises(AssertionError):
+        pd.testing.assert_series_equal(REDUCERS["median_days_to_removal"].reduce(halves), median_days_to_removal(latest_url_status(cleaned.table)))
+
+
+def test_the_model_sample_is_uniform_over_seeds():
+    """Each URL is drawn with probability k/n (bottom-k by a seeded hash): inclusion counts over 400 seeds."""
+    from scipy import stats
+
+    n, k, seeds = 300, 60, 400
+    url_ids = pd.Series([f"u{i:04d}" for i in range(n)])
+    drawn = np.zeros(n)
+    for seed in range(seeds):
+        drawn[np.argsort(sample_ranks(url_ids, seed), kind="stable")[:k]] += 1
+    # Binomial(seeds, k/n) per URL: the counts' dispersion matches it (chi-square over URLs).
+    p = k / n
+    chi2 = float((((drawn - seeds * p) ** 2) / (seeds * p * (1 - p))).sum())
+    assert stats.chi2.sf(chi2, n - 1) > 0.001
+    assert abs(drawn.mean() - seeds * p) < 1e-9  # exactly k per seed

@@ -20,7 +20,7 @@ from research.networks.concentration import concentration_tables
 from research.networks.layers import node_id
 from research.networks.model import MODEL_SAMPLE, ModelResult, fit_sampled_model
 from research.networks.profiles import ProfileClusters, cluster_domains, domain_profiles
-from research.networks.rankings import LEVELS, rates_from_counts, ranking
+from research.networks.rankings import LEVELS, ranking, rates_from_counts
 from research.networks.site_tables import SiteTables, site_tables
 from research.networks.status import is_synthetic, latest_url_status
 

@@ -59,9 +59,7 @@ def top_k_shares(values: pd.Series, ks: Sequence[int] = (1, 5, 10)) -> pd.DataFr
     return pd.DataFrame(rows)
 
 
-def concentration_tables(
-    node_counts: Mapping[str, pd.DataFrame], levels: Sequence[str], ks: Sequence[int] = (1, 5, 10)
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+def concentration_tables(node_counts: Mapping[str, pd.DataFrame], levels: Sequence[str], ks: Sequence[int] = (1, 5, 10)) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Top-k shares with Gini, and Lorenz points, of non-removed URLs at each level.
 
     Parameters

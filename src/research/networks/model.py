@@ -393,10 +393,10 @@ def fit_sampled_model(sample: ModelSample, frame: pd.DataFrame, n_splits: int = 
             }
         )
         if not single_class:
-            sample = min(len(test), PERMUTATION_SAMPLE)
-            permutation_rows.append(sample)
+            scored = min(len(test), PERMUTATION_SAMPLE)
+            permutation_rows.append(scored)
             result = permutation_importance(
-                model, feature_matrix(test, features), test["non_removed"].to_numpy(), scoring="roc_auc", n_repeats=5, random_state=seed, max_samples=sample
+                model, feature_matrix(test, features), test["non_removed"].to_numpy(), scoring="roc_auc", n_repeats=5, random_state=seed, max_samples=scored
             )
             importances.append(pd.DataFrame({"feature": list(features), "fold": number, "importance": result.importances_mean}))
     folds = pd.DataFrame(fold_rows)

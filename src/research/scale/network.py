@@ -92,7 +92,7 @@ STATUS_COMBINE: dict[str, Callable[[list], object]] = {
     "synthetic": url_status.SYNTHETIC.combine,
     "layers": LAYER_EDGES.combine,
     "sample": MODEL_SAMPLE_URLS.combine,
-    **{level: NODE_RATES.combine for level in LEVELS},
+    **dict.fromkeys(LEVELS, NODE_RATES.combine),
 }
 
 

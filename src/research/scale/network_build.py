@@ -42,8 +42,8 @@ from research.config import SEED
 from research.errors import InputError
 from research.networks.bipartite import CO_HOSTING, HUBS, summary_of_hubs
 from research.networks.build import NetworkBuild, network_from_tables
-from research.networks.model import MIRROR_SITES, MODEL_SAMPLE, MODEL_SAMPLE_URLS, model_rows
 from research.networks.layers import LAYER_EDGES
+from research.networks.model import MIRROR_SITES, MODEL_SAMPLE, MODEL_SAMPLE_URLS, model_rows
 from research.networks.profiles import REMOVAL_DAYS
 from research.networks.site_tables import SiteTables
 from research.scale.engine import read_parts, tree_reduce
@@ -84,9 +84,7 @@ def median_days_dask(status: StatusParts) -> pd.Series:
     return REMOVAL_DAYS.finish(dask.compute(tree_reduce(tasks, REMOVAL_DAYS.combine))[0])
 
 
-def site_tables_dask(
-    files: list[Path], work: Path, *, source: str | None = None, max_urls: int | None = MODEL_SAMPLE, seed: int = SEED, blocks: int | None = None
-) -> tuple[SiteTables, bool]:
+def site_tables_dask(files: list[Path], work: Path, *, source: str | None = None, max_urls: int | None = MODEL_SAMPLE, seed: int = SEED, blocks: int | None = None) -> tuple[SiteTables, bool]:
     """:func:`research.networks.site_tables.site_tables` of a cleaned log's status, and whether it is synthetic.
 
     Parameters
