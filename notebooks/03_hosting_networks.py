@@ -49,6 +49,7 @@ from research.clean.pseudonyms import DEMO_KEY
 from research.clean.takedowns import clean_takedown_log
 from research.networks.build import build_network
 from research.plots.networks import lorenz_figure
+from research.plots.style import Credit
 from research.report.disclosure import disclose
 from research.takedowns.seeds import scaled_counts, seed_funnel
 from research.takedowns.synth import synth_log
@@ -57,7 +58,7 @@ if small:
     raw = synth_log(scaled_counts(seed_funnel(figures_csv), small_files), seed=seed)
     network = build_network(clean_takedown_log(raw, key=DEMO_KEY, synthetic=True, source="synthetic log").table, seed=seed, bootstrap_replicates=20)
     rankings, concentration, synthetic = network.rankings, network.concentration, network.synthetic
-    lorenz_png = lorenz_figure(network.lorenz, network.concentration, Path(tempfile.mkdtemp()) / "lorenz", sources=["synthetic takedown log (research toolkit)"], synthetic=synthetic)[0]
+    lorenz_png = lorenz_figure(network.lorenz, network.concentration, Path(tempfile.mkdtemp()) / "lorenz", Credit(["synthetic takedown log (research toolkit)"], synthetic))[0]
 else:
     rankings = pd.read_csv(Path(network_dir) / "rankings.csv", dtype={"synthetic": "string"})
     concentration = pd.read_csv(Path(network_dir) / "concentration.csv", dtype={"synthetic": "string"})

@@ -3,8 +3,9 @@
 Written independently of :mod:`research.suppression` on purpose: it sees only what a reader sees —
 the published text (``"<10"``, ``"[c]"``, numbers, blanks), the table's declared relations
 (totals, margins) and the rule that a ``"<10"`` cell is under the threshold and a ``"[c]"`` cell is
-not. For every hidden cell it solves two linear programs (``scipy.optimize.linprog``, HiGHS;
-non-negative counts, integrality relaxed): the smallest and the largest value the cell can take.
+not. For every hidden cell it solves two linear programs (HiGHS through ``highspy``, the solver
+behind ``scipy.optimize.linprog``; non-negative counts, integrality relaxed): the smallest and the
+largest value the cell can take.
 A ``"<10"`` cell whose interval is narrower than the protection width is a leak, and so is a share
 or interval published beside a hidden count it rests on.
 """
@@ -16,7 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog
+import highspy
+from scipy import sparse
 
 from research.suppression import GroupTotal, RowTotal, SameTotal, SumOver
 
@@ -104,6 +106,40 @@ def _equations(table: pd.DataFrame, relations: Sequence[object]) -> list[dict[tu
     return out
 
 
+def _extremes(a_eq: np.ndarray, b_eq: np.ndarray, bounds: Sequence[tuple[float, float | None]], cells: Sequence[int]) -> list[tuple[float, float]]:
+    """The smallest and largest value of each of ``cells`` subject to ``a_eq x = b_eq`` within ``bounds``.
+
+    One HiGHS model for the whole component; for each cell only the objective changes (+1, then
+    −1 on that cell), and HiGHS restarts from the previous optimal basis.
+    """
+    if not cells:
+        return []
+    matrix = sparse.csc_array(a_eq)
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = a_eq.shape[1], a_eq.shape[0]
+    lp.col_cost_ = np.zeros(a_eq.shape[1])
+    lp.col_lower_ = np.array([low for low, _ in bounds], dtype=float)
+    lp.col_upper_ = np.array([highspy.kHighsInf if high is None else high for _, high in bounds], dtype=float)
+    lp.row_lower_ = lp.row_upper_ = np.asarray(b_eq, dtype=float)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = matrix.indptr, matrix.indices, matrix.data
+    solver = highspy.Highs()
+    solver.setOptionValue("output_flag", False)
+    solver.passModel(lp)
+    out = []
+    for cell in cells:
+        extremes = []
+        for sign in (1.0, -1.0):
+            solver.changeColCost(cell, sign)
+            solver.run()
+            if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                raise AssertionError(f"the published table is inconsistent with its relations ({solver.modelStatusToString(solver.getModelStatus())})")
+            extremes.append(solver.getSolution().col_value[cell])
+        solver.changeColCost(cell, 0.0)
+        out.append((extremes[0], extremes[1]))
+    return out
+
+
 def attack(
     table: pd.DataFrame,
     counts: Sequence[str],
@@ -168,20 +204,9 @@ def attack(
     for members in components.values():
         rows = np.flatnonzero((a_eq[:, members] != 0).any(axis=1))
         sub_a, sub_b = a_eq[np.ix_(rows, members)], b_eq[rows]
-        sub_bounds = [bounds[m] for m in members]
-        for position, k in enumerate(members):
-            if variables[k] not in hidden or bounds[k][1] is None:
-                continue  # only "<10" cells are sensitive
-            extremes = []
-            for sign in (1.0, -1.0):
-                objective = np.zeros(len(members))
-                objective[position] = sign
-                result = linprog(objective, A_eq=sub_a, b_eq=sub_b, bounds=sub_bounds, method="highs")
-                if result.status != 0:
-                    raise AssertionError(f"the published table is inconsistent with its relations ({result.message})")
-                extremes.append(result.x[position])
-            low, high = extremes
+        sensitive = [position for position, k in enumerate(members) if bounds[k][1] is not None]  # only "<10" cells
+        for position, (low, high) in zip(sensitive, _extremes(sub_a, sub_b, [bounds[m] for m in members], sensitive), strict=True):
             if high - low < width - 1e-6:
-                row, column = variables[k]
+                row, column = variables[members[position]]
                 leaks.append(Leak(row, column, float(low), float(high), "exactly determined" if high - low < 1e-6 else "interval too narrow"))
     return leaks

@@ -101,3 +101,28 @@ def test_publisher_names_in_published_statistics_are_left_to_the_audit():
         check_domain_level(table)
     with pytest.raises(PrivacyError):
         check_domain_level(pd.DataFrame({"summary": ["see https://news.example/a/b"]}), public=True)
+
+
+def test_the_warm_started_solver_finds_the_bounds_scipy_finds():
+    """Re-solving one model per component (objective changed per cell) gives linprog's own answers."""
+    import numpy as np
+    from scipy.optimize import linprog
+
+    from tests.disclosure.attacker import _extremes
+
+    rng = np.random.default_rng(7)
+    for _ in range(20):
+        cells, equations = int(rng.integers(3, 12)), int(rng.integers(1, 6))
+        a_eq = rng.choice([-1.0, 0.0, 1.0], size=(equations, cells), p=[0.3, 0.4, 0.3])
+        truth = rng.integers(0, 10, size=cells).astype(float)  # a feasible point: the table's real counts
+        bounds = [(0.0, 9.0) if rng.random() < 0.7 else (10.0, None) for _ in range(cells)]
+        truth = np.array([v if high is not None else v + 10.0 for v, (_, high) in zip(truth, bounds, strict=True)])
+        b_eq = a_eq @ truth
+        found = _extremes(a_eq, b_eq, bounds, [k for k, (_, high) in enumerate(bounds) if high is not None])
+        for k, (low, high) in zip([k for k, (_, high) in enumerate(bounds) if high is not None], found, strict=True):
+            for sign, value in ((1.0, low), (-1.0, high)):
+                cost = np.zeros(cells)
+                cost[k] = sign
+                reference = linprog(cost, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+                assert reference.status == 0
+                assert abs(reference.x[k] - value) < 1e-6

@@ -119,13 +119,14 @@ def test_no_numbers_at_risk_without_dated_removals():
 
 
 def test_km_figure_draws_with_numbers_at_risk(tmp_path):
+    from research.plots.style import Credit
     from research.plots.takedowns import km_figure, risk_days
     from research.takedowns.survival import km_curves, numbers_at_risk, removal_times
 
     times = removal_times(_audit())
     at_risk = numbers_at_risk(times, "channel", risk_days())
-    written = km_figure(km_curves(times, "channel"), tmp_path / "km", sources=["test"], synthetic=True, at_risk=at_risk, min_count=10)
+    written = km_figure(km_curves(times, "channel"), tmp_path / "km", Credit(["test"], synthetic=True), at_risk=at_risk, min_count=10)
     svg = next(p for p in written if p.suffix == ".svg").read_text()
     assert "Number at risk" in svg and "&lt;10" not in svg  # 25 and 0 only: nothing under 10 to hide
-    written = km_figure(km_curves(times, "channel"), tmp_path / "km2", sources=["test"], synthetic=True, at_risk=at_risk - 20, min_count=10)
+    written = km_figure(km_curves(times, "channel"), tmp_path / "km2", Credit(["test"], synthetic=True), at_risk=at_risk - 20, min_count=10)
     assert "&lt;10" in next(p for p in written if p.suffix == ".svg").read_text()

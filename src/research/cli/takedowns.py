@@ -114,6 +114,7 @@ def analyse(
     from research.config import SUPPRESSION_THRESHOLD
     from research.outputs import write_table
     from research.pipeline.s40_networks import read_log
+    from research.plots.style import Credit
     from research.plots.takedowns import funnel_figure, km_figure, risk_days
     from research.report.takedown_disclosure import disclose_log_tables
     from research.takedowns.analysis import BY_CHOICES, analyse_log
@@ -139,13 +140,13 @@ def analyse(
         shown = disclose_log_tables({stem: (t.frame, t.counts, t.rates) for stem, t in tables.items()}, column, synthetic=synthetic, public=public)
         for stem, frame in shown.items():
             written += write_table(frame, out / f"{stem}.csv", inputs=[takedowns], parameters=parameters)
-        source = [message("takedowns", "synthetic_label" if synthetic else "source_log", lang, name=takedowns.name)]
-        figures = funnel_figure(tables["funnel"].frame, out / "figures" / "funnel", sources=source, synthetic=synthetic, lang=lang)
+        credit = Credit([message("takedowns", "synthetic_label" if synthetic else "source_log", lang, name=takedowns.name)], synthetic, lang)
+        figures = funnel_figure(tables["funnel"].frame, out / "figures" / "funnel", credit)
         curves = km_curves(removal_times(log), column)  # the figure draws every step; the table may be coarser
         if len(curves):
             shown_from = None if public or synthetic else SUPPRESSION_THRESHOLD  # numbers at risk of a private log: "<10"
             at_risk = numbers_at_risk(removal_times(log), column, risk_days())
-            figures += km_figure(curves, out / "figures" / "time_to_removal", sources=source, synthetic=synthetic, lang=lang, at_risk=at_risk, min_count=shown_from)
+            figures += km_figure(curves, out / "figures" / "time_to_removal", credit, at_risk=at_risk, min_count=shown_from)
     except (ResearchError, ValueError) as error:
         typer.secho(f"error: {error}", err=True, fg="red")
         raise typer.Exit(1) from error

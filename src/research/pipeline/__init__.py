@@ -68,6 +68,22 @@ class Stage:
 
 @dataclass(frozen=True)
 class StageResult:
+    """What :func:`run_pipeline` did with one stage.
+
+    Attributes
+    ----------
+    name
+        The stage's name.
+    status
+        ``"built"`` or ``"skipped"`` (up to date).
+    outputs
+        The files the stage wrote (or, when skipped, those its last run recorded).
+    seconds
+        Wall-clock time of the run (0 when skipped).
+    reason
+        Why it was built: which input, parameter or code changed.
+    """
+
     name: str
     status: str  # "built" or "skipped"
     outputs: list[Path]
@@ -77,7 +93,17 @@ class StageResult:
 
 @dataclass(frozen=True)
 class Planned:
-    """What :func:`plan` expects of one stage: ``run`` or ``skip``, and why."""
+    """What :func:`plan` expects of one stage (``research reproduce --dry-run``).
+
+    Attributes
+    ----------
+    name
+        The stage's name.
+    action
+        ``"run"`` or ``"skip"``.
+    reason
+        Why: ``"up to date"``, or which input, parameter or code changed.
+    """
 
     name: str
     action: str

@@ -32,6 +32,7 @@ from research.networks.export import graph_from_tables, strongest_edges, write_g
 from research.outputs import remove_sidecars, write_table
 from research.pipeline import Stage
 from research.plots.networks import lorenz_figure, network_figure
+from research.plots.style import Credit
 from research.report.disclosure import SPECS, DisclosedTable, carry_withheld, disclose, disclose_together
 
 #: Co-hosting links written under reports/ (GEXF, GraphML, CSV; strongest first); the processed
@@ -257,9 +258,9 @@ def write_network_outputs(
     domains = build.nodes[build.nodes["layer"] == "domain"]
     for drawn_in in (lang, *(other for other in figure_languages if other != lang)):
         folder = figures_dir if drawn_in == lang else figures_dir / drawn_in
-        source = message("networks", "source_synthetic" if build.synthetic else "source_log", drawn_in, name=log_path.name)
-        written += network_figure(build.co_hosting_edges, domains, folder / "co_hosting_network", top=top, sources=[source], synthetic=build.synthetic, lang=drawn_in, seed=seed)
-        written += lorenz_figure(build.lorenz, build.concentration, folder / "lorenz", sources=[source], synthetic=build.synthetic, lang=drawn_in)
+        credit = Credit([message("networks", "source_synthetic" if build.synthetic else "source_log", drawn_in, name=log_path.name)], build.synthetic, drawn_in)
+        written += network_figure(build.co_hosting_edges, domains, folder / "co_hosting_network", credit, top=top, seed=seed)
+        written += lorenz_figure(build.lorenz, build.concentration, folder / "lorenz", credit)
     return build, written
 
 

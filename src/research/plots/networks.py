@@ -8,7 +8,6 @@ message catalogue; figures from a synthetic log carry the watermark.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 from pathlib import Path
 
 import matplotlib as mpl
@@ -18,28 +17,24 @@ import pandas as pd
 
 from research.config import SEED
 from research.i18n import message
-from research.plots.style import PALETTE, SEQUENTIAL_CMAP, new_figure, save_figure, source_caption, watermark_synthetic
+from research.plots.style import PALETTE, SEQUENTIAL_CMAP, Credit, new_figure
 
 LEVELS: tuple[str, ...] = ("domain", "hosting_provider", "country")
 
 
-def _finish(fig, sources: Sequence[str], synthetic: bool, note: str | None, lang: str, stem: str | os.PathLike[str]) -> list[Path]:
-    notes = [n for n in (note, message("networks", "synthetic_note", lang) if synthetic else None) if n]
-    source_caption(fig, sources, note="\n".join(notes) or None, lang=lang)
-    if synthetic:
-        watermark_synthetic(fig, lang)
-    return save_figure(fig, stem)
+def _finish(fig, credit: Credit, note: str | None, stem: str | os.PathLike[str]) -> list[Path]:
+    """Caption (with the synthetic log's note when synthetic), stamp and save."""
+    notes = [n for n in (note, message("networks", "synthetic_note", credit.lang) if credit.synthetic else None) if n]
+    return credit.finish(fig, stem, "\n".join(notes) or None)
 
 
 def network_figure(
     edges: pd.DataFrame,
     domains: pd.DataFrame,
     stem: str | os.PathLike[str],
+    credit: Credit,
     *,
     top: int = 30,
-    sources: Sequence[str] = (),
-    synthetic: bool = False,
-    lang: str = "en",
     seed: int = SEED,
 ) -> list[Path]:
     """Draw the co-hosting graph of the ``top`` domains by reported URLs, coloured by shrunken rate.
@@ -55,7 +50,14 @@ def network_figure(
         One row per domain with ``name``, ``urls`` and ``eb_rate``.
     stem
         Output path without suffix (PNG, SVG and PDF are written).
+    credit
+        Caption, stamp and language.
+    top
+        How many domains are drawn.
+    seed
+        Seed of the spring layout.
     """
+    lang = credit.lang
     chosen = domains.sort_values(["urls", "name"], ascending=[False, True], kind="mergesort").head(top)
     names = sorted(chosen["name"])
     sub = nx.Graph()
@@ -83,19 +85,12 @@ def network_figure(
     colorbar = fig.colorbar(drawn, ax=ax, fraction=0.035, pad=0.01)
     colorbar.set_label(message("networks", "network_colorbar", lang), fontsize=8)
     ax.set_title(message("networks", "network_title", lang, top=len(names))).set_gid("figure-title")
-    return _finish(fig, sources, synthetic, message("networks", "network_note", lang), lang, stem)
+    return _finish(fig, credit, message("networks", "network_note", lang), stem)
 
 
-def lorenz_figure(
-    lorenz: pd.DataFrame,
-    concentration: pd.DataFrame,
-    stem: str | os.PathLike[str],
-    *,
-    sources: Sequence[str] = (),
-    synthetic: bool = False,
-    lang: str = "en",
-) -> list[Path]:
+def lorenz_figure(lorenz: pd.DataFrame, concentration: pd.DataFrame, stem: str | os.PathLike[str], credit: Credit) -> list[Path]:
     """Lorenz curves of non-removed URLs across domains, providers and countries, with their Gini."""
+    lang = credit.lang
     fig, ax = new_figure(figsize=(6.5, 6))
     ax.plot([0, 1], [0, 1], color="#777777", linestyle="--", linewidth=1, label=message("networks", "lorenz_equality", lang))
     gini_of = concentration.drop_duplicates("level").set_index("level")["gini"]
@@ -113,4 +108,4 @@ def lorenz_figure(
     ax.set_ylabel(message("networks", "lorenz_y", lang))
     ax.set_title(message("networks", "lorenz_title", lang)).set_gid("figure-title")
     ax.legend(loc="upper left", fontsize=8)
-    return _finish(fig, sources, synthetic, None, lang, stem)
+    return _finish(fig, credit, None, stem)

@@ -15,6 +15,7 @@ import os
 import textwrap
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -121,6 +122,40 @@ def watermark_synthetic(fig: Figure, lang: str = "en") -> None:
     """Stamp a figure made from synthetic data, in the reader's ``lang``, so that it can never pass for real data."""
     fig.text(0.5, 0.5, message("figures", "synthetic_watermark", lang), ha="center", va="center", rotation=20, fontsize=28, color="#999999", alpha=0.25, zorder=100)
     fig.text(0.99, 0.99, message("figures", "synthetic_badge", lang), ha="right", va="top", fontsize=8, color="#D55E00")
+
+
+@dataclass(frozen=True)
+class Credit:
+    """What every figure says under itself: whom it credits, whether it is synthetic, in which language.
+
+    The stages, the CLI and the notebooks build one and hand it to a figure function; the figure
+    function draws and then calls :meth:`finish`, so no figure can be saved without its caption, or
+    from synthetic data without the stamp.
+
+    Attributes
+    ----------
+    sources
+        The original producers, credited as "Source: …" (:func:`source_caption`).
+    synthetic
+        Drawn from the synthetic log: the figure carries :func:`watermark_synthetic`'s stamp.
+    lang
+        The reader's language, for the caption, the stamp and the figure's own text.
+    """
+
+    sources: Sequence[str]
+    synthetic: bool
+    lang: str = "en"
+
+    def stamp(self, fig: Figure, note: str | None = None) -> None:
+        """Write the source caption (and ``note``) under ``fig``, and stamp it when synthetic."""
+        source_caption(fig, self.sources, note, lang=self.lang)
+        if self.synthetic:
+            watermark_synthetic(fig, self.lang)
+
+    def finish(self, fig: Figure, stem: str | os.PathLike[str], note: str | None = None) -> list[Path]:
+        """:meth:`stamp` ``fig``, then :func:`save_figure` it (PNG, SVG, PDF) and return the files."""
+        self.stamp(fig, note)
+        return save_figure(fig, stem)
 
 
 def save_figure(fig: Figure, stem: str | os.PathLike[str], formats: Sequence[str] = FORMATS) -> list[Path]:

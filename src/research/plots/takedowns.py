@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -11,27 +10,21 @@ import pandas as pd
 
 from research.clean.channels import CHANNELS
 from research.i18n import message
-from research.plots.style import PALETTE, new_figure, save_figure, source_caption, watermark_synthetic
+from research.plots.style import PALETTE, Credit, new_figure
 
 FILE_STATUSES = ("fully_removed", "partly_removed", "still_online", "unknown")
 #: Kaplan–Meier curves are drawn up to this many days (most removals happen well within it).
 KM_HORIZON_DAYS = 180
 
 
-def funnel_figure(
-    funnel: pd.DataFrame,
-    stem: str | os.PathLike[str],
-    *,
-    sources: Sequence[str],
-    synthetic: bool,
-    lang: str = "en",
-    note: str | None = None,
-) -> list[Path]:
+def funnel_figure(funnel: pd.DataFrame, stem: str | os.PathLike[str], credit: Credit, note: str | None = None) -> list[Path]:
     """Horizontal bars: share of files per status, with Wilson 95% intervals and ``n / total``.
 
     ``funnel`` is the long funnel table (``with_intervals``); rows with ``group_kind == "all"`` and
-    ``unit == "file"`` are drawn.
+    ``unit == "file"`` are drawn. ``credit`` gives the caption, the stamp and the language;
+    ``note`` is added under the caption.
     """
+    lang = credit.lang
     rows = funnel[(funnel["group_kind"] == "all") & (funnel["unit"] == "file")].set_index("status").reindex(list(FILE_STATUSES))
     fig, ax = new_figure()
     positions = np.arange(len(FILE_STATUSES))[::-1]
@@ -46,11 +39,8 @@ def funnel_figure(
     ax.set_xlabel(message("takedowns", "funnel_xlabel", lang))
     ax.set_title(message("takedowns", "funnel_title", lang)).set_gid("figure-title")
     ax.grid(axis="y", visible=False)
-    source_caption(fig, sources, note, lang=lang)
     fig.subplots_adjust(left=0.2)  # room for the status labels
-    if synthetic:
-        watermark_synthetic(fig, lang)
-    return save_figure(fig, stem)
+    return credit.finish(fig, stem, note)
 
 
 def risk_days(horizon_days: float = KM_HORIZON_DAYS) -> np.ndarray:
@@ -61,10 +51,8 @@ def risk_days(horizon_days: float = KM_HORIZON_DAYS) -> np.ndarray:
 def km_figure(
     curves: pd.DataFrame,
     stem: str | os.PathLike[str],
+    credit: Credit,
     *,
-    sources: Sequence[str],
-    synthetic: bool,
-    lang: str = "en",
     horizon_days: float = KM_HORIZON_DAYS,
     at_risk: pd.DataFrame | None = None,
     min_count: int | None = None,
@@ -75,8 +63,10 @@ def km_figure(
     as readers of survival curves expect (Pocock, Clayton & Altman, *Lancet* 2002): ``at_risk``
     is :func:`research.takedowns.survival.numbers_at_risk` at those days (groups in rows; a
     missing value, for a curve without numbers at risk, shows as "–"). ``min_count`` (the
-    disclosure threshold, for a private log) shows a number under it as ``<min_count``.
+    disclosure threshold, for a private log) shows a number under it as ``<min_count``. ``credit``
+    gives the caption, the stamp and the language.
     """
+    lang = credit.lang
     fig, axes = new_figure(nrows=2, sharex=True, gridspec_kw={"height_ratios": [4, 1.1]}, figsize=(7.5, 5.6))
     ax, risk = np.ravel(axes)  # the curves, and the numbers at risk under them
     groups = list(curves.groupby("group", sort=True))
@@ -113,7 +103,4 @@ def km_figure(
         risk.spines[side].set_visible(False)
     risk.set_title(message("takedowns", "km_at_risk", lang), fontsize=8, loc="left")
     risk.set_xlabel(message("takedowns", "km_xlabel", lang))
-    source_caption(fig, sources, message("takedowns", "km_note", lang), lang=lang)
-    if synthetic:
-        watermark_synthetic(fig, lang)
-    return save_figure(fig, stem)
+    return credit.finish(fig, stem, message("takedowns", "km_note", lang))

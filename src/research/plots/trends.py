@@ -28,7 +28,7 @@ from matplotlib.font_manager import FontProperties, findfont, get_font
 from research.clean.series_catalogue import series_title
 from research.i18n import catalogue as messages
 from research.i18n import message
-from research.plots.style import FORMATS, OKABE_ITO, PALETTE, RC_PARAMS, new_figure, register_cjk_font, save_figure, source_caption, watermark_synthetic
+from research.plots.style import FORMATS, OKABE_ITO, PALETTE, RC_PARAMS, Credit, new_figure, register_cjk_font, save_figure
 from research.plots.trend_cache import figure_key, read_cache, reusable, write_cache
 from research.trends.analysis import SeriesTrend
 from research.trends.joinpoint import hinges
@@ -184,9 +184,7 @@ def trend_figure(results: Sequence[SeriesTrend], lang: str = "en") -> Figure:
     publishers = sorted({drawable(p) for r in results for p in r.meta["publishers"].split(";") if drawable(p)})
     source_ids = sorted({s for r in results for s in r.meta["source_ids"].split(";") if s})
     note = message("trends", "figure_note", lang, counted=first.meta["counted"], figures=", ".join(source_ids) or "—")
-    source_caption(fig, publishers, note=note, lang=lang)
-    if any(r.meta["synthetic"] for r in results):
-        watermark_synthetic(fig, lang)
+    Credit(publishers, any(r.meta["synthetic"] for r in results), lang).stamp(fig, note)
     return fig
 
 

@@ -19,7 +19,21 @@ DOMAIN = "report"
 
 @dataclass(frozen=True, order=True)
 class BreakNote:
-    """One registry break, worded for one language."""
+    """One registry break, worded for one language.
+
+    Attributes
+    ----------
+    date
+        When the series changed (ISO date, as the registry gives it).
+    break_id
+        The registry's id (``B01`` …).
+    kind
+        The registry's kind of break: ``coverage``, ``definition``, ``legal`` or ``intervention``.
+    text
+        What changed, in the page's language.
+    source_title, source_url
+        The publication that documents the break.
+    """
 
     date: str
     break_id: str

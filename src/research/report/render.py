@@ -48,6 +48,26 @@ class RenderedFigure:
 
 @dataclass(frozen=True)
 class RenderedTable:
+    """A table as the templates need it.
+
+    Attributes
+    ----------
+    title
+        Caption, in the page's language.
+    synthetic
+        From the synthetic log: shown only on the demonstration page, stamped.
+    html, markdown
+        The table rendered for the page and for the Markdown report.
+    name
+        Catalogue name of the table.
+    rows
+        Rows of the whole table (the page may show fewer columns).
+    csv, tex
+        Paths of the downloadable CSV and LaTeX files, relative to the page.
+    note
+        What the page leaves out (e.g. columns only in the CSV).
+    """
+
     title: str
     synthetic: bool
     html: str
@@ -61,7 +81,17 @@ class RenderedTable:
 
 @dataclass(frozen=True)
 class LanguageLink:
-    """One entry of the language switcher."""
+    """One entry of the language switcher.
+
+    Attributes
+    ----------
+    code
+        Language code (``en``, ``ja``, ``ko``, ``id``).
+    name
+        The language's name in itself (日本語, 한국어 …).
+    href
+        The page in that language, relative to this one.
+    """
 
     code: str
     name: str
