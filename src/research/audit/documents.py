@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 MARKUP_SUFFIXES = {".html", ".htm", ".svg", ".xml", ".gexf", ".graphml", ".xhtml"}
@@ -71,7 +72,7 @@ class Skipped(Exception):
 
 def _blank(match: re.Match[str]) -> str:
     # Keep newlines so that offsets still map to the right line.
-    return re.sub(r"[^\n]", " ", match.group())
+    return "\n".join(" " * len(line) for line in match.group().split("\n"))
 
 
 def _line_starts(text: str) -> list[int]:
@@ -135,8 +136,10 @@ def _parquet_scans(data: bytes) -> list[ScanText]:
     scans = []
     for name in table.column_names:
         # Distinct values only (categorical columns repeat); a match names the first row holding it.
-        column = table.column(name).to_pandas().astype("string").fillna("").str.replace("\n", " ", regex=False)
-        distinct = column.drop_duplicates()
+        # Arrow writes dates and times as ISO text (pandas takes seconds per column of a large log).
+        column = table.column(name)
+        column = column.cast(pa.large_string()) if pa.types.is_temporal(column.type) else column
+        distinct = column.to_pandas().astype("string").fillna("").str.replace("\n", " ", regex=False).drop_duplicates()
         first_rows = (distinct.index.to_numpy() + 1).tolist()
         joined = "\n".join(distinct.tolist())
         starts = _line_starts(joined)

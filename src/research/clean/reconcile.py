@@ -181,6 +181,9 @@ def reconcile(rows: pd.DataFrame, lang: str = "en") -> tuple[list[dict], list[di
     """Reconcile every (series, unit, period) group of parsed figure rows."""
     observations: list[dict] = []
     quality: list[dict] = []
+    # A group holds a handful of rows: plain object columns make its many small selections cheap
+    # (Arrow-backed strings pay a conversion on each one); the values are the same strings.
+    rows = rows.astype({column: object for column in rows.columns if isinstance(rows[column].dtype, pd.StringDtype)})
     for _, group in rows.groupby(["series_id", "unit", "start", "end"], sort=True):
         observation, problems = reconcile_group(group, lang)
         observations.append(observation)
