@@ -100,7 +100,7 @@ def test_co_hosting_edges_equal_in_order(both_engines):
     name, default, network, _ = both_engines
     expected = co_hosting_edges(incidence_matrix(latest_url_status(default.table)))
     edges = read_parts(network.folder / "co_hosting_edges")  # parts in name order, no sorting
-    pd.testing.assert_frame_equal(edges, expected)
+    pd.testing.assert_frame_equal(edges, expected, check_exact=True)
     assert network.edges == len(expected) > 0
     if name == "synthetic":
         assert len(parquet_parts(network.folder / "co_hosting_edges")) >= 2

@@ -77,10 +77,15 @@ def co_hosting_matrix(incidence: Incidence) -> sparse.csr_array:
     )
 
 
-def newman_file_weights(incidence: Incidence) -> np.ndarray:
-    """Each file's weight ``1/(k − 1)`` for its ``k`` sites (0 for a file on one site): Newman (2001)."""
-    k = np.asarray(incidence.matrix.sum(axis=1)).ravel().astype(float)
+def newman_weight(sites: np.ndarray) -> np.ndarray:
+    """A file's weight ``1/(k − 1)`` for its ``k`` sites (0 for a file on one site): Newman (2001)."""
+    k = np.asarray(sites, dtype=float)
     return np.divide(1.0, k - 1.0, out=np.zeros_like(k), where=k > 1)
+
+
+def newman_file_weights(incidence: Incidence) -> np.ndarray:
+    """Each file's Newman weight (:func:`newman_weight` of its number of sites)."""
+    return newman_weight(np.asarray(incidence.matrix.sum(axis=1)).ravel())
 
 
 def _upper(product: sparse.sparray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -91,16 +96,53 @@ def _upper(product: sparse.sparray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     return coo.row[upper], coo.col[upper], coo.data[upper]
 
 
+def pair_counts_by_size(incidence: Incidence) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Domain codes ``a < b``, file size ``k`` and ``n``: how many files on ``k`` sites both domains host.
+
+    One sparse product ``B_kᵀB_k`` per size ``k`` (files sorted by size once, so each ``B_k`` is
+    a slice of rows); sorted by ``(a, b, k)``. Integer counts add up exactly over any split of the
+    files, and Newman's weight is ``Σ_k n · 1/(k − 1)`` (:func:`pair_sums`).
+    """
+    sites = np.asarray(incidence.matrix.sum(axis=1)).ravel().astype(np.int64)
+    order = np.argsort(sites, kind="stable")
+    by_size, sizes = sparse.csr_array(incidence.matrix[order]), sites[order]
+    found = []
+    for size in np.unique(sizes[sizes > 1]):
+        block = by_size[np.searchsorted(sizes, size, "left") : np.searchsorted(sizes, size, "right")]
+        rows, cols, n = _upper(block.T @ block)
+        found.append((rows.astype(np.int64), cols.astype(np.int64), np.full(len(rows), size, dtype=np.int64), n.astype(np.int64)))
+    if not found:
+        return tuple(np.zeros(0, dtype=np.int64) for _ in range(4))  # type: ignore[return-value]
+    a, b, k, n = (np.concatenate(column) for column in zip(*found))
+    order = np.lexsort((k, b, a))
+    return a[order], b[order], k[order], n[order]
+
+
+def pair_sums(a: np.ndarray, b: np.ndarray, k: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per pair ``a < b`` (rows sorted by ``(a, b, k)``, one per size): ``shared_content`` and Newman's weight.
+
+    The weight's terms are added one size at a time, smallest ``k`` first, so it is the same
+    float whichever engine or partitioning produced the counts (a float sum in another order may
+    differ in its last digit).
+    """
+    if not len(a):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty, np.zeros(0, dtype=np.float64)
+    starts = np.flatnonzero(np.r_[True, (a[1:] != a[:-1]) | (b[1:] != b[:-1])])
+    shared = np.add.reduceat(n, starts).astype(np.int64)
+    terms = n * newman_weight(k)
+    lengths = np.diff(np.r_[starts, len(a)])
+    weight = np.zeros(len(starts))
+    runs = np.arange(len(starts))
+    for step in range(int(lengths.max())):
+        runs = runs[lengths[runs] > step]
+        weight[runs] += terms[starts[runs] + step]
+    return a[starts], b[starts], shared, weight
+
+
 def co_hosting_pairs(incidence: Incidence) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Domain codes ``a < b`` of every co-hosting link, sorted, with ``shared_content`` and Newman's weight."""
-    rows, cols, shared = _upper(incidence.matrix.T @ incidence.matrix)
-    weighted = sparse.csr_array(incidence.matrix.multiply(newman_file_weights(incidence)[:, None]))
-    w_rows, w_cols, newman = _upper(weighted.T @ incidence.matrix)
-    del weighted
-    # Every off-diagonal pair comes from a file on two or more sites, so both have the same pairs.
-    if not (np.array_equal(rows, w_rows) and np.array_equal(cols, w_cols)):
-        raise AssertionError("weighted and unweighted co-hosting projections have different links")
-    return rows, cols, shared.astype(np.int64), newman.astype(np.float64)
+    return pair_sums(*pair_counts_by_size(incidence))
 
 
 def co_hosting_edges(incidence: Incidence) -> pd.DataFrame:
@@ -141,11 +183,13 @@ DOMAINS = declare(Reducer("domains", "domain", sorted_domains, union_sorted, _do
 
 
 def co_hosting_triplets(pairs: pd.DataFrame, domains: np.ndarray) -> pd.DataFrame:
-    """Upper triangle of ``B_pᵀB_p`` (and of Newman's ``B_pᵀD_pB_p``) for one content-disjoint partition, in global domain codes.
+    """Upper triangles of ``B_kᵀB_k`` per file size ``k`` for one content-disjoint partition, in global domain codes.
 
-    The co-hosting weights are the off-diagonal entries of ``BᵀB = Σ_p B_pᵀB_p`` when the rows of
+    The co-hosting counts are the off-diagonal entries of ``BᵀB = Σ_p B_pᵀB_p`` when the rows of
     the content × domain incidence ``B`` are split into content-disjoint blocks ``B_p``: with every
     domain coded by its position in one global sorted list, the partial products add entry by entry.
+    Kept per file size ``k``, the counts are integers that add up exactly, and Newman's weight is
+    summed from them in one fixed order (:func:`pair_sums`) in every engine.
 
     Parameters
     ----------
@@ -158,8 +202,8 @@ def co_hosting_triplets(pairs: pd.DataFrame, domains: np.ndarray) -> pd.DataFram
     Returns
     -------
     DataFrame
-        ``a < b`` (int32 codes), ``n`` (files of this partition on both) and ``w`` (their Newman
-        weight), one row per pair.
+        ``a < b`` (int32 codes), ``k`` (a file size) and ``n`` (files of this partition on ``k``
+        sites, both of them among them), one row per pair and size (:func:`pair_counts_by_size`).
     """
     if not len(pairs):
         return _triplets()
@@ -167,32 +211,33 @@ def co_hosting_triplets(pairs: pd.DataFrame, domains: np.ndarray) -> pd.DataFram
     to_global = np.searchsorted(domains, incidence.domains.to_numpy(dtype=object).astype(str))
     if not np.array_equal(np.asarray(domains[to_global], dtype=str), incidence.domains.to_numpy(dtype=object).astype(str)):
         raise ValueError("a domain of the partition is missing from the global domain list")
-    rows, cols, shared, weight = co_hosting_pairs(incidence)
-    return pd.DataFrame({"a": to_global[rows].astype("int32"), "b": to_global[cols].astype("int32"), "n": shared, "w": weight})
+    a, b, k, n = pair_counts_by_size(incidence)
+    return pd.DataFrame({"a": to_global[a].astype("int32"), "b": to_global[b].astype("int32"), "k": k.astype("int32"), "n": n})
 
 
 def _triplets() -> pd.DataFrame:
-    return pd.DataFrame({"a": pd.Series(dtype="int32"), "b": pd.Series(dtype="int32"), "n": pd.Series(dtype="int64"), "w": pd.Series(dtype="float64")})
+    return pd.DataFrame({"a": pd.Series(dtype="int32"), "b": pd.Series(dtype="int32"), "k": pd.Series(dtype="int32"), "n": pd.Series(dtype="int64")})
 
 
 def combine_triplets(parts: Sequence[pd.DataFrame | None]) -> pd.DataFrame:
-    """Partial products of content-disjoint partitions (or of earlier sums) summed per pair, sorted by pair."""
+    """Partial counts of content-disjoint partitions (or of earlier sums) summed per pair and file size, sorted."""
     found = [t for t in parts if t is not None and len(t)]
     if not found:
         return _triplets()
-    summed = pd.concat(found, ignore_index=True).groupby(["a", "b"], sort=True)[["n", "w"]].sum()
+    summed = pd.concat(found, ignore_index=True).groupby(["a", "b", "k"], sort=True)["n"].sum()
     return summed.reset_index()
 
 
 def edges_from_triplets(summed: pd.DataFrame | None, domains: np.ndarray) -> pd.DataFrame:
-    """Summed triplets as :func:`co_hosting_edges` gives them: codes follow the sorted domain list, so sorted codes sort names."""
+    """Summed counts as :func:`co_hosting_edges` gives them: codes follow the sorted domain list, so sorted codes sort names."""
     summed = _triplets() if summed is None else summed
+    a, b, shared, weight = pair_sums(*(summed[c].to_numpy(dtype=np.int64) for c in ("a", "b", "k", "n")))
     return pd.DataFrame(
         {
-            "domain_a": domains[summed["a"].to_numpy()].astype(str),
-            "domain_b": domains[summed["b"].to_numpy()].astype(str),
-            "shared_content": summed["n"].to_numpy(dtype=np.int64),
-            "co_hosting_weight": summed["w"].to_numpy(dtype=np.float64),
+            "domain_a": domains[a].astype(str),
+            "domain_b": domains[b].astype(str),
+            "shared_content": shared,
+            "co_hosting_weight": weight.astype(np.float64),
         }
     )
 
