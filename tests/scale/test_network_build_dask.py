@@ -69,19 +69,6 @@ def test_every_table_of_the_dask_network_equals_the_default_engine(cleaned, max_
     assert metrics["model_sample_urls"] == (SMALL_SAMPLE if max_urls == SMALL_SAMPLE else metrics["urls"])
 
 
-def test_the_sample_is_the_same_whatever_the_partitions(cleaned, tmp_path):
-    table, parts = cleaned
-    whole = tmp_path / "whole.parquet"
-    table.to_parquet(whole, index=False)  # one partition
-    with dask_scheduler("synchronous"):
-        one, _ = site_tables_dask([whole], tmp_path / "one", max_urls=SMALL_SAMPLE)
-        eight, _ = site_tables_dask(cleaned_parts(parts), tmp_path / "eight", max_urls=SMALL_SAMPLE)
-    pd.testing.assert_frame_equal(one.model_rows, eight.model_rows)
-    assert len(eight.model_rows) == SMALL_SAMPLE < eight.sample.decided
-    other_seed, _ = site_tables_dask(cleaned_parts(parts), tmp_path / "seed", max_urls=SMALL_SAMPLE, seed=99)
-    assert set(other_seed.model_rows["url_id"]) != set(eight.model_rows["url_id"])
-
-
 def test_the_driver_never_collects_the_url_status(cleaned, tmp_path, monkeypatch):
     table, parts = cleaned
 
