@@ -197,12 +197,12 @@ def check_domain_level(table: pd.DataFrame, *, allowed: Sequence[str] = (), name
         values = table[column]
         if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
             continue
-        cells = [text.replace("\n", " ") for text in values.astype("string").fillna("").tolist()]
+        cells = values.astype("string").fillna("").str.replace("\n", " ", regex=False).tolist()
         text = "\n".join(cells)  # one scan per column; a cell's row is found from its offset
-        starts = np.cumsum([0] + [len(cell) + 1 for cell in cells[:-1]])
         for detect, what in DETECTORS:
             found = [m for m in detect(text) if not (public and m.kind == "url_path" and _is_bare(m.text))]
             if found:
+                starts = np.cumsum([0] + [len(cell) + 1 for cell in cells[:-1]])
                 row = int(np.searchsorted(starts, found[0].start, side="right"))
                 raise PrivacyError(f"{name}: column {column!r}, row {row} holds {what}; only domains may be exported")
 
@@ -230,10 +230,21 @@ def render_counts(
     out = table.copy()
     label = suppressed_label(threshold)
     for column in numbers.columns:
-        shown = numbers[column].map(lambda v: "" if pd.isna(v) else f"{int(v)}" if float(v).is_integer() else f"{v}")
+        shown = _count_text(numbers[column])
         shown = shown.where(~hidden[column], label).where(~secondary[column], SECONDARY_LABEL)
         out[column] = shown.astype(object)
     return out
+
+
+def _count_text(values: pd.Series) -> pd.Series:
+    """Counts as text: whole numbers without decimals, others as Python writes them, missing as ``""``."""
+    numbers = values.to_numpy(dtype=float, na_value=np.nan)
+    whole = np.isfinite(numbers) & (numbers == np.floor(numbers))
+    text = np.full(len(numbers), "", dtype=object)
+    text[whole] = numbers[whole].astype(np.int64).astype(str).astype(object)
+    other = ~whole & ~np.isnan(numbers)
+    text[other] = [f"{v}" for v in numbers[other]]
+    return pd.Series(text, index=values.index, dtype=object)
 
 
 def _parse_counts(table: pd.DataFrame, columns: Sequence[str], threshold: int) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -245,6 +256,11 @@ def _parse_counts(table: pd.DataFrame, columns: Sequence[str], threshold: int) -
     label = suppressed_label(threshold)
     numbers, given = {}, {}
     for column in columns:
+        if pd.api.types.is_numeric_dtype(table[column]) and not pd.api.types.is_bool_dtype(table[column]):
+            # A numeric column holds no withheld label: nothing to parse.
+            numbers[column] = table[column]
+            given[column] = pd.Series("", index=table.index, dtype=object)
+            continue
         text = table[column].astype("string")
         mark = pd.Series("", index=table.index, dtype=object)
         mark[(text == label).fillna(False).to_numpy()] = "primary"
