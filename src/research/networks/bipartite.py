@@ -110,9 +110,10 @@ def pair_counts_by_size(incidence: Incidence) -> tuple[np.ndarray, np.ndarray, n
     for size in np.unique(sizes[sizes > 1]):
         block = by_size[np.searchsorted(sizes, size, "left") : np.searchsorted(sizes, size, "right")]
         rows, cols, n = _upper(block.T @ block)
-        found.append((rows.astype(np.int64), cols.astype(np.int64), np.full(len(rows), size, dtype=np.int64), n.astype(np.int64)))
+        # int32 codes and sizes: a log's domains and a file's sites stay far below 2³¹.
+        found.append((rows.astype(np.int32), cols.astype(np.int32), np.full(len(rows), size, dtype=np.int32), n.astype(np.int64)))
     if not found:
-        return tuple(np.zeros(0, dtype=np.int64) for _ in range(4))  # type: ignore[return-value]
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64)
     a, b, k, n = (np.concatenate(column) for column in zip(*found))
     order = np.lexsort((k, b, a))
     return a[order], b[order], k[order], n[order]
