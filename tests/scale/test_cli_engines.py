@@ -32,8 +32,9 @@ def test_clean_and_network_with_both_engines_agree(tmp_path, secret_key_file):
         args = ["network", "build", str(tmp_path / engine / "takedowns.parquet"), "--out-processed", str(base / "p"), "--out-reports", str(base / "r"), "--out-figures", str(base / "f"), "--engine", engine, "--scheduler", "synchronous", "--root", str(tmp_path)]
         result = runner.invoke(app, args)
         assert result.exit_code == 0, result.output
-        outputs[engine] = {name: (base / "p" / name).read_bytes() for name in ("nodes.csv", "edges.csv", "rankings.csv")}
-    assert outputs["dask"] == outputs["default"]
+        outputs[engine] = {f"{folder}/{p.name}": p.read_bytes() for folder in ("p", "r") for p in sorted((base / folder).glob("*.csv"))}
+    assert {"p/nodes.csv", "p/edges.csv", "p/rankings.csv", "p/communities.csv", "p/layer_edges.csv", "p/model_metrics.csv", "r/co_hosting_edges.csv"} <= set(outputs["default"])
+    assert outputs["dask"] == outputs["default"]  # every table and export, byte for byte
 
 
 def test_a_synthetic_column_is_user_data_for_both_engines(tmp_path, secret_key_file, monkeypatch):
