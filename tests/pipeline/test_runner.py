@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import research.cli  # noqa: F401 - imported before a fixture swaps the catalogue for a toy one
 import research.pipeline as pipeline
 from research.config import paths
 from research.pipeline import Stage, run_pipeline, summarise, summarise_plan
@@ -179,3 +180,89 @@ def test_real_stages_own_only_the_code_they_import():
     assert owns("trends", "locales/en/trends.yml")  # data beside the code counts as code
     assert pipeline.dependants(list(stages.values()), {"trends"}) == {"notebooks", "report", "audit"}
     assert pipeline.dependencies(list(stages.values()))["networks"] == {"takedowns"}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_stages_in_parallel_give_the_same_files_order_and_records(chain, jobs):
+    root, package = chain
+    results = run_pipeline(root, progress=False, jobs=jobs)
+    assert [r.name for r in results] == ["d", "a", "b", "c"] and set(_statuses(results).values()) == {"built"}
+    assert [(root.processed / f"{n}.txt").read_text() for n in "abcd"] == ["2\n", "6\n", "30\n", "7\n"]
+    assert set(_statuses(run_pipeline(root, progress=False, jobs=jobs)).values()) == {"skipped"}
+    # A stage whose input changed runs, and so does its dependant once it sees the new output.
+    source = package / "stage_b.py"
+    _edit(source, source.read_text().replace("FACTOR = 3", "FACTOR = 4"))
+    assert _statuses(run_pipeline(root, progress=False, jobs=jobs)) == {"a": "skipped", "b": "built", "c": "built", "d": "skipped"}
+    assert (root.processed / "c.txt").read_text() == "40\n"
+
+
+def _waiting_stage(name: str, other: str, fail: str | None = None) -> Stage:
+    """A stage that marks that it started, then waits (up to 30 s) for ``other`` to have started."""
+
+    def run(p, params):
+        import time
+
+        from research.errors import ResearchError
+
+        p.processed.mkdir(parents=True, exist_ok=True)
+        (p.processed / f"started_{name}").write_text("")
+        deadline = time.monotonic() + 30
+        while not (p.processed / f"started_{other}").exists():
+            if time.monotonic() > deadline:
+                raise ResearchError(f"{other} never started while {name} ran")
+            time.sleep(0.05)
+        if fail == "error":
+            raise ResearchError(f"stage {name}: the input file x.csv, row 3, has no date")
+        if fail == "die":
+            import os
+
+            os._exit(9)
+        out = p.processed / f"{name}.txt"
+        out.write_text(name)
+        return [out]
+
+    return Stage(name, f"waits for {other}", inputs=lambda p: [p.raw / "input.txt"], run=run)
+
+
+@pytest.fixture()
+def pair(tmp_path, monkeypatch):
+    root = paths(tmp_path)
+    root.raw.mkdir(parents=True)
+    (root.raw / "input.txt").write_text("1\n")
+    return root, lambda *stages: monkeypatch.setattr(pipeline, "discover_stages", lambda: list(stages))
+
+
+def test_independent_stages_run_at_the_same_time(pair):
+    root, use = pair
+    use(_waiting_stage("x", "y"), _waiting_stage("y", "x"))
+    results = run_pipeline(root, progress=False, jobs=2)  # each stage waits for the other: only runs together
+    assert _statuses(results) == {"x": "built", "y": "built"}
+    assert results[0].seconds > 0 and (root.stamps / "x.json").exists() and (root.stamps / "y.json").exists()
+
+
+@pytest.mark.parametrize("fail, message", [("error", "x.csv, row 3, has no date"), ("die", "stage y stopped without finishing (its process exited with code 9)")])
+def test_a_failing_stage_is_raised_and_the_other_still_recorded(pair, fail, message):
+    from research.errors import ResearchError
+
+    root, use = pair
+    use(_waiting_stage("x", "y"), _waiting_stage("y", "x", fail=fail))
+    with pytest.raises(ResearchError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        run_pipeline(root, progress=False, jobs=2)
+    assert (root.stamps / "x.json").exists() and not (root.stamps / "y.json").exists()
+    # The stage that finished is up to date on the next run; the failed one runs again.
+    use(_waiting_stage("x", "y"), _waiting_stage("y", "x"))
+    (root.processed / "started_y").write_text("")
+    assert _statuses(run_pipeline(root, progress=False, jobs=2)) == {"x": "skipped", "y": "built"}
+
+
+def test_reproduce_command_takes_jobs(chain):
+    from typer.testing import CliRunner
+
+    from research.cli import app
+
+    root, _ = chain
+    result = CliRunner().invoke(app, ["reproduce", "--jobs", "2", "--root", str(root.root)])
+    assert result.exit_code == 0, result.output
+    assert (root.processed / "c.txt").read_text() == "30\n" and result.output.count("built") == 4
+    refused = CliRunner().invoke(app, ["reproduce", "--jobs", "0", "--root", str(root.root)])
+    assert refused.exit_code == 2 and "--jobs" in refused.output

@@ -9,7 +9,7 @@ import typer
 
 from research.config import paths as project_paths
 from research.errors import ResearchError
-from research.pipeline import plan, run_pipeline, summarise, summarise_plan
+from research.pipeline import default_jobs, plan, run_pipeline, summarise, summarise_plan
 
 
 def reproduce(
@@ -17,6 +17,7 @@ def reproduce(
     only: Annotated[list[str] | None, typer.Option("--only", help="Run only the named stage(s).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show which stages would run and why; run nothing.")] = False,
     root: Annotated[Path | None, typer.Option(help="Project root (default: this repository).")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Stages run at once when they do not depend on each other (default: the CPUs available).")] = None,
 ) -> None:
     """Rebuild data/processed/ and reports/ from data/raw/, skipping steps whose inputs did not change.
 
@@ -30,13 +31,15 @@ def reproduce(
         research reproduce --dry-run
 
         research reproduce --only trends --force
+
+        research reproduce --jobs 1
     """
     paths = project_paths(root)
     try:
         if dry_run:
             typer.echo(summarise_plan(plan(paths, force=force, only=only)))
             return
-        results = run_pipeline(paths, force=force, only=only)
+        results = run_pipeline(paths, force=force, only=only, jobs=jobs or default_jobs())
     except ResearchError as error:
         typer.secho(f"error: {error}", err=True, fg="red")
         raise typer.Exit(1) from error

@@ -21,17 +21,24 @@ import hashlib
 import importlib
 import importlib.util
 import json
+import multiprocessing
+import multiprocessing.connection
+import os
 import pkgutil
 import time
+import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from tqdm.auto import tqdm
 
 from research import catalogue
 from research.config import ProjectPaths
+from research.errors import ResearchError
 from research.lineage import sha256_file
 from research.outputs import write_json
 
@@ -278,8 +285,6 @@ def _selected(only: list[str] | None) -> list[Stage]:
     if only:
         unknown = sorted(set(only) - {s.name for s in stages})
         if unknown:
-            from research.errors import ResearchError
-
             raise ResearchError(f"no stage named {', '.join(unknown)}; stages: {', '.join(s.name for s in stages)}")
     return [s for s in stages if not only or s.name in only]
 
@@ -310,39 +315,148 @@ def plan(paths: ProjectPaths, *, force: bool = False, only: list[str] | None = N
     return planned
 
 
+def _finish(stage: Stage, paths: ProjectPaths, state: dict, outputs: list[Path], seconds: float, reason: str) -> StageResult:
+    """Write the stage's run record (its key and the sha256 of each output) and say what it built."""
+    outputs = sorted({Path(p) for p in outputs}, key=lambda p: p.as_posix())
+    record = {
+        "stage": stage.name,
+        "key": _key(state),
+        **state,
+        "outputs": {p.relative_to(paths.root).as_posix(): sha256_file(p) for p in outputs if p.is_file()},
+    }
+    write_json(record, paths.stamps / f"{stage.name}.json")
+    return StageResult(stage.name, "built", outputs, seconds, reason)
+
+
+def _skipped(stage: Stage, paths: ProjectPaths) -> StageResult:
+    record = json.loads((paths.stamps / f"{stage.name}.json").read_text())
+    return StageResult(stage.name, "skipped", [paths.root / p for p in record["outputs"]], reason="up to date")
+
+
+def default_jobs() -> int:
+    """How many stages :func:`run_pipeline` runs at once by default: the CPUs this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def run_pipeline(
     paths: ProjectPaths,
     *,
     force: bool = False,
     only: list[str] | None = None,
     progress: bool = True,
+    jobs: int = 1,
 ) -> list[StageResult]:
-    """Run every stage (or those named in ``only``) in dependency order, skipping those up to date."""
+    """Run every stage (or those named in ``only``) in dependency order, skipping those up to date.
+
+    With ``jobs`` > 1, stages that do not depend on each other run at the same time, each in a
+    process of its own (:func:`_run_parallel`); a stage still starts only when every stage it
+    depends on has finished, and is skipped then if what it reads came out the same. The outputs
+    are the same files, byte for byte, as with ``jobs=1``. The results are listed in dependency
+    order whatever order the stages finished in.
+    """
     stages = _selected(only)
-    results: list[StageResult] = []
     paths.stamps.mkdir(parents=True, exist_ok=True)
+    if jobs > 1 and len(stages) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        return _run_parallel(stages, paths, force=force, progress=progress, jobs=jobs)
+    results: list[StageResult] = []
     bar = tqdm(stages, desc="reproduce", unit="stage", disable=not progress)
     for stage in bar:
         bar.set_postfix_str(stage.name)
         state = _state(stage, paths)
-        stamp = paths.stamps / f"{stage.name}.json"
         reason = "--force" if force else _stale_reason(stage, paths, state)
         if reason is None:
-            record = json.loads(stamp.read_text())
-            results.append(StageResult(stage.name, "skipped", [paths.root / p for p in record["outputs"]], reason="up to date"))
+            results.append(_skipped(stage, paths))
             continue
         started = time.perf_counter()
-        outputs = sorted({Path(p) for p in stage.run(paths, stage.parameters)}, key=lambda p: p.as_posix())
-        seconds = time.perf_counter() - started
-        record = {
-            "stage": stage.name,
-            "key": _key(state),
-            **state,
-            "outputs": {p.relative_to(paths.root).as_posix(): sha256_file(p) for p in outputs if p.is_file()},
-        }
-        write_json(record, stamp)
-        results.append(StageResult(stage.name, "built", outputs, seconds, reason))
+        outputs = stage.run(paths, stage.parameters)
+        results.append(_finish(stage, paths, state, outputs, time.perf_counter() - started, reason))
     return results
+
+
+def _child(stage: Stage, paths: ProjectPaths, connection: Connection) -> None:
+    """Body of a stage's process: run it and send back its outputs, or what went wrong."""
+    try:
+        message: tuple[str, object] = ("ok", [str(p) for p in stage.run(paths, stage.parameters)])
+    except ResearchError as error:
+        message = ("research_error", str(error))
+    except BaseException:  # reported to the parent, which raises it
+        message = ("error", traceback.format_exc())
+    connection.send(message)
+    connection.close()
+
+
+def _run_parallel(stages: list[Stage], paths: ProjectPaths, *, force: bool, progress: bool, jobs: int) -> list[StageResult]:
+    """:func:`run_pipeline` with up to ``jobs`` stages running at once, each in a forked process.
+
+    The parent decides what runs (a stage's freshness is judged once every stage it depends on
+    has finished, as in the one-at-a-time loop) and writes every run record; a child only runs
+    its stage. When a stage fails, no new stage starts, those running finish and are recorded,
+    and the failure is raised.
+    """
+    context = multiprocessing.get_context("fork")
+    graph = dependencies(stages)
+    names = {stage.name for stage in stages}
+    waiting = list(stages)
+    finished: dict[str, StageResult] = {}
+    running: dict[str, tuple[Stage, dict, str, float, BaseProcess, Connection]] = {}
+    failure: Exception | None = None
+    bar = tqdm(total=len(stages), desc="reproduce", unit="stage", disable=not progress)
+    try:
+        while waiting or running:
+            # Start (or skip) every stage whose dependencies have all finished, while there is room.
+            for stage in list(waiting):
+                if failure is not None or len(running) >= jobs:
+                    break
+                if not (graph[stage.name] & names) <= set(finished):
+                    continue
+                waiting.remove(stage)
+                state = _state(stage, paths)
+                reason = "--force" if force else _stale_reason(stage, paths, state)
+                if reason is None:
+                    finished[stage.name] = _skipped(stage, paths)
+                    bar.update()
+                    continue
+                receive, send = context.Pipe(duplex=False)
+                process = context.Process(target=_child, args=(stage, paths, send), name=f"stage-{stage.name}")
+                process.start()
+                send.close()
+                running[stage.name] = (stage, state, reason, time.perf_counter(), process, receive)
+            if failure is not None and not running:
+                break
+            if not running:
+                continue
+            bar.set_postfix_str(", ".join(sorted(running)))
+            ready = multiprocessing.connection.wait([entry[5] for entry in running.values()])
+            for name in [name for name, entry in running.items() if entry[5] in ready]:
+                stage, state, reason, started, process, receive = running.pop(name)
+                try:
+                    status, payload = receive.recv()
+                except EOFError:
+                    status, payload = "died", None
+                receive.close()
+                process.join()
+                if status == "ok":
+                    outputs = [Path(p) for p in payload]  # type: ignore[union-attr]
+                    finished[name] = _finish(stage, paths, state, outputs, time.perf_counter() - started, reason)
+                    bar.update()
+                elif failure is None:
+                    if status == "research_error":
+                        failure = ResearchError(str(payload))
+                    elif status == "died":
+                        failure = ResearchError(f"stage {name} stopped without finishing (its process exited with code {process.exitcode})")
+                    else:
+                        failure = RuntimeError(f"stage {name} failed:\n{payload}")
+    finally:
+        for entry in running.values():
+            entry[4].terminate()
+            entry[4].join()
+        bar.close()
+    if failure is not None:
+        raise failure
+    return [finished[stage.name] for stage in stages]
 
 
 def summarise(results: list[StageResult], paths: ProjectPaths) -> str:
