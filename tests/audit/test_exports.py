@@ -207,3 +207,17 @@ def test_fractional_values_are_not_counts_and_public_publisher_text_is_allowed(t
     _write(tree, "data/processed/counts.csv", "series_id,publishers\nS1,Irish Times (via BreakingNews.ie/PA);Garda\n")
     _write(tree, "data/processed/network/clusters.csv", "cluster,mean_urls,urls\n1,3.74,12\n")
     assert audit_exports(tree).passed
+
+
+def test_several_processes_give_the_same_audit_as_one(tree):
+    tree.figures.mkdir(parents=True)
+    (tree.figures / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\0\0")
+    (tree.processed / "broken.parquet").write_bytes(b"PAR1 not really")
+    _write(tree, "reports/takedowns/funnel.csv", "outcome,n_requests\nremoved,3\nonline,<10\n")
+    _write(tree, "reports/page.html", f"<p>{SOURCE_URL} and https://mirror-3.net/v/1 and me@example.org</p>")
+    for index in range(12):
+        _write(tree, f"reports/tables/t{index:02d}.csv", f"country,value\nKR,{index}\n")
+    one, two = audit_exports(tree), audit_exports(tree, workers=2)
+    assert len(one.findings) == 5 and one.scanned == sorted(one.scanned) and len(one.scanned) == 14
+    pd.testing.assert_frame_equal(two.findings, one.findings)
+    assert (two.scanned, two.skipped) == (one.scanned, one.skipped)

@@ -51,6 +51,7 @@ from research.audit import patterns
 from research.audit.documents import ScanText, Skipped, scans_for
 from research.clean.synthetic_marker import verify_marker
 from research.config import SUPPRESSION_THRESHOLD, ProjectPaths
+from research.parallel import fork_map
 
 FINDING_COLUMNS = ["file", "line", "row", "column", "kind", "excerpt"]
 INTERNAL_TAKEDOWN_DIRS = ("data/processed/takedowns/",)
@@ -226,7 +227,40 @@ def exported_files(paths: ProjectPaths) -> list[Path]:
     return sorted(files, key=lambda p: p.as_posix())
 
 
-def audit_exports(paths: ProjectPaths, threshold: int = SUPPRESSION_THRESHOLD) -> ExportAudit:
+@dataclass(frozen=True)
+class _FileAudit:
+    """One file's share of the audit: its findings, and whether it was scanned or why it was skipped."""
+
+    relative: str
+    rows: list[dict]
+    scanned: bool
+    skipped: str | None = None
+
+
+def _audit_file(job: tuple[ProjectPaths, Path, frozenset[str], int]) -> _FileAudit:
+    """Scan one exported file (the body of :func:`audit_exports`, run for each file)."""
+    paths, path, allowed, threshold = job
+    relative = path.relative_to(paths.root).as_posix()
+    strict = is_internal_takedown_file(relative) or is_takedown_export(relative)
+    check_urls = not is_synthetic_raw_log(path, relative)
+    rows: list[dict] = []
+    try:
+        for name, scan in scans_for(relative, path.read_bytes()):
+            rows.extend(_text_findings(name, scan, None if strict else allowed, urls=check_urls))
+    except Skipped as reason:  # fail closed: a file the audit cannot read is not a clean file
+        rows.append({"file": relative, "line": None, "row": None, "column": None, "kind": "unscannable", "excerpt": str(reason)})
+        return _FileAudit(relative, rows, scanned=False, skipped=str(reason))
+    except (ValueError, OSError) as error:  # a corrupt Parquet/PNG/ZIP: unreadable is not "clean"
+        rows.append({"file": relative, "line": None, "row": None, "column": None, "kind": "unreadable", "excerpt": type(error).__name__})
+        return _FileAudit(relative, rows, scanned=False)
+    if is_takedown_export(relative) and not is_internal_takedown_file(relative):
+        table = _read_table(path)
+        if table is not None:
+            rows.extend(small_count_findings(table, relative, threshold))
+    return _FileAudit(relative, rows, scanned=True)
+
+
+def audit_exports(paths: ProjectPaths, threshold: int = SUPPRESSION_THRESHOLD, workers: int = 1) -> ExportAudit:
     """Scan every exported file and return the findings (an empty table means the audit passed).
 
     Parameters
@@ -235,29 +269,23 @@ def audit_exports(paths: ProjectPaths, threshold: int = SUPPRESSION_THRESHOLD) -
         The project tree to audit.
     threshold
         Counts below it are findings in takedown-derived exports.
+    workers
+        Processes scanning files at once (:func:`research.parallel.fork_map`); the result is the
+        same for any number.
     """
     allowed = allowed_source_urls(paths)
-    rows: list[dict] = []
+    # Largest files first, so that no process is left scanning a big log alone at the end.
+    files = sorted(exported_files(paths), key=lambda p: -p.stat().st_size) if workers > 1 else exported_files(paths)
+    done = {result.relative: result for result in fork_map(_audit_file, [(paths, path, allowed, threshold) for path in files], workers)}
     audit = ExportAudit(pd.DataFrame(columns=FINDING_COLUMNS))
-    for path in exported_files(paths):
-        relative = path.relative_to(paths.root).as_posix()
-        strict = is_internal_takedown_file(relative) or is_takedown_export(relative)
-        check_urls = not is_synthetic_raw_log(path, relative)
-        try:
-            for name, scan in scans_for(relative, path.read_bytes()):
-                rows.extend(_text_findings(name, scan, None if strict else allowed, urls=check_urls))
-        except Skipped as reason:  # fail closed: a file the audit cannot read is not a clean file
-            audit.skipped[relative] = str(reason)
-            rows.append({"file": relative, "line": None, "row": None, "column": None, "kind": "unscannable", "excerpt": str(reason)})
-            continue
-        except (ValueError, OSError) as error:  # a corrupt Parquet/PNG/ZIP: unreadable is not "clean"
-            rows.append({"file": relative, "line": None, "row": None, "column": None, "kind": "unreadable", "excerpt": type(error).__name__})
-            continue
-        audit.scanned.append(relative)
-        if is_takedown_export(relative) and not is_internal_takedown_file(relative):
-            table = _read_table(path)
-            if table is not None:
-                rows.extend(small_count_findings(table, relative, threshold))
+    rows: list[dict] = []
+    for relative in sorted(done):
+        result = done[relative]
+        rows.extend(result.rows)
+        if result.scanned:
+            audit.scanned.append(relative)
+        elif result.skipped is not None:
+            audit.skipped[relative] = result.skipped
     findings = pd.DataFrame(rows, columns=FINDING_COLUMNS)
     findings = findings.astype({"line": "Int64", "row": "Int64"})
     audit.findings = findings.sort_values(["file", "line", "row", "column", "kind"], na_position="first", kind="stable").reset_index(drop=True)

@@ -9,7 +9,8 @@ import typer
 
 from research.config import paths as project_paths
 from research.errors import ResearchError
-from research.pipeline import default_jobs, plan, run_pipeline, summarise, summarise_plan
+from research.parallel import available_cpus
+from research.pipeline import plan, run_pipeline, summarise, summarise_plan
 
 
 def reproduce(
@@ -39,7 +40,7 @@ def reproduce(
         if dry_run:
             typer.echo(summarise_plan(plan(paths, force=force, only=only)))
             return
-        results = run_pipeline(paths, force=force, only=only, jobs=jobs or default_jobs())
+        results = run_pipeline(paths, force=force, only=only, jobs=jobs or available_cpus())
     except ResearchError as error:
         typer.secho(f"error: {error}", err=True, fg="red")
         raise typer.Exit(1) from error

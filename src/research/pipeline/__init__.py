@@ -23,7 +23,6 @@ import importlib.util
 import json
 import multiprocessing
 import multiprocessing.connection
-import os
 import pkgutil
 import time
 import traceback
@@ -41,6 +40,7 @@ from research.config import ProjectPaths
 from research.errors import ResearchError
 from research.lineage import sha256_file
 from research.outputs import write_json
+from research.parallel import can_fork
 
 #: Only this package's own modules count as a stage's code (libraries are pinned by the lock file).
 PACKAGE = "research"
@@ -333,14 +333,6 @@ def _skipped(stage: Stage, paths: ProjectPaths) -> StageResult:
     return StageResult(stage.name, "skipped", [paths.root / p for p in record["outputs"]], reason="up to date")
 
 
-def default_jobs() -> int:
-    """How many stages :func:`run_pipeline` runs at once by default: the CPUs this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def run_pipeline(
     paths: ProjectPaths,
     *,
@@ -359,7 +351,7 @@ def run_pipeline(
     """
     stages = _selected(only)
     paths.stamps.mkdir(parents=True, exist_ok=True)
-    if jobs > 1 and len(stages) > 1 and "fork" in multiprocessing.get_all_start_methods():
+    if jobs > 1 and len(stages) > 1 and can_fork():
         return _run_parallel(stages, paths, force=force, progress=progress, jobs=jobs)
     results: list[StageResult] = []
     bar = tqdm(stages, desc="reproduce", unit="stage", disable=not progress)

@@ -13,9 +13,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from tqdm.auto import tqdm
-
 from research.config import SEED, ProjectPaths
+from research.parallel import available_cpus, fork_map
 from research.pipeline import Stage
 from research.report.build import input_files as report_inputs
 from research.report.notebooks import TIMEOUT_SECONDS, execute_notebook, write_executed
@@ -56,13 +55,17 @@ def inputs(paths: ProjectPaths) -> list[Path]:
     return sorted(set(found + report_inputs(paths)), key=lambda p: p.as_posix())
 
 
+def _execute(job: tuple[Path, dict[str, object], ProjectPaths, Mapping[str, object]]) -> list[Path]:
+    """Execute one notebook and write it (and its HTML) to ``reports/notebooks/``."""
+    source, injected, paths, parameters = job
+    notebook = execute_notebook(source, injected, cwd=paths.notebooks, kernel=str(parameters["kernel"]), timeout=int(parameters["timeout"]))
+    return write_executed(notebook, paths.reports / "notebooks" / f"{source.stem}.ipynb")
+
+
 def run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
-    out_dir = paths.reports / "notebooks"
-    written: list[Path] = []
-    for source in tqdm(notebook_sources(paths), desc="notebooks", unit="nb", leave=False):
-        notebook = execute_notebook(source, parameters_for(source.stem, paths), cwd=paths.notebooks, kernel=str(parameters["kernel"]), timeout=int(parameters["timeout"]))
-        written += write_executed(notebook, out_dir / f"{source.stem}.ipynb")
-    return written
+    """Execute every notebook, as many at once as there are CPUs (each in its own kernel)."""
+    jobs = [(source, parameters_for(source.stem, paths), paths, dict(parameters)) for source in notebook_sources(paths)]
+    return [path for written in fork_map(_execute, jobs, available_cpus()) for path in written]
 
 
 STAGE = Stage(

@@ -18,6 +18,7 @@ from research.audit.lineage import LineageMismatch, audit_lineage
 from research.config import SUPPRESSION_THRESHOLD, ProjectPaths
 from research.errors import PrivacyError
 from research.outputs import write_csv
+from research.parallel import available_cpus
 from research.pipeline import Stage
 
 AUDIT_DIR = ("reports", "audit")
@@ -49,7 +50,7 @@ def _first(findings: pd.DataFrame, columns: list[str], limit: int = 5) -> str:
 def run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
     """Run both audits, write their findings to ``reports/audit/``, raise on a blocking finding."""
     threshold = int(parameters.get("threshold", SUPPRESSION_THRESHOLD))
-    exports = audit_exports(paths, threshold=threshold)
+    exports = audit_exports(paths, threshold=threshold, workers=available_cpus())
     lineage = audit_lineage(paths)
     scanned = pd.DataFrame(
         [{"file": f, "status": "scanned", "reason": ""} for f in exports.scanned]

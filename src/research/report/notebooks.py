@@ -13,13 +13,16 @@ import copy
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
-import jupytext
-import nbformat
-from nbclient import NotebookClient
-from nbconvert import HTMLExporter
-from papermill.parameterize import parameterize_notebook
+
+if TYPE_CHECKING:
+    import nbformat
+
+# jupytext, nbformat, nbclient, nbconvert and papermill are imported where they are used: they
+# take seconds to import (nbformat's JSON-schema formats alone compile a grammar), and every
+# ``research`` command imports this module through the pipeline's stages.
 
 #: The kernel ``make venv`` installs into .venv (``ipykernel install --sys-prefix --name research``).
 KERNEL = "research"
@@ -35,6 +38,8 @@ PAGE_TEMPLATE = Path(__file__).resolve().parent / "templates" / "notebook.html.j
 
 def read_notebook(source: Path) -> nbformat.NotebookNode:
     """Read a py:percent (or .ipynb) notebook."""
+    import jupytext
+
     return jupytext.read(source)
 
 
@@ -84,6 +89,9 @@ def execute_notebook(
 
     Raises ``nbclient.exceptions.CellExecutionError`` naming the failing cell when one fails.
     """
+    from nbclient import NotebookClient
+    from papermill.parameterize import parameterize_notebook
+
     notebook = read_notebook(source)
     notebook.metadata["kernelspec"] = {"name": kernel, "display_name": "Python (research)", "language": "python"}
     for cell in notebook.cells:
@@ -104,6 +112,9 @@ def execute_notebook(
 
 def write_executed(notebook: nbformat.NotebookNode, ipynb: Path) -> list[Path]:
     """Write the executed notebook and its HTML export beside it (``.html``)."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
     ipynb.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, ipynb)
     exporter = HTMLExporter(template_name=EXPORT_TEMPLATE)
