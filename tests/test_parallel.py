@@ -24,3 +24,16 @@ def test_one_worker_or_one_item_stays_in_this_process():
     assert fork_map(_pid_and_square, [5], workers=4) == [(os.getpid(), 25)]
     assert fork_map(_pid_and_square, [], workers=4) == []
     assert available_cpus() >= 1
+
+
+def test_a_closure_runs_and_a_worker_does_not_start_workers_of_its_own():
+    offset = 7
+
+    def nested(value: int) -> tuple[int, list[int]]:
+        inner = fork_map(lambda v: os.getpid(), [1, 2, 3], workers=3)
+        return value + offset, inner
+
+    results = fork_map(nested, [1, 2], workers=2)
+    assert [value for value, _ in results] == [8, 9]
+    # Inside a worker the nested map stays in that worker's process.
+    assert all(len(set(pids)) == 1 and os.getpid() not in pids for _, pids in results)

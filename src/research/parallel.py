@@ -29,8 +29,24 @@ def available_cpus() -> int:
 
 
 def can_fork() -> bool:
-    """Whether this process can start forked children (fork exists and this is not a daemon)."""
-    return "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon
+    """Whether this process can start forked children (fork exists, this is not a daemon, and not
+    already one of :func:`fork_map`'s workers, whose work would otherwise multiply the processes)."""
+    return "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon and not _IN_WORKER
+
+
+#: What the forked workers run: set just before the pool starts, read by the children (copy-on-write).
+_SHARED: tuple[Callable, Sequence] | None = None
+_IN_WORKER = False
+
+
+def _mark_worker() -> None:
+    global _IN_WORKER
+    _IN_WORKER = True
+
+
+def _run_shared(index: int):
+    function, items = _SHARED  # type: ignore[misc]
+    return function(items[index])
 
 
 def fork_map(function: Callable[[Item], Result], items: Sequence[Item], workers: int) -> list[Result]:
@@ -39,18 +55,25 @@ def fork_map(function: Callable[[Item], Result], items: Sequence[Item], workers:
     Parameters
     ----------
     function
-        A module-level function (its results are sent back pickled).
+        Any callable, a closure included: the children inherit it (and ``items``) from this
+        process's memory, and only each item's index goes to them.
     items
-        The pieces of work; each is sent to a child pickled.
+        The pieces of work.
     workers
         Processes to use; with fewer than 2 (or one item, or no fork) everything runs here.
 
     Returns
     -------
     list
-        The results in the order of ``items``.
+        The results (sent back pickled) in the order of ``items``.
     """
+    global _SHARED
     if workers < 2 or len(items) < 2 or not can_fork():
         return [function(item) for item in items]
-    with ProcessPoolExecutor(max_workers=min(workers, len(items)), mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(function, items))
+    _SHARED = (function, items)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=min(workers, len(items)), mp_context=context, initializer=_mark_worker) as pool:
+            return list(pool.map(_run_shared, range(len(items))))
+    finally:
+        _SHARED = None

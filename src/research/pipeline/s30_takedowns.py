@@ -26,7 +26,7 @@ from research.i18n import FIGURE_LANGUAGES, message
 from research.lineage import sha256_file, write_sidecar
 from research.outputs import write_table
 from research.pipeline import Stage
-from research.plots.style import Credit
+from research.plots.style import Credit, draw_in_languages
 from research.plots.takedowns import KM_HORIZON_DAYS, funnel_figure, km_figure, risk_days
 from research.report.disclosure import disclose
 from research.report.takedown_disclosure import disclose_log_tables
@@ -108,12 +108,15 @@ def _run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
             # Read the curves on a fine grid: the figure needs hundreds of steps, not every event.
             curves = km_on_grid(km_curves(times, "channel", groups=survival), tuple(np.linspace(0, KM_HORIZON_DAYS, 4 * KM_HORIZON_DAYS + 1)), last=True)
             at_risk = numbers_at_risk(times, "channel", risk_days())
-            # Drawn in the stage's language, then again in each other page language (``<lang>/``).
-            for drawn_in in (lang, *(other for other in figure_languages if other != lang)):
-                folder = figures_dir / name if drawn_in == lang else figures_dir / name / drawn_in
+
+            def draw(drawn_in: str, folder: Path) -> list[Path]:
                 credit = Credit([message("takedowns", "synthetic_source", drawn_in, figure_ids=ids)], synthetic=True, lang=drawn_in)
-                written += funnel_figure(analysis["funnel"][0], folder / "funnel", credit, note=message("takedowns", "synthetic_note", drawn_in))
-                written += km_figure(curves, folder / "time_to_removal", credit, at_risk=at_risk)
+                return funnel_figure(analysis["funnel"][0], folder / "funnel", credit, note=message("takedowns", "synthetic_note", drawn_in)) + km_figure(
+                    curves, folder / "time_to_removal", credit, at_risk=at_risk
+                )
+
+            # Drawn in the stage's language, then again in each other page language (``<lang>/``).
+            written += draw_in_languages(draw, figures_dir / name, lang, figure_languages)
 
     google_inputs = [external / GOOGLE, external / GOOGLE_DETAILED]
     removals = read_google_removals(external / GOOGLE)

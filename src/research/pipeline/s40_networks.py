@@ -32,7 +32,7 @@ from research.networks.export import graph_from_tables, strongest_edges, write_g
 from research.outputs import remove_sidecars, write_table
 from research.pipeline import Stage
 from research.plots.networks import lorenz_figure, network_figure
-from research.plots.style import Credit
+from research.plots.style import Credit, draw_in_languages
 from research.report.disclosure import SPECS, DisclosedTable, carry_withheld, disclose, disclose_together
 
 #: Co-hosting links written under reports/ (GEXF, GraphML, CSV; strongest first); the processed
@@ -256,11 +256,14 @@ def write_network_outputs(
     top_rankings = tables["rankings"].groupby("level", sort=False).head(top)
     written += write_table(top_rankings, reports_dir / "rankings_top.csv", inputs=[log_path], parameters=parameters, root=root)
     domains = build.nodes[build.nodes["layer"] == "domain"]
-    for drawn_in in (lang, *(other for other in figure_languages if other != lang)):
-        folder = figures_dir if drawn_in == lang else figures_dir / drawn_in
+
+    def draw(drawn_in: str, folder: Path) -> list[Path]:
         credit = Credit([message("networks", "source_synthetic" if build.synthetic else "source_log", drawn_in, name=log_path.name)], build.synthetic, drawn_in)
-        written += network_figure(build.co_hosting_edges, domains, folder / "co_hosting_network", credit, top=top, seed=seed)
-        written += lorenz_figure(build.lorenz, build.concentration, folder / "lorenz", credit)
+        return network_figure(build.co_hosting_edges, domains, folder / "co_hosting_network", credit, top=top, seed=seed) + lorenz_figure(
+            build.lorenz, build.concentration, folder / "lorenz", credit
+        )
+
+    written += draw_in_languages(draw, figures_dir, lang, figure_languages)
     return build, written
 
 

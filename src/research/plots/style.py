@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import textwrap
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +28,7 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 
 from research.i18n import message
+from research.parallel import available_cpus, fork_map
 
 #: Okabe & Ito (2008), "Color Universal Design": black first, then the eight hues.
 OKABE_ITO = {
@@ -175,3 +176,15 @@ def save_figure(fig: Figure, stem: str | os.PathLike[str], formats: Sequence[str
             written.append(target)
     plt.close(fig)
     return written
+
+
+def draw_in_languages(draw: Callable[[str, Path], list[Path]], folder: str | os.PathLike[str], lang: str, languages: Sequence[str]) -> list[Path]:
+    """Run ``draw(language, target_folder)`` for ``lang`` into ``folder`` and for every other of ``languages`` into ``folder/<language>/``.
+
+    The languages are drawn at the same time, in forked processes (:func:`research.parallel.fork_map`):
+    each figure is drawn from the same data by the same code, so the files are the ones drawing them
+    one after another would give. Returns every file written, in the order of the languages.
+    """
+    folder = Path(folder)
+    jobs = [(drawn_in, folder if drawn_in == lang else folder / drawn_in) for drawn_in in (lang, *(other for other in languages if other != lang))]
+    return [path for written in fork_map(lambda job: draw(*job), jobs, available_cpus()) for path in written]
