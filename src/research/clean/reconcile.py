@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from research.frames import plain_strings
 from research.i18n import message
 
 POINT_QUALIFIERS = ("exact", "approximate", "suspected_misprint")
@@ -63,6 +64,8 @@ def reconcile_group(group: pd.DataFrame, lang: str = "en") -> tuple[dict, list[d
     Returns the observation (a dict of counts.csv fields, without period and break fields) and
     the quality rows it raised.
     """
+    if len(group) == 1 and (lone := _lone_figure(group)) is not None:
+        return lone, []
     group = group.sort_values("figure_id")
     group = group.assign(rounding=[rounding_unit(q, p) for q, p in zip(group["qualifier"], group["precision"])])
     points = group[group["qualifier"].isin(POINT_QUALIFIERS)]
@@ -167,6 +170,47 @@ def reconcile_group(group: pd.DataFrame, lang: str = "en") -> tuple[dict, list[d
     return observation, quality
 
 
+def _lone_figure(group: pd.DataFrame) -> dict | None:
+    """The observation of a period that one figure alone gives, or ``None`` to leave it to the rules.
+
+    With one figure the rules of :func:`reconcile_group` reduce to taking it: it agrees with
+    itself, nothing conflicts and nothing is raised. Most periods have one figure, and this is
+    what the rules would give, without their many selections. A point figure without a value is
+    left to the rules.
+    """
+    chosen = group.iloc[0]
+    qualifier = chosen["qualifier"]
+    if qualifier in POINT_QUALIFIERS:
+        if pd.isna(chosen["value"]):
+            return None
+        value, low, high = chosen["value"], None, None
+    else:
+        value = None if qualifier == "range" else chosen["value"]
+        low, high = chosen["low"], chosen["high"]
+    flags = {"bound"} if qualifier in ("lower_bound", "upper_bound") else {"approximate"} if qualifier == "approximate" else set()
+    return {
+        "series_id": chosen["series_id"],
+        "country": chosen["country"],
+        "indicator": chosen["indicator"],
+        "unit": chosen["unit"],
+        "counted": chosen["counted"],
+        "value_qualifier": qualifier,
+        "value": value,
+        "value_low": low,
+        "value_high": high,
+        "start": chosen["start"],
+        "end": chosen["end"],
+        "derivation": "reported",
+        "source_ids": [chosen["figure_id"]],
+        "conflicting_source_ids": [],
+        "publishers": sorted({chosen["publisher"]}),
+        "best_source_tier": int(chosen["tier"]),
+        "flags": flags,
+        "texts": " ".join([chosen["unit_raw"], chosen["indicator"]]),
+        "unresolved_values": [],
+    }
+
+
 def _quality(kind: str, series: str, period: str, figure_ids, explanation: str) -> dict:
     return {
         "kind": kind,
@@ -181,9 +225,7 @@ def reconcile(rows: pd.DataFrame, lang: str = "en") -> tuple[list[dict], list[di
     """Reconcile every (series, unit, period) group of parsed figure rows."""
     observations: list[dict] = []
     quality: list[dict] = []
-    # A group holds a handful of rows: plain object columns make its many small selections cheap
-    # (Arrow-backed strings pay a conversion on each one); the values are the same strings.
-    rows = rows.astype({column: object for column in rows.columns if isinstance(rows[column].dtype, pd.StringDtype)})
+    rows = plain_strings(rows)  # a group holds a handful of rows: its many small selections stay cheap
     for _, group in rows.groupby(["series_id", "unit", "start", "end"], sort=True):
         observation, problems = reconcile_group(group, lang)
         observations.append(observation)

@@ -9,6 +9,7 @@ import pandas as pd
 import pycountry
 
 from research.clean.series_catalogue import series_kind, series_title
+from research.frames import plain_strings
 from research.i18n import message
 from research.trends.breaks import definition_breaks_for, interventions_for
 from research.trends.forecast import can_forecast, forecast, future_periods
@@ -259,7 +260,11 @@ def analyse_counts(
     ``interventions``: the break registry (see :func:`analyse_series`); ``None`` fits no known break.
     """
     check_columns(counts, file)
+    # Every series is hundreds of small selections: plain object columns keep them cheap (same values).
+    counts = plain_strings(counts)
     counts = counts.copy()
+    interventions = None if interventions is None else plain_strings(interventions)
+    catalogue = None if catalogue is None else plain_strings(catalogue)
     if "row_number" not in counts.columns:
         counts["row_number"] = np.arange(1, len(counts) + 1)
     counts["segment"] = pd.to_numeric(counts["segment"], errors="coerce").fillna(0).astype(int)
