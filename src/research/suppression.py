@@ -198,9 +198,13 @@ def relation_matrix(frame: pd.DataFrame, columns: Sequence[str], relations: Sequ
         if isinstance(relation, RowTotal):
             if not {relation.total, *relation.parts} <= set(columns):
                 continue
-            for i in range(len(frame)):
-                ids = np.r_[cells.ids(relation.total, [i]), [cells.ids(p, [i])[0] for p in relation.parts]]
-                add(ids, np.r_[1.0, -np.ones(len(relation.parts))])
+            # One equation per row, rows in order: total - parts = 0 (built for all rows at once).
+            every = np.arange(len(frame), dtype=np.int64)
+            ids = np.column_stack([cells.ids(relation.total, every), *(cells.ids(p, every) for p in relation.parts)])
+            rows_i.append(np.repeat(np.arange(equation, equation + len(frame), dtype=np.int64), ids.shape[1]))
+            cols_i.append(ids.ravel())
+            vals.append(np.tile(np.r_[1.0, -np.ones(len(relation.parts))], len(frame)))
+            equation += len(frame)
         elif isinstance(relation, GroupTotal):
             if not {relation.total, relation.part} <= set(columns) or not set(relation.by) <= set(frame.columns):
                 continue
