@@ -35,10 +35,14 @@ def _rules(group: pd.DataFrame, monkeypatch: pytest.MonkeyPatch):
         return _comparable(reconcile.reconcile_group(group))
 
 
-def test_every_lone_figure_of_the_real_table_gives_what_the_rules_give(lone_groups, monkeypatch):
+def test_lone_figures_of_the_real_table_give_what_the_rules_give(lone_groups, monkeypatch):
     qualifiers = {group["qualifier"].iloc[0] for group in lone_groups}
     assert len(lone_groups) > 500 and {"exact", "approximate", "lower_bound"} <= qualifiers
-    for group in lone_groups:
+    # Every lone figure that is not an exact value, and every fifth exact one (the rules take ~16 ms each).
+    exact = [group for group in lone_groups if group["qualifier"].iloc[0] == "exact"]
+    chosen = [group for group in lone_groups if group["qualifier"].iloc[0] != "exact"] + exact[::5]
+    assert len(chosen) > 150
+    for group in chosen:
         assert _shortcut(group) == _rules(group, monkeypatch), group["figure_id"].iloc[0]
 
 
