@@ -114,6 +114,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("figures", "data/raw/figures.csv", "raw", "public", "published figures, one row per printed number", schema="research.clean.figures_schema:FIGURES_SCHEMA", disclosure=PUBLIC),
     Entry("definition_breaks", "data/raw/definition_breaks.csv", "raw", "public", "registry of definition breaks and interventions", kind="file"),
     Entry("series_catalogue", "data/raw/series.csv", "raw", "public", "one row per series: titles in four languages, what is counted, flow or stock", kind="file"),
+    Entry("series_catalogue_additions", "data/raw/series_added_2026-12-01.csv", "raw", "public", "series catalogued after series.csv was published (same columns)", kind="file"),
     Entry(
         "counts", "data/processed/counts.csv", "counts", "public", "tidy count observations (+ counts.parquet)", ("figures", "definition_breaks"), "research.clean.figures_schema:COUNTS_SCHEMA", PUBLIC
     ),

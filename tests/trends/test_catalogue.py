@@ -50,3 +50,22 @@ def test_summaries_use_the_catalogue_title_and_stocks_are_not_rates():
     assert table.loc["TEST", "summary"].startswith("Plain test title")
     assert table.loc["TEST", "title"] == "Plain test title"
     assert table.loc["STOCK", "status"] == "not_modelled" and table.loc["STOCK", "reason_code"] == "stock"
+
+
+def test_later_series_come_from_an_addition_file_and_series_csv_stays_as_published(repo_paths, tmp_path):
+    """Raw files are immutable: series catalogued later are rows of a new file read with series.csv."""
+    import shutil
+
+    from research.clean.series_catalogue import SERIES_FILES, series_catalogue_files
+
+    files = series_catalogue_files(repo_paths.raw / "series.csv")
+    assert [f.name for f in files] == list(SERIES_FILES)
+    both = read_series_catalogue(repo_paths.raw / "series.csv")
+    assert {"KR_DSC_CENTER_DELETIONS", "JP_PAPS_SEXTORTION_CONSULTATIONS"} <= set(both["series_id"])
+    original = pd.read_csv(repo_paths.raw / "series.csv", dtype=str)
+    assert "KR_DSC_CENTER_DELETIONS" not in set(original["series_id"])
+    # The same series in two files is refused, naming the later file and its row.
+    shutil.copy(repo_paths.raw / "series.csv", tmp_path / "series.csv")
+    original.head(1).to_csv(tmp_path / SERIES_FILES[1], index=False)
+    with pytest.raises(SchemaError, match="already listed"):
+        read_series_catalogue(tmp_path / "series.csv")

@@ -5,11 +5,15 @@ Columns: ``series_id, title_en, title_id, title_ja, title_ko, counted, kind, def
 partner platforms or a running total). Every title in figures, tables, summaries and the report is
 read from here with :func:`series_title`; the source's own indicator wording stays in
 ``counts.csv``.
+
+Raw files never change once published: a series catalogued later is a row of a new file beside
+``series.csv``, listed in :data:`SERIES_FILES` (and in ``datapackage.json`` and ``SHA256SUMS``).
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pandas as pd
 
@@ -18,6 +22,9 @@ from research.i18n import LANGUAGES
 
 CATALOGUE_COLUMNS = ["series_id", "title_en", "title_id", "title_ja", "title_ko", "counted", "kind", "definition", "notes"]
 KINDS = ("flow", "stock")
+#: The catalogue's files in ``data/raw/``, oldest first: ``series.csv`` as first published, then the
+#: additions published later (each a new file, so that no published raw file is edited).
+SERIES_FILES = ("series.csv", "series_added_2026-12-01.csv")
 
 
 def check_series_catalogue(table: pd.DataFrame, file: str | None = None) -> pd.DataFrame:
@@ -41,9 +48,27 @@ def check_series_catalogue(table: pd.DataFrame, file: str | None = None) -> pd.D
     return table
 
 
+def series_catalogue_files(path: str | os.PathLike[str]) -> list[Path]:
+    """``path`` (``series.csv``) and the additions of :data:`SERIES_FILES` that stand beside it."""
+    path = Path(path)
+    return [path, *(p for p in (path.parent / name for name in SERIES_FILES[1:]) if p.is_file())]
+
+
 def read_series_catalogue(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """Read and check ``series.csv``."""
-    return check_series_catalogue(pd.read_csv(path, dtype=str, keep_default_na=False), file=str(path))
+    """Read and check ``series.csv`` together with its later additions (:func:`series_catalogue_files`).
+
+    Each file is checked on its own (errors name its rows); a series listed in two files is an error.
+    """
+    tables, seen = [], set()
+    for file in series_catalogue_files(path):
+        table = check_series_catalogue(pd.read_csv(file, dtype=str, keep_default_na=False), file=str(file))
+        again = table["series_id"].isin(seen)
+        if again.any():
+            row_number = int(again.to_numpy().nonzero()[0][0]) + 2
+            raise SchemaError("series_id already listed in an earlier catalogue file", file=str(file), row=row_number, column="series_id", value=table["series_id"][again].iloc[0])
+        seen |= set(table["series_id"])
+        tables.append(table)
+    return pd.concat(tables, ignore_index=True)
 
 
 def series_title(catalogue: pd.DataFrame | None, series_id: str, lang: str = "en") -> str:

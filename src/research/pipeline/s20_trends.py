@@ -9,7 +9,7 @@ import pandas as pd
 
 from research import catalogue
 from research.clean.breaks import read_breaks
-from research.clean.series_catalogue import read_series_catalogue
+from research.clean.series_catalogue import read_series_catalogue, series_catalogue_files
 from research.config import SEED, ProjectPaths
 from research.errors import ResearchError
 from research.i18n import FIGURE_LANGUAGES
@@ -95,7 +95,7 @@ def build_trends(
     inputs = [counts_path] + ([breaks_path] if registry is not None else [])
     catalogue = read_series_catalogue(series_path) if series_path is not None and series_path.exists() else None
     if catalogue is not None:
-        inputs.append(series_path)
+        inputs += series_catalogue_files(series_path)
     results = analyse_counts(counts, file=counts_path.name, lang=lang, interventions=registry, catalogue=catalogue, joinpoint_selection=joinpoint_selection)
     parameters = {
         "seed": SEED,
@@ -129,7 +129,7 @@ def build_trends(
 
 
 #: What the stage reads, by catalogue name.
-READS = ("counts", "definition_breaks", "series_catalogue")
+READS = ("counts", "definition_breaks", "series_catalogue", "series_catalogue_additions")
 
 
 def inputs(paths: ProjectPaths) -> list[Path]:

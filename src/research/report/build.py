@@ -20,7 +20,7 @@ import pandas as pd
 
 from research import catalogue
 from research.clean.breaks import read_breaks
-from research.clean.series_catalogue import read_series_catalogue, series_title
+from research.clean.series_catalogue import read_series_catalogue, series_catalogue_files, series_title
 from research.config import ProjectPaths
 from research.errors import ResearchError
 from research.i18n import LANGUAGES, message
@@ -87,7 +87,7 @@ def _lumen_csv(paths: ProjectPaths) -> Path:
 def input_files(paths: ProjectPaths) -> list[Path]:
     """Files the report depends on (for the pipeline's skip check)."""
     fixed = [paths.figures_csv, paths.datapackage, paths.manifest, paths.processed / "counts.csv", paths.raw / "definition_breaks.csv",
-             paths.raw / "series.csv", catalogue.path("google_removals", paths), paths.root / "CITATION.cff",
+             *series_catalogue_files(paths.raw / "series.csv"), catalogue.path("google_removals", paths), paths.root / "CITATION.cff",
              catalogue.path(FUNNEL_TABLE, paths), catalogue.path(CONCENTRATION_TABLE, paths), _lumen_csv(paths)]
     fixed += [paths.processed / f"{name}.csv" for name, _ in TREND_TABLES]
     found = [p for p in fixed if p.exists()] + figure_files(paths)
