@@ -146,27 +146,10 @@ def reconcile_group(group: pd.DataFrame, lang: str = "en") -> tuple[dict, list[d
     if qualifier == "approximate":
         flags.add("approximate")
     used = group[group["figure_id"].isin(sources)]
-    observation = {
-        "series_id": series,
-        "country": chosen["country"],
-        "indicator": chosen["indicator"],
-        "unit": chosen["unit"],
-        "counted": chosen["counted"],
-        "value_qualifier": qualifier,
-        "value": value,
-        "value_low": low,
-        "value_high": high,
-        "start": chosen["start"],
-        "end": chosen["end"],
-        "derivation": "reported",
-        "source_ids": sorted(sources),
-        "conflicting_source_ids": sorted(conflicting),
-        "publishers": sorted(set(used["publisher"])),
-        "best_source_tier": int(used["tier"].min()),
-        "flags": flags,
-        "texts": " ".join(group["unit_raw"].tolist() + group["indicator"].tolist()),
-        "unresolved_values": alternatives,
-    }
+    observation = _observation(
+        chosen, qualifier, value, low, high, sources, conflicting, sorted(set(used["publisher"])), int(used["tier"].min()), flags,
+        " ".join(group["unit_raw"].tolist() + group["indicator"].tolist()), alternatives,
+    )
     return observation, quality
 
 
@@ -188,6 +171,13 @@ def _lone_figure(group: pd.DataFrame) -> dict | None:
         value = None if qualifier == "range" else chosen["value"]
         low, high = chosen["low"], chosen["high"]
     flags = {"bound"} if qualifier in ("lower_bound", "upper_bound") else {"approximate"} if qualifier == "approximate" else set()
+    return _observation(chosen, qualifier, value, low, high, [chosen["figure_id"]], [], [chosen["publisher"]], int(chosen["tier"]), flags,
+                        " ".join([chosen["unit_raw"], chosen["indicator"]]), [])
+
+
+def _observation(chosen: pd.Series, qualifier: str, value, low, high, sources: list[str], conflicting: list[str], publishers: list[str],
+                 tier: int, flags: set[str], texts: str, alternatives: list[tuple[float, str]]) -> dict:
+    """The observation (a dict of counts.csv fields, without period and break fields) that ``chosen`` heads."""
     return {
         "series_id": chosen["series_id"],
         "country": chosen["country"],
@@ -201,13 +191,13 @@ def _lone_figure(group: pd.DataFrame) -> dict | None:
         "start": chosen["start"],
         "end": chosen["end"],
         "derivation": "reported",
-        "source_ids": [chosen["figure_id"]],
-        "conflicting_source_ids": [],
-        "publishers": sorted({chosen["publisher"]}),
-        "best_source_tier": int(chosen["tier"]),
+        "source_ids": sorted(sources),
+        "conflicting_source_ids": sorted(conflicting),
+        "publishers": publishers,
+        "best_source_tier": tier,
         "flags": flags,
-        "texts": " ".join([chosen["unit_raw"], chosen["indicator"]]),
-        "unresolved_values": [],
+        "texts": texts,
+        "unresolved_values": alternatives,
     }
 
 
