@@ -169,11 +169,11 @@ ENTRIES: tuple[Entry, ...] = (
         disclosure=PUBLIC,
     ),
     Entry("trend_figures", "reports/figures/trends", "trends", "public", "one figure per fitted series", ("counts", "trends"), kind="figures"),
-    # Stage takedowns: the example log, its cleaning and analysis; Lumen; Google's aggregates.
+    # Stage takedown_logs: the example log and the Lumen sample, cleaned.
     Entry(
         "synthetic_log",
         "data/processed/takedowns/synthetic/synthetic_log.csv.gz",
-        "takedowns",
+        "takedown_logs",
         "takedown_log",
         "the seeded synthetic example log (raw format)",
         ("figures",),
@@ -183,14 +183,15 @@ ENTRIES: tuple[Entry, ...] = (
     Entry(
         "takedowns",
         "data/processed/takedowns/{source}/takedowns.parquet",
-        "takedowns",
+        "takedown_logs",
         "takedown_log",
         "a cleaned takedown log, one row per request × URL (+ .csv)",
         ("synthetic_log",),
         schema="research.clean.takedown_schema:CLEAN_TAKEDOWNS_SCHEMA",
     ),
-    Entry("takedowns_quarantine", "data/processed/takedowns/{source}/quarantine.csv", "takedowns", "takedown_log", "log rows not used, with the reason"),
-    Entry("takedowns_quality", "data/processed/takedowns/{source}/quality.csv", "takedowns", "takedown_log", "rows in, out, quarantined; mapping notes"),
+    Entry("takedowns_quarantine", "data/processed/takedowns/{source}/quarantine.csv", "takedown_logs", "takedown_log", "log rows not used, with the reason"),
+    Entry("takedowns_quality", "data/processed/takedowns/{source}/quality.csv", "takedown_logs", "takedown_log", "rows in, out, quarantined; mapping notes"),
+    # Stage takedowns: the logs' analysis; Google's aggregates.
     Entry(
         "takedown_funnel",
         f"{_TD}/funnel.csv",

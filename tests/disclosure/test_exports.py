@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from research.config import SEED, paths
+from research.pipeline.s25_takedown_logs import STAGE as TAKEDOWN_LOGS
 from research.pipeline.s30_takedowns import STAGE as TAKEDOWNS
 from research.pipeline.s40_networks import STAGE as NETWORKS
 from research.report.disclosure import SPECS
@@ -22,7 +23,8 @@ def project(tmp_path_factory, repo_paths):
     shutil.copy(repo_paths.figures_csv, root / "data" / "raw" / "figures.csv")
     shutil.copytree(repo_paths.raw / "external", root / "data" / "raw" / "external")
     project = paths(root)
-    TAKEDOWNS.run(project, {"lang": "en", "seed": SEED, "files": 400})
+    TAKEDOWN_LOGS.run(project, {"seed": SEED, "files": 400})
+    TAKEDOWNS.run(project, TAKEDOWNS.parameters)
     NETWORKS.run(project, {"lang": "en", "seed": SEED, "top": 30})
     return project
 

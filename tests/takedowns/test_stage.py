@@ -1,4 +1,4 @@
-"""The takedowns pipeline stage on a small synthetic log: outputs, disclosure, determinism."""
+"""The takedown_logs and takedowns pipeline stages on a small synthetic log: outputs, disclosure, determinism."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ import pandas as pd
 import pytest
 
 from research.config import SEED, paths
+from research.pipeline.s25_takedown_logs import STAGE as LOGS
 from research.pipeline.s30_takedowns import STAGE
 from research.report.disclosure import check_domain_level
 
-pytestmark = pytest.mark.slow  # runs the takedowns stage end to end, twice
+pytestmark = pytest.mark.slow  # runs the takedown_logs and takedowns stages end to end, twice
 
 
 @pytest.fixture(scope="module")
@@ -21,10 +22,10 @@ def built(tmp_path_factory, repo_paths):
     shutil.copy(repo_paths.figures_csv, root / "data" / "raw" / "figures.csv")
     shutil.copytree(repo_paths.raw / "external", root / "data" / "raw" / "external")
     project = paths(root)
-    parameters = {"lang": "en", "seed": SEED, "files": 1500}
-    first = STAGE.run(project, parameters)
+    logs = {"seed": SEED, "files": 1500}
+    first = LOGS.run(project, logs) + STAGE.run(project, STAGE.parameters)
     snapshot = {p: p.read_bytes() for p in first if p.suffix == ".csv"}
-    second = STAGE.run(project, parameters)
+    second = LOGS.run(project, logs) + STAGE.run(project, STAGE.parameters)
     return project, first, second, snapshot
 
 

@@ -1,7 +1,6 @@
-"""Stage 30: takedown logs — the synthetic example log, the Lumen sample, Google's aggregates.
+"""Stage 30: takedown analysis — the cleaned synthetic log and Lumen sample, Google's aggregates.
 
-* builds the seeded synthetic log (a derived, raw-like file) and cleans it like any log;
-* cleans the Lumen notice sample (public: hashed with the published demo key);
+* reads the cleaned synthetic and Lumen logs that the ``takedown_logs`` stage writes;
 * reads the Google Transparency Report removal requests into an aggregated outcomes table;
 * writes the tables of ``research takedowns analyse`` by channel (funnels with intervals, time to
   removal with its ``method``, survival curves, group tests, re-emergence) and the earlier
@@ -18,14 +17,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from research import catalogue
 from research.clean.google_transparency import read_google_detailed, read_google_removals
-from research.clean.takedown_files import clean_log_file, write_cleaned
-from research.config import SEED, SUPPRESSION_THRESHOLD, ProjectPaths
+from research.clean.read_table import read_parquet_file
+from research.config import SUPPRESSION_THRESHOLD, ProjectPaths
+from research.errors import ResearchError
 from research.i18n import FIGURE_LANGUAGES, message
-from research.lineage import sha256_file, write_sidecar
 from research.outputs import write_table
 from research.pipeline import Stage
+from research.pipeline.s25_takedown_logs import cleaned_log, log_sources
 from research.plots.style import Credit, draw_in_languages
 from research.plots.takedowns import KM_HORIZON_DAYS, funnel_figure, km_figure, risk_days
 from research.report.disclosure import disclose
@@ -33,18 +32,17 @@ from research.report.takedown_disclosure import disclose_log_tables
 from research.takedowns.aggregates import google_country_rates, google_outcome_counts
 from research.takedowns.analysis import analyse_log
 from research.takedowns.funnel import with_intervals
-from research.takedowns.seeds import scaled_counts, seed_funnel
+from research.takedowns.seeds import seed_funnel
 from research.takedowns.survival import group_survival, km_curves, km_on_grid, logrank_test, median_times, numbers_at_risk, removal_times
-from research.takedowns.synth import synth_log, write_synth_log
 
-LUMEN = "lumen-notices-sample.json"
 GOOGLE = "google-government-removal-requests.csv"
 GOOGLE_DETAILED = "google-government-detailed-removal-requests.csv"
 
 
 def _inputs(paths: ProjectPaths) -> list[Path]:
     external = paths.raw / "external"
-    return [paths.figures_csv, external / LUMEN, external / GOOGLE, external / GOOGLE_DETAILED]
+    cleaned = [cleaned_log(paths, source) for source in log_sources(paths)]
+    return [paths.figures_csv, *[p for p in cleaned if p.exists()], external / GOOGLE, external / GOOGLE_DETAILED]
 
 
 def _publish(table: pd.DataFrame, path: Path, *, origin: str, inputs, parameters, root) -> list[Path]:
@@ -74,7 +72,7 @@ def log_tables(table: pd.DataFrame, private: bool = True, survival: list | None 
 
 
 def _run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
-    seed, lang = int(parameters["seed"]), str(parameters["lang"])
+    lang = str(parameters["lang"])
     figure_languages = tuple(parameters.get("figure_languages", FIGURE_LANGUAGES))
     params = dict(parameters)
     external = paths.raw / "external"
@@ -84,25 +82,18 @@ def _run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
     written: list[Path] = []
 
     funnel = seed_funnel(paths.figures_csv)
-    files = parameters.get("files")
-    counts = funnel.counts if files is None else scaled_counts(funnel, int(files))
-    log_path = write_synth_log(synth_log(counts, seed=seed), catalogue.path("synthetic_log", paths))
-    # The generator's own record: everything cleaned and built from this log inherits it.
-    evidence = f"research.takedowns.synth sha256:{sha256_file(log_path)}"
-    written += [log_path, write_sidecar(log_path, [paths.figures_csv], params, root, synthetic=True, synthetic_evidence=evidence)]
-    sources = {
-        "synthetic": (log_path, clean_log_file(log_path, "generic"), [paths.figures_csv]),
-        "lumen": (external / LUMEN, clean_log_file(external / LUMEN, "lumen", public_sample=True), [external / LUMEN]),
-    }
-    for name, (path, result, inputs) in sources.items():
-        written += write_cleaned(result, processed / name, inputs=[path, *inputs], parameters=params, root=root)
-        synthetic = bool(result.table["synthetic"].all()) and len(result.table) > 0
-        times = removal_times(result.table)
+    for name in log_sources(paths):
+        cleaned = cleaned_log(paths, name)
+        if not cleaned.exists():
+            raise ResearchError(f"{cleaned} does not exist: the takedown_logs stage writes it (research reproduce --only takedown_logs)")
+        table = read_parquet_file(cleaned)
+        synthetic = bool(table["synthetic"].all()) and len(table) > 0
+        times = removal_times(table)
         survival = group_survival(times, "channel")
-        analysis = log_tables(result.table, private=name != "lumen", survival=survival)
+        analysis = log_tables(table, private=name != "lumen", survival=survival)
         # The tables repeat each other's counts: disclosed together (disclosure.SPECS and TAKEDOWN_LOG).
         for table_name, shown in disclose_log_tables(analysis, "channel", synthetic=synthetic).items():
-            written += write_table(shown, tables_dir / name / f"{table_name}.csv", inputs=[path], parameters=params, root=root)
+            written += write_table(shown, tables_dir / name / f"{table_name}.csv", inputs=[cleaned], parameters=params, root=root)
         if name == "synthetic":
             ids = ", ".join(funnel.figure_ids.values())
             # Read the curves on a fine grid: the figure needs hundreds of steps, not every event.
@@ -132,9 +123,8 @@ def _run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
 
 STAGE = Stage(
     name="takedowns",
-    description="synthetic example log, Lumen sample, Google aggregates: cleaned tables, funnels, time to removal, re-emergence",
+    description="synthetic example log, Lumen sample, Google aggregates: funnels, time to removal, re-emergence",
     inputs=_inputs,
     run=_run,
-    # files=None: the NPO's 99,266 files (tests pass a smaller number).
-    parameters={"lang": "en", "seed": SEED, "files": None, "figure_languages": list(FIGURE_LANGUAGES)},
+    parameters={"lang": "en", "figure_languages": list(FIGURE_LANGUAGES)},
 )

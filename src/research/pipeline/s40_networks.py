@@ -31,6 +31,7 @@ from research.networks.build import NetworkBuild, build_network
 from research.networks.export import graph_from_tables, strongest_edges, write_gexf, write_graphml
 from research.outputs import remove_sidecars, write_table
 from research.pipeline import Stage
+from research.pipeline.s25_takedown_logs import cleaned_log
 from research.plots.networks import lorenz_figure, network_figure
 from research.plots.style import Credit, draw_in_languages
 from research.report.disclosure import SPECS, DisclosedTable, carry_withheld, disclose, disclose_together
@@ -268,8 +269,8 @@ def write_network_outputs(
 
 
 def synthetic_log(paths: ProjectPaths) -> Path:
-    """The cleaned synthetic log written by the takedowns stage."""
-    return paths.processed / "takedowns" / "synthetic" / "takedowns.parquet"
+    """The cleaned synthetic log written by the takedown_logs stage."""
+    return cleaned_log(paths, "synthetic")
 
 
 def inputs(paths: ProjectPaths) -> list[Path]:
@@ -279,7 +280,7 @@ def inputs(paths: ProjectPaths) -> list[Path]:
 def run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
     log_path = synthetic_log(paths)
     if not log_path.exists():
-        raise ResearchError(f"{log_path} does not exist: the takedowns stage writes it (research reproduce --only takedowns)")
+        raise ResearchError(f"{log_path} does not exist: the takedown_logs stage writes it (research reproduce --only takedown_logs)")
     build, written = write_network_outputs(
         log_path,
         paths.processed / "network" / "synthetic",

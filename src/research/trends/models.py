@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
 
 #: Pearson χ²/df test level above which a series is reported as overdispersed (informative only:
 #: the quasi-Poisson scale is used whatever the test says, so no pre-test biases the intervals).
@@ -188,7 +189,7 @@ def fit_count_model(
     X = design_matrix(series, centre, extra)
     y = series["count"].to_numpy(dtype=float)
     offset = np.log(series["exposure_years"].to_numpy(dtype=float))
-    model = sm.GLM(y, X.to_numpy(dtype=float), family=sm.families.Poisson(), offset=offset)
+    model = GLM(y, X.to_numpy(dtype=float), family=families.Poisson(), offset=offset)
     if df_resid is not None:
         model.df_resid = float(df_resid)
     df = int(round(model.df_resid))
