@@ -380,9 +380,14 @@ def feasibility_intervals(
 
 
 def _close_ties(hidden: np.ndarray, ties: np.ndarray) -> np.ndarray:
-    """Hide every cell tied to a hidden one (a total repeated on several rows)."""
-    roots = np.unique(ties[hidden])
-    return hidden | np.isin(ties, roots)
+    """Hide every cell tied to a hidden one (a total repeated on several rows).
+
+    ``ties[i]`` is the index of the cell that ``i`` repeats (itself when none), so a cell is hidden
+    when its root is the root of a hidden cell: two look-ups, no sort.
+    """
+    hidden_root = np.zeros(len(ties), dtype=bool)
+    hidden_root[ties[hidden]] = True
+    return hidden | hidden_root[ties]
 
 
 def _complements(matrix: sparse.csr_matrix, csc: sparse.csc_matrix, values: np.ndarray, hidden: np.ndarray, cell: int, touched: set[int]) -> list[int]:

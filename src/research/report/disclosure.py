@@ -369,7 +369,8 @@ def disclose(
                 out[f"{rate}_unstable"] = unstable
             for column in (rate, f"{rate}_low", f"{rate}_high"):
                 if column in out.columns:
-                    withheld_rate_cells += int((withheld[rate] & out[column].notna() & (out[column].astype("string") != "")).sum())
+                    blanked = out.loc[withheld[rate].to_numpy(), column]  # only the withheld rows need their text
+                    withheld_rate_cells += int((blanked.notna() & (blanked.astype("string") != "")).sum())
                     out[column] = out[column].astype(object).where(~withheld[rate], "")
         out = render_counts(out, numbers, hidden, secondary, threshold)
         values = numbers
