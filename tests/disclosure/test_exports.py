@@ -24,8 +24,9 @@ def project(tmp_path_factory, repo_paths):
     shutil.copytree(repo_paths.raw / "external", root / "data" / "raw" / "external")
     project = paths(root)
     TAKEDOWN_LOGS.run(project, {"seed": SEED, "files": 400})
-    TAKEDOWNS.run(project, TAKEDOWNS.parameters)
-    NETWORKS.run(project, {"lang": "en", "seed": SEED, "top": 30})
+    # The attacker reads tables only: the figures are drawn in one language (the pipeline test draws all four).
+    TAKEDOWNS.run(project, {**TAKEDOWNS.parameters, "figure_languages": ["en"]})
+    NETWORKS.run(project, {"lang": "en", "seed": SEED, "top": 30, "figure_languages": ["en"]})
     return project
 
 

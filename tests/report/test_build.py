@@ -14,10 +14,13 @@ import yaml
 from research.i18n import LOCALES_DIR
 from research.report.build import build_reports
 from research.report.render import png_size
+from tests.report.conftest import make_project
 
 
-@pytest.fixture()
-def built(project):
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One build of the stand-in project shared by the tests that only read it (a rebuild must give the same bytes)."""
+    project = make_project(tmp_path_factory.mktemp("report"))
     return project, build_reports(project)
 
 

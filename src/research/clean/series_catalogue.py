@@ -79,11 +79,12 @@ def series_title(catalogue: pd.DataFrame | None, series_id: str, lang: str = "en
     """
     if catalogue is None or catalogue.empty:
         return series_id
-    rows = catalogue.loc[catalogue["series_id"] == series_id]
-    if rows.empty:
+    # Positions, not a filtered copy: the report asks for thousands of titles.
+    hits = (catalogue["series_id"].to_numpy() == series_id).nonzero()[0]
+    if not len(hits):
         return series_id
     column = f"title_{lang}" if f"title_{lang}" in catalogue.columns else "title_en"
-    return str(rows[column].iloc[0] or rows["title_en"].iloc[0])
+    return str(catalogue[column].iat[hits[0]] or catalogue["title_en"].iat[hits[0]])
 
 
 def series_kind(catalogue: pd.DataFrame | None, series_id: str) -> str:

@@ -273,7 +273,9 @@ def _parse_counts(table: pd.DataFrame, columns: Sequence[str], threshold: int) -
 def count_suppressed(frame: pd.DataFrame, threshold: int = SUPPRESSION_THRESHOLD) -> int:
     """How many cells of a published table hold a suppression label (``"<10"`` or ``"[c]"``)."""
     labels = {suppressed_label(threshold), SECONDARY_LABEL}
-    return int(sum(frame[c].astype("string").isin(labels).fillna(False).sum() for c in frame.columns))
+    # A label is text: columns of numbers, dates or flags cannot hold one.
+    text = [c for c in frame.columns if pd.api.types.is_object_dtype(frame[c]) or pd.api.types.is_string_dtype(frame[c])]
+    return int(sum(frame[c].astype("string").isin(labels).fillna(False).sum() for c in text))
 
 
 def flag_unstable(
