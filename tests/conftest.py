@@ -37,3 +37,17 @@ def secret_key_file(tmp_path_factory):
     path.write_text(TEST_SECRET_KEY + "\n", encoding="utf-8")
     path.chmod(0o600)
     return path
+
+
+#: Modules that run longest (the whole-pipeline build of two clones, then the full-size attackers),
+#: collected first: pytest-xdist hands a module to a worker in collection order, and the longest
+#: job started last is what leaves one worker busy alone at the end (Graham's longest-first rule).
+LONGEST_FIRST = ("tests/test_privacy.py", "tests/disclosure/test_exports.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    def rank(item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: every other test keeps its order

@@ -168,7 +168,8 @@ def _module_file(name: str) -> Path | None:
     return Path(spec.origin) if spec is not None and spec.origin and spec.origin.endswith(".py") else None
 
 
-def _imported_modules(source: Path, module: str) -> set[str]:
+@cache  # read once per process, as stage_code is: the stages share most of their modules
+def _imported_modules(source: Path, module: str) -> frozenset[str]:
     """Modules of this package that ``source`` (the module ``module``) imports, anywhere in it."""
     package = module if source.name == "__init__.py" else module.rpartition(".")[0]
     found: set[str] = set()
@@ -181,10 +182,11 @@ def _imported_modules(source: Path, module: str) -> set[str]:
                 parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
                 base = f"{parent}.{base}" if base else parent
             found.add(base)
-            found |= {f"{base}.{alias.name}" for alias in node.names if _module_file(f"{base}.{alias.name}") is not None}
+            if base == PACKAGE or base.startswith(PACKAGE + "."):  # (only this package's modules count: no need to look up others)
+                found |= {f"{base}.{alias.name}" for alias in node.names if _module_file(f"{base}.{alias.name}") is not None}
     # Importing a.b.c runs a/__init__ and a/b/__init__ too.
     found |= {".".join(name.split(".")[:i]) for name in list(found) for i in range(1, name.count(".") + 1)}
-    return {name for name in found if name == PACKAGE or name.startswith(PACKAGE + ".")}
+    return frozenset(name for name in found if name == PACKAGE or name.startswith(PACKAGE + "."))
 
 
 @cache
