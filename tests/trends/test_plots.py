@@ -78,6 +78,7 @@ def test_figure_cache_reuses_unchanged_figures_and_redraws_changed_ones(small_co
 
     drawn = []
     original = plots.trend_figure
+    monkeypatch.setattr(plots, "available_cpus", lambda: 1)  # drawn here, so that this process sees the calls
     monkeypatch.setattr(plots, "trend_figure", lambda group, lang="en": drawn.append(group[0].series_id) or original(group, lang))
     cache = tmp_path / "cache.json"
     first = save_trend_figures(analyse_counts(small_counts), tmp_path, cache_file=cache)
@@ -92,6 +93,19 @@ def test_figure_cache_reuses_unchanged_figures_and_redraws_changed_ones(small_co
     (tmp_path / "KR_KNPA_DEEPFAKE_CASES.svg").write_text("edited")
     save_trend_figures(analyse_counts(changed), tmp_path, cache_file=cache)
     assert drawn[4:] == ["KR_KNPA_DEEPFAKE_CASES"]
+
+
+def test_figures_drawn_at_the_same_time_are_the_files_drawn_one_after_another(small_counts, tmp_path, monkeypatch):
+    import research.plots.trends as plots
+
+    results = analyse_counts(small_counts)
+    monkeypatch.setattr(plots, "available_cpus", lambda: 1)
+    alone = save_trend_figures(results, tmp_path / "one", cache_file=tmp_path / "one.json")
+    monkeypatch.setattr(plots, "available_cpus", lambda: 2)
+    together = save_trend_figures(results, tmp_path / "two", cache_file=tmp_path / "two.json")
+    assert [p.relative_to(tmp_path / "one") for p in alone] == [p.relative_to(tmp_path / "two") for p in together] and len(alone) == 9
+    assert all(a.read_bytes() == b.read_bytes() for a, b in zip(alone, together))
+    assert (tmp_path / "one.json").read_bytes() == (tmp_path / "two.json").read_bytes()  # names and sha256 of the files
 
 
 def test_an_intervention_shared_by_segments_is_marked_once():

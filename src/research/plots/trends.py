@@ -28,6 +28,7 @@ from matplotlib.font_manager import FontProperties, findfont, get_font
 from research.clean.series_catalogue import series_title
 from research.i18n import catalogue as messages
 from research.i18n import message
+from research.parallel import available_cpus, fork_map
 from research.plots.style import FORMATS, OKABE_ITO, PALETTE, RC_PARAMS, Credit, new_figure, register_cjk_font, save_figure
 from research.plots.trend_cache import figure_key, read_cache, reusable, write_cache
 from research.trends.analysis import SeriesTrend
@@ -279,7 +280,7 @@ def save_trend_figures(
     folder = Path(folder)
     cache = read_cache(cache_file) if cache_file is not None else {}
     updated: dict[str, dict] = {}
-    written: list[Path] = []
+    to_draw: list[tuple[str, list[SeriesTrend]]] = []
     for series_id in sorted(by_series):
         group = sorted(by_series[series_id], key=lambda r: r.segment)
         if not any(r.status == "fitted" and len(r.series) >= min_points for r in group):
@@ -287,10 +288,14 @@ def save_trend_figures(
         key = figure_key(group, lang)
         files = reusable(cache.get(series_id), key, folder)
         if files is None:
-            figure = trend_figure(group, lang)
-            files = save_figure(figure, folder / series_id, formats=formats)
+            to_draw.append((series_id, group))
         updated[series_id] = {"key": key, "files": files}
-        written.extend(files)
+    # Each figure is drawn from its own series alone, so the files are those of drawing them one
+    # after another; the CPUs draw them at the same time (research.parallel.fork_map).
+    drawn = fork_map(lambda job: save_figure(trend_figure(job[1], lang), folder / job[0], formats=formats), to_draw, available_cpus())
+    for (series_id, _), files in zip(to_draw, drawn):
+        updated[series_id]["files"] = files
+    written = [path for entry in updated.values() for path in entry["files"]]
     if cache_file is not None:
         write_cache(cache_file, updated)
     return written
