@@ -36,9 +36,8 @@ def cleaned_log(paths: ProjectPaths, source: str) -> Path:
     return catalogue.path("takedowns", paths, source=source)
 
 
-def log_sources(paths: ProjectPaths) -> dict[str, Path]:
-    """Source name → the file its cleaned log is made from (the generated log, the Lumen sample)."""
-    return {"synthetic": catalogue.path("synthetic_log", paths), "lumen": lumen_sample(paths)}
+#: The logs this stage cleans, in the order it writes them: the generated example log, the Lumen sample.
+SOURCES = ("synthetic", "lumen")
 
 
 def _inputs(paths: ProjectPaths) -> list[Path]:
@@ -59,7 +58,8 @@ def _run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
         "synthetic": (clean_log_file(log_path, "generic"), [log_path, paths.figures_csv]),
         "lumen": (clean_log_file(lumen_sample(paths), "lumen", public_sample=True), [lumen_sample(paths)]),
     }
-    for name, (result, inputs) in cleaned.items():
+    for name in SOURCES:
+        result, inputs = cleaned[name]
         written += write_cleaned(result, processed / name, inputs=inputs, parameters=params, root=root)
     return written
 

@@ -24,7 +24,7 @@ from research.errors import ResearchError
 from research.i18n import FIGURE_LANGUAGES, message
 from research.outputs import write_table
 from research.pipeline import Stage
-from research.pipeline.s25_takedown_logs import cleaned_log, log_sources
+from research.pipeline.s25_takedown_logs import SOURCES, cleaned_log
 from research.plots.style import Credit, draw_in_languages
 from research.plots.takedowns import KM_HORIZON_DAYS, funnel_figure, km_figure, risk_days
 from research.report.disclosure import disclose
@@ -41,7 +41,7 @@ GOOGLE_DETAILED = "google-government-detailed-removal-requests.csv"
 
 def _inputs(paths: ProjectPaths) -> list[Path]:
     external = paths.raw / "external"
-    cleaned = [cleaned_log(paths, source) for source in log_sources(paths)]
+    cleaned = [cleaned_log(paths, source) for source in SOURCES]
     return [paths.figures_csv, *[p for p in cleaned if p.exists()], external / GOOGLE, external / GOOGLE_DETAILED]
 
 
@@ -82,7 +82,7 @@ def _run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
     written: list[Path] = []
 
     funnel = seed_funnel(paths.figures_csv)
-    for name in log_sources(paths):
+    for name in SOURCES:
         cleaned = cleaned_log(paths, name)
         if not cleaned.exists():
             raise ResearchError(f"{cleaned} does not exist: the takedown_logs stage writes it (research reproduce --only takedown_logs)")
