@@ -162,16 +162,29 @@ class _Cells:
         return int(cell % self.n_rows), self.columns[int(cell // self.n_rows)]
 
 
-def _groups(frame: pd.DataFrame, keys: Sequence[str], rows: np.ndarray | None = None) -> list[np.ndarray]:
-    """Row positions of each group of ``keys`` (in order of first appearance), within ``rows``."""
-    positions = np.arange(len(frame)) if rows is None else rows
+def _grouped(frame: pd.DataFrame, keys: Sequence[str], rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Row positions grouped by ``keys`` (groups in order of first appearance, rows in order within
+    each), and where each group starts in them (with the end as last entry), within ``rows``."""
+    positions = np.arange(len(frame)) if rows is None else np.asarray(rows)
     if not keys:
-        return [positions] if len(positions) else []
+        return positions, np.array([0, len(positions)] if len(positions) else [0])
     sub = frame.iloc[positions]
     codes = pd.MultiIndex.from_frame(sub[list(keys)].astype("string").fillna("\0")).factorize()[0] if len(keys) > 1 else pd.factorize(sub[keys[0]].astype("string").fillna("\0"))[0]
     order = np.argsort(codes, kind="stable")
-    bounds = np.flatnonzero(np.r_[True, codes[order][1:] != codes[order][:-1], True])
-    return [positions[order[a:b]] for a, b in zip(bounds[:-1], bounds[1:])]
+    bounds = np.flatnonzero(np.r_[True, codes[order][1:] != codes[order][:-1], True]) if len(codes) else np.array([0])
+    return positions[order], bounds
+
+
+def _groups(frame: pd.DataFrame, keys: Sequence[str], rows: np.ndarray | None = None) -> list[np.ndarray]:
+    """Row positions of each group of ``keys`` (in order of first appearance), within ``rows``."""
+    members, bounds = _grouped(frame, keys, rows)
+    return [members[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``starts[0] … starts[0] + lengths[0] - 1``, then the next range, and so on (one array)."""
+    offsets = np.cumsum(lengths) - lengths
+    return np.repeat(starts - offsets, lengths) + np.arange(int(lengths.sum()))
 
 
 def relation_matrix(frame: pd.DataFrame, columns: Sequence[str], relations: Sequence[Relation]) -> tuple[sparse.csr_matrix, np.ndarray]:
@@ -208,28 +221,46 @@ def relation_matrix(frame: pd.DataFrame, columns: Sequence[str], relations: Sequ
         elif isinstance(relation, GroupTotal):
             if not {relation.total, relation.part} <= set(columns) or not set(relation.by) <= set(frame.columns):
                 continue
-            for rows in _groups(frame, relation.by):
-                total = cells.ids(relation.total, rows)
-                add(np.r_[total[0], cells.ids(relation.part, rows)], np.r_[1.0, -np.ones(len(rows))])
-                for other in total[1:]:
-                    add(np.array([other, total[0]]), np.array([1.0, -1.0]))
-                    ties[other] = total[0]
+            # Per group, in order: total on its first row = sum of the parts, then one equation per
+            # other row (its total equals the first row's), so a group of k rows takes k equations.
+            members, bounds = _grouped(frame, relation.by)
+            sizes = np.diff(bounds)
+            group = np.repeat(np.arange(len(sizes)), sizes)
+            first_total = cells.ids(relation.total, members[bounds[:-1]])
+            other = np.ones(len(members), dtype=bool)
+            other[bounds[:-1]] = False
+            other_total, other_first = cells.ids(relation.total, members[other]), first_total[group[other]]
+            main, repeated = equation + bounds[:-1], equation + np.flatnonzero(other)
+            rows_i += [main, main[group], repeated, repeated]
+            cols_i += [first_total, cells.ids(relation.part, members), other_total, other_first]
+            vals += [np.ones(len(main)), -np.ones(len(members)), np.ones(len(repeated)), -np.ones(len(repeated))]
+            ties[other_total] = other_first
+            equation += len(members)
         elif isinstance(relation, SumOver):
             part_column = relation.part_column or relation.column
             if not {relation.column, part_column} <= set(columns) or not {relation.key, relation.part_key} <= set(frame.columns):
                 continue
+            # One equation per whole row (in row order) whose key some part rows carry: whole = sum of
+            # those parts (in row order); rows without a key take part in none.
             parts = rows_where(frame, relation.parts)
-            part_keys = frame[relation.part_key].astype("string").to_numpy()[parts]
-            by_key: dict[str, list[int]] = {}
-            for position, key in zip(parts.tolist(), part_keys.tolist()):
-                if key is not pd.NA and key is not None:
-                    by_key.setdefault(str(key), []).append(position)
+            part_keys = frame[relation.part_key].astype("string").iloc[parts]
+            parts = parts[part_keys.notna().to_numpy()]
             wholes = rows_where(frame, relation.whole)
-            whole_keys = frame[relation.key].astype("string").to_numpy()[wholes]
-            for position, key in zip(wholes.tolist(), whole_keys.tolist()):
-                members = by_key.get(str(key), []) if key is not pd.NA and key is not None else []
-                if members:
-                    add(np.r_[cells.ids(relation.column, [position]), cells.ids(part_column, members)], np.r_[1.0, -np.ones(len(members))])
+            whole_keys = frame[relation.key].astype("string").iloc[wholes]
+            wholes = wholes[whole_keys.notna().to_numpy()]
+            codes, _ = pd.factorize(np.concatenate([part_keys.dropna().to_numpy(dtype=object), whole_keys.dropna().to_numpy(dtype=object)]))
+            part_codes, whole_codes = codes[: len(parts)], codes[len(parts) :]
+            by_key = parts[np.argsort(part_codes, kind="stable")]
+            counts = np.bincount(part_codes, minlength=codes.max() + 1 if len(codes) else 0)
+            starts = np.cumsum(counts) - counts
+            keep = counts[whole_codes] > 0
+            wholes, whole_codes = wholes[keep], whole_codes[keep]
+            lengths = counts[whole_codes]
+            whole_eq = equation + np.arange(len(wholes))
+            rows_i += [whole_eq, np.repeat(whole_eq, lengths)]
+            cols_i += [cells.ids(relation.column, wholes), cells.ids(part_column, by_key[_ranges(starts[whole_codes], lengths)])]
+            vals += [np.ones(len(wholes)), -np.ones(int(lengths.sum()))]
+            equation += len(wholes)
         elif isinstance(relation, SameTotal):
             needed = {relation.by, *relation.within, *(c for c, _ in relation.where)}
             if relation.column not in columns or not needed <= set(frame.columns):

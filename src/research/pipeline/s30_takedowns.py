@@ -50,17 +50,18 @@ def _publish(table: pd.DataFrame, path: Path, *, origin: str, inputs, parameters
     return write_table(disclosed.frame, path, inputs=inputs, parameters=parameters, root=root)
 
 
-def log_tables(table: pd.DataFrame, private: bool = True, survival: list | None = None) -> dict[str, tuple[pd.DataFrame, list[str], dict]]:
+def log_tables(table: pd.DataFrame, private: bool = True, survival: list | None = None, times: pd.DataFrame | None = None) -> dict[str, tuple[pd.DataFrame, list[str], dict]]:
     """The analysis tables of one cleaned log: name → (table, count columns, rates).
 
     The tables of ``research takedowns analyse`` (by channel), plus the earlier names kept for
     readers of this stage: ``time_to_removal_medians`` (one nonparametric row per channel, with
     ``method``), ``time_to_removal_curves`` (read on the export grid) and
-    ``time_to_removal_logrank``.
+    ``time_to_removal_logrank``. ``survival`` and ``times`` (:func:`removal_times`): pass them when
+    already computed.
     """
-    times = removal_times(table)
+    times = times if times is not None else removal_times(table)
     survival = survival if survival is not None else group_survival(times, "channel")  # fitted once, read by every table below
-    analysis = analyse_log(table, "channel", private_threshold=SUPPRESSION_THRESHOLD if private else None, survival=survival)
+    analysis = analyse_log(table, "channel", private_threshold=SUPPRESSION_THRESHOLD if private else None, survival=survival, times=times)
     out = {name: (p.frame, list(p.counts), p.rates) for name, p in analysis.items()}
     if len(times):
         out["time_to_removal_medians"] = (median_times(times, "channel", groups=survival), ["urls", "removed", "censored", "removed_dated"], {"share_removal_dated": ("removed_dated", "removed")})
@@ -90,7 +91,7 @@ def _run(paths: ProjectPaths, parameters: Mapping[str, object]) -> list[Path]:
         synthetic = bool(table["synthetic"].all()) and len(table) > 0
         times = removal_times(table)
         survival = group_survival(times, "channel")
-        analysis = log_tables(table, private=name != "lumen", survival=survival)
+        analysis = log_tables(table, private=name != "lumen", survival=survival, times=times)
         # The tables repeat each other's counts: disclosed together (disclosure.SPECS and TAKEDOWN_LOG).
         for table_name, shown in disclose_log_tables(analysis, "channel", synthetic=synthetic).items():
             written += write_table(shown, tables_dir / name / f"{table_name}.csv", inputs=[cleaned], parameters=params, root=root)

@@ -150,6 +150,7 @@ def analyse_log(
     private_threshold: int | None = None,
     survival: list[GroupSurvival] | None = None,
     max_hash_distance: int | None = None,
+    times: pd.DataFrame | None = None,
 ) -> dict[str, Published]:
     """The analysis tables of one cleaned log, by file stem (see the module docstring).
 
@@ -174,8 +175,10 @@ def analyse_log(
     max_hash_distance
         Match re-uploads by PDQ ``content_hash`` within this many bits for re-emergence
         (:mod:`research.takedowns.near_duplicates`); ``None``: by ``content_id`` only.
+    times
+        :func:`research.takedowns.survival.removal_times` of the log, if already computed.
     """
-    times = removal_times(table)
+    times = times if times is not None else removal_times(table)
     survival = survival if survival is not None else group_survival(times, by, alpha)
     curves = km_curves(times, by, alpha, survival)
     tests = group_tests(table, times, by, alpha, survival)
