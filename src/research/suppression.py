@@ -15,7 +15,7 @@ intervals; de Wolf's hypercube idea of always hiding cells in pairs along every 
    secondary cell (shown as :data:`SECONDARY_LABEL`) is at least ``threshold`` (it would be primary
    otherwise);
 3. for each primary cell the attacker's *feasibility interval* is computed by linear programming
-   (the LP relaxation, ``scipy.optimize.linprog`` with HiGHS): the smallest and largest value the
+   (the LP relaxation, solved by HiGHS through ``highspy``): the smallest and largest value the
    cell can take given everything published. A primary cell is protected when that interval is at
    least :data:`PROTECTION_WIDTH` wide (an exactly determined cell has width 0);
 4. while a primary cell is not protected, the cheapest published cell (smallest count, as
@@ -24,7 +24,8 @@ intervals; de Wolf's hypercube idea of always hiding cells in pairs along every 
 
 The LP work is kept small: equations without hidden cells drop out, the rest fall apart into
 independent components, and every LP solution is a feasible table that already proves the range
-of many other cells (so most cells need no LP of their own).
+of many other cells (so most cells need no LP of their own). Each component is one HiGHS model:
+between its LPs only the objective changes, and HiGHS starts from the previous optimal basis.
 
 Everything here works on numbers and boolean masks; labels are rendered only when a table is
 written (:mod:`research.report.disclosure`).
@@ -32,13 +33,13 @@ written (:mod:`research.report.disclosure`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import highspy
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from scipy.optimize import linprog
 from scipy.sparse.csgraph import connected_components
 
 from research.config import SUPPRESSION_THRESHOLD
@@ -324,6 +325,41 @@ def _propagate(sub: sparse.csr_matrix, rhs: np.ndarray, low: np.ndarray, high: n
     return low, high
 
 
+def _component_lp(a_eq: sparse.csr_matrix, b_eq: np.ndarray, low: np.ndarray, high: np.ndarray) -> Callable[[np.ndarray], tuple[str, np.ndarray | None]]:
+    """A solver of ``min c·x`` subject to ``a_eq x = b_eq``, ``low ≤ x ≤ high`` for any ``c``.
+
+    One HiGHS model is built; each call changes its objective only and re-solves from the last
+    basis. A call returns ``("optimal", x)``, ``("unbounded", None)`` or (HiGHS's status, ``None``).
+    """
+    matrix = sparse.csc_array(a_eq)
+    n = matrix.shape[1]
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = n, matrix.shape[0]
+    lp.col_cost_ = np.zeros(n)
+    lp.col_lower_ = np.asarray(low, dtype=float)
+    lp.col_upper_ = np.where(np.isinf(high), highspy.kHighsInf, high).astype(float)
+    lp.row_lower_ = lp.row_upper_ = np.asarray(b_eq, dtype=float)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = matrix.indptr, matrix.indices, matrix.data
+    solver = highspy.Highs()
+    solver.setOptionValue("output_flag", False)
+    solver.passModel(lp)
+    columns = np.arange(n, dtype=np.int32)
+    unbounded = (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible)
+
+    def solve(objective: np.ndarray) -> tuple[str, np.ndarray | None]:
+        solver.changeColsCost(n, columns, np.asarray(objective, dtype=float))
+        solver.run()
+        status = solver.getModelStatus()
+        if status == highspy.HighsModelStatus.kOptimal:
+            return "optimal", np.asarray(solver.getSolution().col_value)
+        if status in unbounded:  # the true table is feasible, so "or infeasible" is unbounded
+            return "unbounded", None
+        return solver.modelStatusToString(status), None
+
+    return solve
+
+
 def feasibility_intervals(
     matrix: sparse.csr_matrix,
     values: np.ndarray,
@@ -373,8 +409,7 @@ def feasibility_intervals(
             continue
         if len(equations) == 1:
             continue  # one equation with box bounds: the propagated interval is already exact
-        a_eq, b_eq = sub[equations][:, members], rhs[equations]
-        bounds = list(zip(low[members], np.where(np.isinf(high[members]), None, high[members])))
+        solve = _component_lp(sub[equations][:, members], rhs[equations], low[members], high[members])
         seen_low, seen_high = truth[members].copy(), truth[members].copy()
         position = {int(m): k for k, m in enumerate(members)}
         # A few LPs that push all targets at once (up, down, then seeded mixed signs) prove the
@@ -386,10 +421,10 @@ def feasibility_intervals(
                 break
             objective = np.zeros(len(members))
             objective[local] = -signs * (seen_high[local] - seen_low[local] < width - _TOLERANCE)
-            result = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+            status, x = solve(objective)
             solved += 1
-            if result.status == 0:
-                seen_low, seen_high = np.minimum(seen_low, result.x), np.maximum(seen_high, result.x)
+            if status == "optimal":
+                seen_low, seen_high = np.minimum(seen_low, x), np.maximum(seen_high, x)
         for t in targets:
             k = position[int(t)]
             for sign in (1.0, -1.0):  # maximise, then minimise
@@ -397,14 +432,14 @@ def feasibility_intervals(
                     break
                 objective = np.zeros(len(members))
                 objective[k] = -sign
-                result = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+                status, x = solve(objective)
                 solved += 1
-                if result.status == 3:  # unbounded above: no upper limit
+                if status == "unbounded":  # unbounded above: no upper limit
                     seen_high[k] = np.inf
                     continue
-                if result.status != 0:
-                    raise PrivacyError(f"suppression audit: the linear program failed ({result.message})")
-                seen_low, seen_high = np.minimum(seen_low, result.x), np.maximum(seen_high, result.x)
+                if status != "optimal":
+                    raise PrivacyError(f"suppression audit: the linear program failed ({status})")
+                seen_low, seen_high = np.minimum(seen_low, x), np.maximum(seen_high, x)
             if seen_high[k] - seen_low[k] < width - _TOLERANCE:
                 narrow[int(hidden_ids[t])] = (float(seen_low[k]), float(seen_high[k]))
     return narrow, solved
