@@ -340,9 +340,9 @@ def main() -> None:
             from research.scale.synth_parquet import DONE_FILE
 
             existed = (parquet_log_dir(rows, args.partition_rows) / DONE_FILE).exists()
-            started = time.perf_counter()
+            generation_began = time.perf_counter()  # not ``started``: that names the run
             folder = make_parquet_log_in_subprocess(rows, args.partition_rows)
-            generated = None if existed else round(time.perf_counter() - started, 1)
+            generated = None if existed else round(time.perf_counter() - generation_began, 1)
             result = run_child("dask_parquet", folder, args.sample, max_rss_gb=args.max_rss_gb, dask=dask) | {"log_rows": rows, "generate_s": generated}
             print(result, flush=True)
             results.append(result)

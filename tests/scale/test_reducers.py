@@ -113,6 +113,30 @@ def test_quality_of_any_split_by_request_equals_the_whole(log, parts):
     assert any(m.startswith("quarantine: ") for m in values)
 
 
+def test_funnel_blocks_combine_in_any_tree(log):
+    """The Dask path combines partials a few at a time, level by level: any grouping gives the whole."""
+    _, cleaned, _ = log
+    table = cleaned.table
+    funnel = REDUCERS["funnel"]
+    partials = [funnel.partial(p) for p in split(table, table["content_id"], 7, 3)]
+    nested = funnel.combine([funnel.combine(partials[:3]), None, funnel.combine([funnel.combine(partials[3:5]), partials[5]]), partials[6]])
+    pd.testing.assert_frame_equal(funnel.finish(nested), funnel_tables(table))
+    blocks = {(b.group_kind, b.unit): b for b in nested}
+    assert len(blocks) == len(nested)  # each block once
+    site, every = blocks["site", "url"], blocks["all", "url"]
+    assert list(site.groups) == sorted(site.groups) and len(set(site.groups)) == len(site.groups) > 10
+    assert site.counts.sum() == every.counts.sum() > 0
+
+
+def test_funnel_blocks_of_different_statuses_do_not_combine(log):
+    _, cleaned, _ = log
+    funnel = REDUCERS["funnel"]
+    block = funnel.partial(cleaned.table)[0]
+    other = dataclasses.replace(block, statuses=block.statuses[::-1])
+    with pytest.raises(ValueError, match="disagree"):
+        funnel.combine([[block], [other]])
+
+
 def test_a_split_that_cuts_a_key_does_not_reduce_to_the_whole(log):
     """The key matters: cutting files in two changes the funnel (so the checks above can fail)."""
     _, cleaned, _ = log

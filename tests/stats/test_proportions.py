@@ -27,6 +27,11 @@ def test_auto_rule_wilson_for_large_inner_counts_only():
         proportion_intervals([1], [2], method="wald")
 
 
+def test_a_forced_method_names_itself_wherever_there_are_trials():
+    methods = interval_methods(np.array([3, 0, 7]), np.array([10, 0, 7]), method="wilson")
+    assert list(methods) == ["wilson", "", "wilson"] and methods.dtype == object
+
+
 def test_no_trials_no_share():
     result = proportion_intervals([0], [0])
     assert np.isnan(result.share[0]) and np.isnan(result.low[0]) and result.tidy()["interval_method"].iloc[0] == ""

@@ -55,12 +55,14 @@ def interval_methods(successes: np.ndarray, trials: np.ndarray, method: str = "a
         raise ValueError(f"interval method must be one of {', '.join(METHODS)}, not {method!r}")
     k = np.asarray(successes, dtype=float)
     n = np.asarray(trials, dtype=float)
+    # Codes into a few shared names: one text object per count would cost ~60 bytes a row.
     if method == "auto":
-        exact = (n < small) | (k == 0) | (k == n)
-        chosen = np.where(exact, "clopper_pearson", "wilson")
+        names = np.array(["", "clopper_pearson", "wilson"], dtype=object)
+        chosen = np.where((n < small) | (k == 0) | (k == n), 1, 2)
     else:
-        chosen = np.full(n.shape, method)
-    return np.where(n > 0, chosen, "").astype(object)
+        names = np.array(["", method], dtype=object)
+        chosen = np.ones(n.shape, dtype=np.intp)
+    return names[np.where(n > 0, chosen, 0)]
 
 
 def proportion_intervals(successes, trials, method: str = "auto", alpha: float = 0.05, small: int = SMALL_SAMPLE) -> ProportionIntervals:

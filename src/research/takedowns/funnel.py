@@ -18,13 +18,14 @@ total``) so that aggregated sources such as the Google Transparency Report fit t
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from research.clean.latest import latest_positions
 from research.clean.outcomes import OUTCOME_DETAILS
-from research.reducers import Reducer, declare
+from research.reducers import Reducer, declare, present
 from research.stats.proportions import proportion_intervals
 from research.takedowns.seeds import FILE_STATUSES
 
@@ -132,52 +133,92 @@ def _file_status(latest: pd.DataFrame, by: str | None, cache: Coded | None = Non
 
 def file_funnel_counts(table: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     """Files per status, overall (``group_kind = "all"``) or per ``by`` group, in the long count shape."""
-    return _file_counts(_latest(table), by, {})
+    return _file_block(_latest(table), by, {}).long()
 
 
-def _file_counts(latest: pd.DataFrame, by: str | None, cache: Coded) -> pd.DataFrame:
+def _file_block(latest: pd.DataFrame, by: str | None, cache: Coded) -> CountBlock:
     groups, _, status = _per_file(latest, by, cache)
     if by:
         _, values = _coded(latest, by, cache)
         group_codes, group_values = groups % len(values), values
     else:
         group_codes, group_values = np.zeros(len(groups), dtype=np.int64), pd.Index(["all"])
-    return _long_counts(group_codes, group_values, status, FILE_STATUSES, by or "all", "file")
+    return CountBlock.from_codes(group_codes, group_values, status, FILE_STATUSES, by or "all", "file")
 
 
 def url_funnel_counts(table: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     """URLs (latest outcome per file and URL) per outcome, overall or per ``by`` group."""
-    return _url_counts(_latest(table), by, {})
+    return _url_block(_latest(table), by, {}).long()
 
 
-def _url_counts(latest: pd.DataFrame, by: str | None, cache: Coded) -> pd.DataFrame:
+def _url_block(latest: pd.DataFrame, by: str | None, cache: Coded) -> CountBlock:
     if by:
         group_codes, group_values = _coded(latest, by, cache)
     else:
         group_codes, group_values = np.zeros(len(latest), dtype=np.int64), pd.Index(["all"])
     codes, outcomes = _coded(latest, "outcome", cache)
     position = np.array([URL_OUTCOMES.index(o) if o in URL_OUTCOMES else -1 for o in outcomes], dtype=np.int64)[codes]
-    return _long_counts(group_codes, group_values, position, URL_OUTCOMES, by or "all", "url")
+    return CountBlock.from_codes(group_codes, group_values, position, URL_OUTCOMES, by or "all", "url")
+
+
+@dataclass(frozen=True)
+class CountBlock:
+    """One block of funnel counts (one ``group_kind`` and ``unit``) in wide form.
+
+    ``counts[i, j]`` is the number of units of group ``groups[i]`` whose status is
+    ``statuses[j]``. Groups are the ones that occur (unique, sorted as text), statuses are every
+    category (sorted, zeros kept). This is the funnel's partial result over partitions: a frame
+    of text keys in the long shape is about six times its size, and summing blocks needs no
+    group-by on text (:func:`combine_funnel_blocks`).
+    """
+
+    group_kind: str
+    unit: str
+    statuses: tuple[str, ...]
+    groups: np.ndarray  # object array of str
+    counts: np.ndarray  # int64, len(groups) x len(statuses)
+
+    @classmethod
+    def from_codes(cls, group_codes: np.ndarray, groups: pd.Index, status: np.ndarray, categories: tuple[str, ...], kind: str, unit: str) -> CountBlock:
+        """Count ``status`` (index into ``categories``; negative: not counted) per code into ``groups``."""
+        counted = status >= 0  # a status outside the categories is not counted, its group still occurs
+        k = len(categories)
+        wide = np.bincount(group_codes[counted] * k + status[counted], minlength=len(groups) * k).reshape(len(groups), k)
+        present = np.bincount(group_codes, minlength=len(groups)) > 0
+        names = np.asarray(groups, dtype=object)[present].astype(str).astype(object)
+        rows, columns = np.argsort(names, kind="stable"), np.argsort(np.asarray(categories, dtype=object), kind="stable")
+        return cls(kind, unit, tuple(categories[j] for j in columns), names[rows], wide[present][rows][:, columns].astype(np.int64))
+
+    @classmethod
+    def summed(cls, blocks: Sequence[CountBlock]) -> CountBlock:
+        """The block of the union of disjoint partitions: counts of a group added over ``blocks``."""
+        first = blocks[0]
+        if any((b.group_kind, b.unit, b.statuses) != (first.group_kind, first.unit, first.statuses) for b in blocks):
+            raise ValueError(f"funnel blocks of {first.group_kind}/{first.unit} disagree on their kind, unit or statuses")
+        groups, inverse = np.unique(np.concatenate([b.groups for b in blocks]), return_inverse=True)
+        counts = np.zeros((len(groups), len(first.statuses)), dtype=np.int64)
+        np.add.at(counts, inverse.ravel(), np.concatenate([b.counts for b in blocks]))
+        return cls(first.group_kind, first.unit, first.statuses, groups, counts)
+
+    def long(self) -> pd.DataFrame:
+        """The block in the long count shape (``COUNT_COLUMNS``), sorted by group and status."""
+        k = len(self.statuses)
+        return pd.DataFrame(
+            {
+                "group_kind": self.group_kind,
+                "group": np.repeat(self.groups, k),
+                "unit": self.unit,
+                "status": np.tile(np.asarray(self.statuses, dtype=object), len(self.groups)),
+                "n": self.counts.ravel(),
+                "total": np.repeat(self.counts.sum(axis=1), k).astype(np.int64),
+            },
+            columns=COUNT_COLUMNS,
+        )
 
 
 def _long_counts(group_codes: np.ndarray, groups: pd.Index, status: np.ndarray, categories: tuple[str, ...], kind: str, unit: str) -> pd.DataFrame:
     """Counts per (group, status) in the long shape; only groups that occur, every status (zeros kept)."""
-    counted = status >= 0  # a status outside the categories is not counted
-    k = len(categories)
-    wide = np.bincount(group_codes[counted] * k + status[counted], minlength=len(groups) * k).reshape(len(groups), k)
-    present = np.bincount(group_codes, minlength=len(groups)) > 0
-    wide, names = wide[present], np.asarray(groups, dtype=object)[present]
-    long = pd.DataFrame(
-        {
-            "group_kind": kind,
-            "group": np.repeat(names, k).astype(str),
-            "unit": unit,
-            "status": np.tile(np.asarray(categories, dtype=object), len(names)).astype(str),
-            "n": wide.ravel().astype(np.int64),
-            "total": np.repeat(wide.sum(axis=1), k).astype(np.int64),
-        }
-    )
-    return long[COUNT_COLUMNS].sort_values(["group_kind", "group", "status"], kind="mergesort").reset_index(drop=True)
+    return CountBlock.from_codes(group_codes, groups, status, categories, kind, unit).long()
 
 
 def detail_funnel(table: pd.DataFrame, groupings: tuple[str, ...] = (), interval_method: str = "auto") -> pd.DataFrame:
@@ -227,13 +268,18 @@ def funnel_blocks(groupings: tuple[str, ...]) -> list[tuple[str, str]]:
     return [("all", "file"), ("all", "url")] + [(by, unit) for by in groupings for unit in ("file", "url")]
 
 
-def funnel_counts(table: pd.DataFrame, groupings: tuple[str, ...] = GROUPINGS) -> pd.DataFrame:
-    """The counts of :func:`funnel_tables` (``COUNT_COLUMNS``), block by block, each block sorted by group and status."""
+def funnel_count_blocks(table: pd.DataFrame, groupings: tuple[str, ...] = GROUPINGS) -> list[CountBlock]:
+    """The counts of :func:`funnel_tables` as :class:`CountBlock` s, in :func:`funnel_blocks` order."""
     latest = _latest(table)  # once: every funnel below reads the same latest outcomes
     cache: Coded = {}  # and each column is coded once
-    count = {"file": _file_counts, "url": _url_counts}
-    present = tuple(by for by in groupings if by in table.columns)
-    return pd.concat([count[unit](latest, None if kind == "all" else kind, cache) for kind, unit in funnel_blocks(present)], ignore_index=True)
+    block = {"file": _file_block, "url": _url_block}
+    found = tuple(by for by in groupings if by in table.columns)
+    return [block[unit](latest, None if kind == "all" else kind, cache) for kind, unit in funnel_blocks(found)]
+
+
+def funnel_counts(table: pd.DataFrame, groupings: tuple[str, ...] = GROUPINGS) -> pd.DataFrame:
+    """The counts of :func:`funnel_tables` (``COUNT_COLUMNS``), block by block, each block sorted by group and status."""
+    return _long_frame(funnel_count_blocks(table, groupings))
 
 
 def funnel_tables(table: pd.DataFrame, groupings: tuple[str, ...] = GROUPINGS, interval_method: str = "auto") -> pd.DataFrame:
@@ -243,33 +289,34 @@ def funnel_tables(table: pd.DataFrame, groupings: tuple[str, ...] = GROUPINGS, i
 
 #: Columns of a cleaned log that :func:`funnel_tables` reads (the latest check per file and URL, the groupings).
 INPUT_COLUMNS: tuple[str, ...] = ("row_number", "content_id", "url_id", "outcome", "checked_at", "requested_at", *GROUPINGS)
-_KEYS = ["group_kind", "group", "unit", "status"]
 
 
-def combine_funnel_counts(parts: Sequence[pd.DataFrame | None], groupings: tuple[str, ...] = GROUPINGS) -> pd.DataFrame | None:
-    """:func:`funnel_counts` of the union of partitions that are disjoint in ``content_id``, from theirs.
+def combine_funnel_blocks(parts: Sequence[list[CountBlock] | None]) -> list[CountBlock] | None:
+    """:func:`funnel_count_blocks` of the union of partitions that are disjoint in ``content_id``, from theirs.
 
-    A file's status depends only on its own rows, so each ``n`` of the whole is the sum of the
-    partitions' (a group missing from a partition counts zero there) and ``total`` the sum of ``n``
-    over the group's statuses; rows come back in :func:`funnel_blocks` order, each block sorted by
-    group and status, as :func:`funnel_counts` writes them.
+    A file's status depends only on its own rows, so each count of the whole is the sum of the
+    partitions' (a group missing from a partition counts zero there); blocks keep the order in
+    which they first come (every partition writes them in :func:`funnel_blocks` order).
     """
-    found = [p for p in parts if p is not None]
+    found = present(parts)
     if not found:
         return None
-    summed = pd.concat(found, ignore_index=True).groupby(_KEYS, sort=False)["n"].sum().reset_index()
-    summed["total"] = summed.groupby(["group_kind", "group", "unit"], sort=False)["n"].transform("sum")
-    position = {block: i for i, block in enumerate(funnel_blocks(groupings))}
-    block = [position.get(b, len(position)) for b in zip(summed["group_kind"], summed["unit"])]
-    ordered = summed.assign(_block=block).sort_values(["_block", "group", "status"], kind="mergesort").drop(columns="_block")
-    return ordered[COUNT_COLUMNS].reset_index(drop=True).astype({"n": "int64", "total": "int64"})
+    blocks: dict[tuple[str, str], list[CountBlock]] = {}
+    for part in found:
+        for block in part:
+            blocks.setdefault((block.group_kind, block.unit), []).append(block)
+    return [CountBlock.summed(same) for same in blocks.values()]
 
 
-def _finish_funnel(counts: pd.DataFrame | None, interval_method: str = "auto") -> pd.DataFrame:
-    if counts is None:  # no rows at all: the empty funnel
-        counts = pd.DataFrame({c: pd.Series(dtype="int64" if c in ("n", "total") else object) for c in COUNT_COLUMNS})
-    return with_intervals(counts, method=interval_method)
+def _long_frame(blocks: Sequence[CountBlock] | None) -> pd.DataFrame:
+    if not blocks:  # no rows at all: the empty funnel
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("n", "total") else object) for c in COUNT_COLUMNS})
+    return pd.concat([block.long() for block in blocks], ignore_index=True)
+
+
+def _finish_funnel(blocks: list[CountBlock] | None, interval_method: str = "auto") -> pd.DataFrame:
+    return with_intervals(_long_frame(blocks), method=interval_method)
 
 
 #: The funnel over partitions disjoint in ``content_id``: counts add up, intervals come last.
-FUNNEL = declare(Reducer("funnel", "content_id", funnel_counts, combine_funnel_counts, _finish_funnel))
+FUNNEL = declare(Reducer("funnel", "content_id", funnel_count_blocks, combine_funnel_blocks, _finish_funnel))
