@@ -89,9 +89,10 @@ def dask_network(raw_files: list, out: Path, workers: int, memory: str) -> dict:
     from research.scale.network import run_summary, takedown_network_dask
 
     choice = choose_key(Path(raw_files[0]).parent, synthetic=True)  # the generator's folder, marker verified
+    steps: dict[str, float] = {}
     with dask_scheduler(None, workers=workers, memory_limit=memory):
-        network = takedown_network_dask(raw_files, out, key=choice.key, synthetic=choice.synthetic, source=out.name)
-    return run_summary(network, {"partitions": len(raw_files), "workers": workers, "worker_memory": memory})
+        network = takedown_network_dask(raw_files, out, key=choice.key, synthetic=choice.synthetic, source=out.name, steps=steps)
+    return run_summary(network, {"partitions": len(raw_files), "workers": workers, "worker_memory": memory, "steps_s": steps})
 
 
 def stage(name: str, log: Path, sample: int, workers: int = 2, memory: str = "4GB") -> dict:

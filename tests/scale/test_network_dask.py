@@ -111,7 +111,9 @@ def test_more_blocks_same_edges(tmp_path, secret_key_file):
     path, parts = _synthetic_log(tmp_path)
     with dask_scheduler("synchronous"):
         few = takedown_network_dask(parts, tmp_path / "few", key=load_key(key_file=secret_key_file), blocks=1)
-        many = takedown_network_dask(parts, tmp_path / "many", key=load_key(key_file=secret_key_file), blocks=17)
+        steps: dict[str, float] = {}
+        many = takedown_network_dask(parts, tmp_path / "many", key=load_key(key_file=secret_key_file), blocks=17, steps=steps)
+    assert list(steps) == ["clean", "status", "funnel", "rates", "co_hosting", "write"] and all(t >= 0 for t in steps.values())
     assert len(parquet_parts(tmp_path / "few" / "co_hosting_edges")) == 1
     assert len(parquet_parts(tmp_path / "many" / "co_hosting_edges")) > 5
     pd.testing.assert_frame_equal(read_parts(tmp_path / "many" / "co_hosting_edges"), read_parts(tmp_path / "few" / "co_hosting_edges"))
