@@ -50,3 +50,18 @@ def test_the_command_leaves_the_allocator_alone_unless_asked(restore_pool, monke
     monkeypatch.setenv(RETURN_FREED_MEMORY_ENV, "1")
     assert CliRunner().invoke(app, ["reproduce", "--help"]).exit_code == 0
     assert pa.default_memory_pool().backend_name == "system"
+
+
+def test_local_dask_workers_start_with_the_same_settings_when_asked(monkeypatch):
+    from research.config import RETURN_FREED_MEMORY_ENV
+    from research.scale.engine import dask_scheduler
+    from research.scale.memory import worker_environment
+
+    monkeypatch.delenv(RETURN_FREED_MEMORY_ENV, raising=False)
+    assert worker_environment() == {}
+    monkeypatch.setenv(RETURN_FREED_MEMORY_ENV, "1")
+    with dask_scheduler(None, workers=1, memory_limit="1GB") as client:
+        pool = client.submit(lambda: pa.default_memory_pool().backend_name, pure=False).result()
+        threshold = client.run(lambda: __import__("os").environ.get("MALLOC_MMAP_THRESHOLD_"))
+    assert pool == "system"
+    assert list(threshold.values()) == [str(MMAP_THRESHOLD_BYTES)]

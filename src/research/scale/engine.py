@@ -37,6 +37,7 @@ from research.clean.takedown_schema import empty_clean_table, empty_quarantine
 from research.clean.takedowns import DISTINCT_METRICS, QUALITY, CleanedLog, QualityCounts, clean_takedown_log, quality_counts, quality_table
 from research.errors import InputError
 from research.networks.bipartite import DOMAINS
+from research.scale.memory import worker_environment
 from research.scale.shuffle import bucket_of, present_buckets, read_bucket, row_groups, split_parquet, write_buckets
 
 #: Rows per Parquet partition written from a CSV: ~1M rows of a takedown log are ~0.5 GB in pandas.
@@ -64,7 +65,13 @@ def dask_scheduler(scheduler: str | None = None, *, workers: int = 2, memory_lim
     from distributed import Client, LocalCluster
 
     if scheduler is None:
-        with LocalCluster(n_workers=workers, threads_per_worker=1, memory_limit=memory_limit, dashboard_address=None) as cluster, Client(cluster) as client:
+        # Workers hand freed memory back as this process does, when asked to (research.scale.memory).
+        environ = {**dask.config.get("distributed.nanny.pre-spawn-environ", {}), **worker_environment()}
+        with (
+            dask.config.set({"distributed.nanny.pre-spawn-environ": environ}),
+            LocalCluster(n_workers=workers, threads_per_worker=1, memory_limit=memory_limit, dashboard_address=None) as cluster,
+            Client(cluster) as client,
+        ):
             yield client
     else:
         with Client(scheduler) as client:

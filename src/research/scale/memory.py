@@ -55,6 +55,18 @@ def return_freed_memory() -> dict[str, str]:
     return settings
 
 
+def worker_environment() -> dict[str, str]:
+    """What :func:`return_freed_memory` sets, as environment variables for worker processes to start with.
+
+    Empty unless ``$RESEARCH_RETURN_FREED_MEMORY`` asks for it. Arrow reads
+    ``ARROW_DEFAULT_MEMORY_POOL`` and glibc ``MALLOC_MMAP_THRESHOLD_`` when a process starts, so a
+    worker that is given them behaves as if it had called :func:`return_freed_memory` first.
+    """
+    if not env_flag(RETURN_FREED_MEMORY_ENV):
+        return {}
+    return {"ARROW_DEFAULT_MEMORY_POOL": "system", "MALLOC_MMAP_THRESHOLD_": str(MMAP_THRESHOLD_BYTES)}
+
+
 def apply_environment_settings() -> dict[str, str] | None:
     """Apply :func:`return_freed_memory` if ``$RESEARCH_RETURN_FREED_MEMORY`` asks for it.
 

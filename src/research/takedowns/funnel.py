@@ -254,7 +254,7 @@ def with_intervals(counts: pd.DataFrame, alpha: float = 0.05, method: str = "aut
     ``method`` is ``"auto"`` (Clopper–Pearson for small or extreme counts, Wilson otherwise),
     ``"clopper_pearson"`` or ``"wilson"``; a group with no total has no share.
     """
-    out = counts.copy()
+    out = counts.copy(deep=False)  # copy-on-write (pandas 3): the new columns never reach the caller's frame
     result = proportion_intervals(out["n"].to_numpy(dtype=float), out["total"].to_numpy(dtype=float), method=method, alpha=alpha)
     out["share"] = result.share
     out["share_low"] = result.low
