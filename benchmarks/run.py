@@ -366,13 +366,8 @@ def main() -> None:
         result["run"] = started
         result["machine"] = where
     raw = HERE / "raw.jsonl"  # every measurement, so runs of different sizes can be combined
-    if args.append and raw.exists():
-        fresh = {(r.get("log_rows"), r["stage"]) for r in results}
-        older = [json.loads(l) for l in raw.read_text().splitlines() if l.strip()]
-        results = [r for r in older if (r.get("log_rows"), r["stage"]) not in fresh] + results
-    labels = run_labels(results)
-    for result in results:
-        result["label"] = labels[_run(result)]
+    older = [json.loads(l) for l in raw.read_text().splitlines() if l.strip()] if args.append and raw.exists() else []
+    results = merged_rows(older, results)
     raw.write_text("".join(json.dumps(r) + "\n" for r in results))
     write_results(results, sys.argv[1:])
 
@@ -410,6 +405,18 @@ def run_labels(results: list[dict]) -> dict[str, str]:
         if run not in labels:
             labels[run] = next(unused)
     return labels
+
+
+def merged_rows(older: list[dict], fresh: list[dict]) -> list[dict]:
+    """Older rows that ``fresh`` does not replace (same log size and stage), then ``fresh``, each labelled.
+
+    Labels are given before the replaced rows go, so a new run never takes the label of a run
+    that the new rows replace.
+    """
+    labels = run_labels(older + fresh)
+    replaced = {(r.get("log_rows"), r["stage"]) for r in fresh}
+    rows = [r for r in older if (r.get("log_rows"), r["stage"]) not in replaced] + fresh
+    return [r | {"label": labels[_run(r)]} for r in rows]
 
 
 def scaling_table(logged: list[dict], labels: dict[str, str]) -> list[str]:

@@ -20,3 +20,9 @@ def test_labels_go_on_past_z():
     rows = [{"run": "old", "label": "Z"}, {"run": "new"}]
     assert bench.run_labels(rows)["new"] == "AA"
     assert bench.run_labels([{"run": f"r{i}"} for i in range(28)])["r27"] == "AB"
+
+
+def test_a_run_that_replaces_the_last_run_takes_a_new_label():
+    older = [{"run": "r1", "label": "A", "log_rows": 1, "stage": "s"}, {"run": "r2", "label": "B", "log_rows": 2, "stage": "s"}]
+    rows = bench.merged_rows(older, [{"run": "r3", "log_rows": 2, "stage": "s"}])
+    assert [(r["run"], r["label"]) for r in rows] == [("r1", "A"), ("r3", "C")]

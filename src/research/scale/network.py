@@ -13,8 +13,8 @@ cleaning                ``request_id``      ``clean_takedown_log`` → table, qu
                                             counts summed (:mod:`research.scale.engine`)
 URL status              ``url_id``          ``latest_url_status`` → written; ``node_counts`` per
                                             domain, provider, country summed → ``node_rates``' table
-funnel                  ``content_id``      ``funnel_tables`` counts → ``n``, ``total`` summed →
-                                            ``with_intervals``
+funnel                  ``content_id``      ``funnel_count_blocks`` (groups × statuses) → summed
+                                            per group → long shape, ``with_intervals``
 co-hosting projection   ``content_id``      ``B_pᵀB_p`` in global domain codes → triplets written in
                                             blocks of domains → summed per block → edge parts
 ======================  ==================  ==========================================================
