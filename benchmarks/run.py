@@ -89,13 +89,12 @@ def dask_network(raw_files: list, out: Path, workers: int, memory: str) -> dict:
     """The bounded Dask path on Parquet parts, on a local cluster; sizes of what it wrote."""
     from research.clean.synthetic_marker import choose_key
     from research.config import RETURN_FREED_MEMORY_ENV
+    from research.scale.engine import dask_scheduler
     from research.scale.memory import return_freed_memory
+    from research.scale.network import run_summary, takedown_network_dask
 
     os.environ[RETURN_FREED_MEMORY_ENV] = "1"  # as `research` runs with it: this process and the workers
     return_freed_memory()
-    from research.scale.engine import dask_scheduler
-    from research.scale.network import run_summary, takedown_network_dask
-
     choice = choose_key(Path(raw_files[0]).parent, synthetic=True)  # the generator's folder, marker verified
     steps: dict[str, float] = {}
     with dask_scheduler(None, workers=workers, memory_limit=memory):

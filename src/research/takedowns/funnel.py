@@ -167,9 +167,9 @@ class CountBlock:
 
     ``counts[i, j]`` is the number of units of group ``groups[i]`` whose status is
     ``statuses[j]``. Groups are the ones that occur (unique, sorted as text), statuses are every
-    category (sorted, zeros kept). This is the funnel's partial result over partitions: a frame
-    of text keys in the long shape is about six times its size, and summing blocks needs no
-    group-by on text (:func:`combine_funnel_blocks`).
+    category (sorted, zeros kept). This is the funnel's partial result over partitions: blocks
+    are summed with integer arithmetic over the group names, never a group-by on text keys
+    (:func:`combine_funnel_blocks`), and the long shape is made once, at the end.
     """
 
     group_kind: str
@@ -184,10 +184,10 @@ class CountBlock:
         counted = status >= 0  # a status outside the categories is not counted, its group still occurs
         k = len(categories)
         wide = np.bincount(group_codes[counted] * k + status[counted], minlength=len(groups) * k).reshape(len(groups), k)
-        present = np.bincount(group_codes, minlength=len(groups)) > 0
-        names = np.asarray(groups, dtype=object)[present].astype(str).astype(object)
+        occurs = np.bincount(group_codes, minlength=len(groups)) > 0
+        names = np.asarray(groups, dtype=object)[occurs].astype(str).astype(object)
         rows, columns = np.argsort(names, kind="stable"), np.argsort(np.asarray(categories, dtype=object), kind="stable")
-        return cls(kind, unit, tuple(categories[j] for j in columns), names[rows], wide[present][rows][:, columns].astype(np.int64))
+        return cls(kind, unit, tuple(categories[j] for j in columns), names[rows], wide[occurs][rows][:, columns].astype(np.int64))
 
     @classmethod
     def summed(cls, blocks: Sequence[CountBlock]) -> CountBlock:
@@ -210,15 +210,10 @@ class CountBlock:
                 "unit": self.unit,
                 "status": np.tile(np.asarray(self.statuses, dtype=object), len(self.groups)),
                 "n": self.counts.ravel(),
-                "total": np.repeat(self.counts.sum(axis=1), k).astype(np.int64),
+                "total": np.repeat(self.counts.sum(axis=1), k),
             },
             columns=COUNT_COLUMNS,
         )
-
-
-def _long_counts(group_codes: np.ndarray, groups: pd.Index, status: np.ndarray, categories: tuple[str, ...], kind: str, unit: str) -> pd.DataFrame:
-    """Counts per (group, status) in the long shape; only groups that occur, every status (zeros kept)."""
-    return CountBlock.from_codes(group_codes, groups, status, categories, kind, unit).long()
 
 
 def detail_funnel(table: pd.DataFrame, groupings: tuple[str, ...] = (), interval_method: str = "auto") -> pd.DataFrame:
@@ -238,11 +233,11 @@ def detail_funnel(table: pd.DataFrame, groupings: tuple[str, ...] = (), interval
     codes, found = pd.factorize(latest["outcome_detail"].astype("string"), use_na_sentinel=True)
     position = np.array([details.index(d) if d in details else -1 for d in found] + [-1], dtype=np.int64)[codes]
     cache: Coded = {}
-    parts = [_long_counts(np.zeros(len(latest), dtype=np.int64), pd.Index(["all"]), position, details, "all", "url")]
+    parts = [CountBlock.from_codes(np.zeros(len(latest), dtype=np.int64), pd.Index(["all"]), position, details, "all", "url").long()]
     for by in groupings:
         if by in latest.columns:
             group_codes, group_values = _coded(latest, by, cache)
-            parts.append(_long_counts(group_codes, group_values, position, details, by, "url"))
+            parts.append(CountBlock.from_codes(group_codes, group_values, position, details, by, "url").long())
     counts = pd.concat(parts, ignore_index=True)
     counts.insert(counts.columns.get_loc("status") + 1, "outcome", counts["status"].map(OUTCOME_DETAILS))
     return with_intervals(counts, method=interval_method)
