@@ -127,18 +127,22 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def refuse_control_characters(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
-    """Raise :class:`OutputError` if a text cell of ``df`` holds a control character."""
+def refuse_control_characters(df: pd.DataFrame, path: str | os.PathLike[str], first_row: int = 1) -> None:
+    """Raise :class:`OutputError` if a text cell of ``df`` holds a control character.
+
+    The error names the row counted from ``first_row`` (the number of ``df``'s first row in the file).
+    """
     for column in _text_columns(df):
         hits = df[column].astype("string").str.contains(_CONTROL.pattern, regex=True).fillna(False).to_numpy(dtype=bool)
         if hits.any():
-            row = int(np.flatnonzero(hits)[0]) + 1
-            raise OutputError(f"column {column!r}, row {row}: a control character (U+{ord(_CONTROL.search(str(df[column].iloc[row - 1])).group()):04X}) would be written", file=str(path))
+            position = int(np.flatnonzero(hits)[0])
+            character = _CONTROL.search(str(df[column].iloc[position])).group()
+            raise OutputError(f"column {column!r}, row {position + first_row}: a control character (U+{ord(character):04X}) would be written", file=str(path))
 
 
-def csv_ready(df: pd.DataFrame, path: str | os.PathLike[str]) -> pd.DataFrame:
+def csv_ready(df: pd.DataFrame, path: str | os.PathLike[str], first_row: int = 1) -> pd.DataFrame:
     """``df`` as it goes into a CSV: control characters refused, formulas neutralised."""
-    refuse_control_characters(df, path)
+    refuse_control_characters(df, path, first_row)
     return neutralise_formulas(df)
 
 
@@ -148,6 +152,24 @@ def write_csv(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     safe = csv_ready(df, path)
     with atomic_target(path) as temporary:
         safe.to_csv(temporary, index=False, lineterminator="\n", encoding="utf-8")
+    return path
+
+
+def write_csv_chunks(chunks: Iterable[pd.DataFrame], path: str | os.PathLike[str]) -> Path:
+    """:func:`write_csv` of the rows of ``chunks`` one after another, holding one chunk at a time.
+
+    The file is byte for byte ``write_csv(pd.concat(chunks))`` when the chunks share their
+    columns and types; the header comes from the first chunk, and an error names the row in the
+    whole file. At least one chunk is needed (an empty one gives the header alone).
+    """
+    path = Path(path)
+    with atomic_target(path) as temporary, open(temporary, "w", encoding="utf-8", newline="") as handle:
+        first_row, written = 1, 0
+        for chunk in chunks:
+            csv_ready(chunk, path, first_row).to_csv(handle, index=False, header=not written, lineterminator="\n")
+            first_row, written = first_row + len(chunk), written + 1
+        if not written:
+            raise ValueError(f"write_csv_chunks({path}): no chunks, so no header to write")
     return path
 
 

@@ -13,7 +13,7 @@ from research.cli import app
 from research.clean.takedown_files import OUTPUT_FILES, clean_log_file, write_cleaned
 from research.errors import OutputError
 from research.lineage import sidecar_path
-from research.outputs import neutralise_formulas, write_csv, write_table
+from research.outputs import neutralise_formulas, write_csv, write_csv_chunks, write_table
 from research.scale.files import clean_with_dask
 
 HEADER = "request_id,content_id,url,requested_at,checked_at,outcome,hosting_provider\n"
@@ -113,6 +113,19 @@ def test_control_characters_are_never_written(tmp_path):
     with pytest.raises(OutputError, match="U\\+0000"):
         write_csv(pd.DataFrame({"a": ["ok", "bad\x00"]}), tmp_path / "x.csv")
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_a_csv_written_in_chunks_is_the_same_bytes_and_names_the_file_row(tmp_path):
+    whole = pd.DataFrame({"group": ["a", "=b", "c", "d", "e"], "n": [1, 2, 3, 4, 5], "share": [0.5, None, 1 / 3, 0.25, 1.0]})
+    write_csv(whole, tmp_path / "whole.csv")
+    chunks = [whole.iloc[:0], whole.iloc[:2], whole.iloc[2:2], whole.iloc[2:]]  # empty chunks first and between
+    write_csv_chunks(chunks, tmp_path / "chunks.csv")
+    assert (tmp_path / "chunks.csv").read_bytes() == (tmp_path / "whole.csv").read_bytes()
+    assert (tmp_path / "whole.csv").read_text().count("group,n,share") == 1 and "'=b" in (tmp_path / "whole.csv").read_text()
+    bad = whole.assign(group=["a", "b", "c", "d\x07", "e"])
+    with pytest.raises(OutputError, match="row 4: a control character \\(U\\+0007\\)"):
+        write_csv_chunks([bad.iloc[:2], bad.iloc[2:]], tmp_path / "bad.csv")  # row 4 of the file, row 2 of its chunk
+    assert not (tmp_path / "bad.csv").exists()
 
 
 def test_out_pointing_at_a_file_is_a_clear_error(tmp_path, secret_key_file):

@@ -16,6 +16,7 @@ from research.config import paths
 from research.networks.bipartite import co_hosting_edges, incidence_matrix
 from research.networks.rankings import LEVELS, node_rates
 from research.networks.status import latest_url_status
+from research.outputs import write_csv
 from research.scale.engine import csv_to_parquet, dask_scheduler, parquet_parts, read_parts
 from research.scale.network import read_status, takedown_network_dask
 from research.scale.synth_parquet import read_synth_parquet, write_synth_parquet
@@ -70,9 +71,11 @@ def test_cleaned_table_quarantine_and_quality_equal(both_engines):
     assert pd.read_csv(network.folder / "quality.csv", dtype=str)["value"].tolist() == [str(v) for v in expected["value"]]
 
 
-def test_funnel_equals_funnel_tables(both_engines):
+def test_funnel_equals_funnel_tables(both_engines, tmp_path):
     _, default, network, _ = both_engines
     pd.testing.assert_frame_equal(network.funnel, funnel_tables(default.table))
+    write_csv(funnel_tables(default.table), tmp_path / "funnel.csv")  # written in one piece
+    assert (network.folder / "funnel.csv").read_bytes() == (tmp_path / "funnel.csv").read_bytes()
     assert network.funnel["group_kind"].nunique() == 6  # overall + domain, site, provider, country, channel
 
 

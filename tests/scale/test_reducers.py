@@ -23,12 +23,12 @@ from research.networks.status import is_synthetic, latest_url_status
 from research.reducers import REDUCERS
 from research.scale.engine import request_keys
 from research.scale.network import DaskNetwork
-from research.takedowns.funnel import funnel_tables
+from research.takedowns.funnel import funnel_table_chunks, funnel_tables
 from research.takedowns.seeds import scaled_counts, seed_funnel
 from research.takedowns.synth import synth_log
 
 #: Which declared reducer gives each result of the bounded Dask path (a new result needs one).
-RESULT_REDUCERS = {"quality": "quality", "funnel": "funnel", "rates": "node_rates", "priors": "node_rates", "urls": "url_status", "edges": "co_hosting_edges"}
+RESULT_REDUCERS = {"quality": "quality", "funnel_blocks": "funnel", "rates": "node_rates", "priors": "node_rates", "urls": "url_status", "edges": "co_hosting_edges"}
 #: Which declared reducer gives each site-level table the network is built from (``network build --engine dask``).
 SITE_REDUCERS = {
     "urls": "url_status", "node_counts": "node_rates", "domains": "domains", "edges": "co_hosting_edges", "layer_edges": "layer_edges",
@@ -126,6 +126,20 @@ def test_funnel_blocks_combine_in_any_tree(log):
     site, every = blocks["site", "url"], blocks["all", "url"]
     assert list(site.groups) == sorted(site.groups) and len(set(site.groups)) == len(site.groups) > 10
     assert site.counts.sum() == every.counts.sum() > 0
+
+
+@pytest.mark.parametrize("rows", [1, 7, 100, 10**9])
+def test_funnel_table_chunks_are_the_funnel_in_order(log, rows):
+    """The Dask path writes the funnel piece by piece: the pieces, joined, are the whole table."""
+    _, cleaned, _ = log
+    funnel = REDUCERS["funnel"]
+    blocks = funnel.partial(cleaned.table)
+    chunks = list(funnel_table_chunks(blocks, rows=rows))
+    pd.testing.assert_frame_equal(pd.concat(chunks, ignore_index=True), funnel.finish(blocks))
+    assert max(len(c) for c in chunks) <= max(rows, max(len(b.statuses) for b in blocks))
+    assert len(chunks) >= len(blocks)
+    empty = list(funnel_table_chunks(None))
+    assert len(empty) == 1 and empty[0].empty and list(empty[0].columns) == list(funnel.finish(None).columns)
 
 
 def test_funnel_blocks_of_different_statuses_do_not_combine(log):

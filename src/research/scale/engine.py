@@ -282,7 +282,7 @@ def clean_partitions(
         blocks of this size (``rows-K/from-N.parquet``), for writing the table in row order later.
     splits
         Hash splits of the cleaned table to write for later steps, e.g.
-        ``{"status": ("url_id", [...columns])}`` → ``work/status/bucket-K/from-N.parquet``.
+        ``{"status": ("url_id", [...columns])}`` → ``work/status/bucket-K/from-N.arrow``.
     work
         Folder for the pieces (default ``out_dir/_work``); the caller removes it when done.
     """

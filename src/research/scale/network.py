@@ -49,7 +49,7 @@ from research.networks.layers import LAYER_EDGES
 from research.networks.model import MODEL_SAMPLE_URLS, ModelSample
 from research.networks.profiles import removal_days
 from research.networks.rankings import LEVELS, NODE_RATES
-from research.outputs import write_csv
+from research.outputs import write_csv, write_csv_chunks
 from research.scale.engine import CleanedParts, clean_partitions, parquet_parts, tree_reduce
 from research.scale.shuffle import bucket_of, present_buckets, read_bucket, row_groups, split_parquet, write_buckets
 from research.takedowns import funnel as funnel_kernel
@@ -195,17 +195,18 @@ def _funnel_task(split: Path, bucket: int) -> tuple | None:
     return funnel_kernel.FUNNEL.partial(part), int(part["content_id"].nunique())
 
 
-def funnel_dask(split: str | os.PathLike[str]) -> tuple[pd.DataFrame, int]:
-    """:func:`research.takedowns.funnel.funnel_tables` of the whole log, from ``content_id`` buckets.
+def funnel_dask(split: str | os.PathLike[str]) -> tuple[list[funnel_kernel.CountBlock] | None, int]:
+    """The counts of :func:`research.takedowns.funnel.funnel_tables` of the whole log, from ``content_id`` buckets.
 
-    ``split`` holds the cleaned table split by ``content_id``. Returns the funnel tables (same
-    rows, order and values as ``funnel_tables`` of the whole table) and the number of files.
+    ``split`` holds the cleaned table split by ``content_id``. Returns the summed count blocks
+    (``FUNNEL.finish`` of them is ``funnel_tables`` of the whole table: same rows, order and
+    values) and the number of files.
     """
     tasks = [dask.delayed(_funnel_task)(Path(split), bucket) for bucket in present_buckets(split)]
     counts = tree_reduce([dask.delayed(_first_item)(t) for t in tasks], funnel_kernel.FUNNEL.combine, fan_in=4)
     files = tree_reduce([dask.delayed(_second_item)(t) for t in tasks], _sum)
     counts, files = dask.compute(counts, files)
-    return funnel_kernel.FUNNEL.finish(counts), int(files)
+    return counts, int(files)
 
 
 def _first_item(value: tuple | None) -> object:
@@ -288,19 +289,27 @@ class DaskNetwork:
     folder
         ``takedowns/``, ``quarantine/``, ``status/``, ``co_hosting_edges/`` (Parquet parts) and
         ``quality.csv``, ``funnel.csv``, ``node_rates.csv``, ``eb_priors.csv``.
-    quality, funnel, rates, priors
+    quality, rates, priors
         The small tables, also written as CSV.
+    funnel_blocks
+        The funnel's summed counts; ``funnel.csv`` was written from them piece by piece, and
+        :attr:`funnel` makes the whole table again (for 700,000 sites, 11 million rows).
     urls, edges
         Rows of the status and of the co-hosting edge list.
     """
 
     folder: Path
     quality: pd.DataFrame
-    funnel: pd.DataFrame
+    funnel_blocks: list[funnel_kernel.CountBlock] | None
     rates: pd.DataFrame
     priors: pd.DataFrame
     urls: int
     edges: int
+
+    @property
+    def funnel(self) -> pd.DataFrame:
+        """``funnel_tables`` of the whole log, made from :attr:`funnel_blocks` when asked for."""
+        return funnel_kernel.FUNNEL.finish(self.funnel_blocks)
 
 
 def takedown_network_dask(
@@ -355,8 +364,9 @@ def takedown_network_dask(
     status = status_to_parquet(work / "status", out_dir / "status", source, pairs=work / "pairs")
     shutil.rmtree(work / "status", ignore_errors=True)
     step("status")
-    funnel, files = funnel_dask(work / "funnel")
+    funnel_blocks, files = funnel_dask(work / "funnel")
     shutil.rmtree(work / "funnel", ignore_errors=True)
+    write_csv_chunks(funnel_kernel.funnel_table_chunks(funnel_blocks), out_dir / "funnel.csv")  # never whole in memory
     step("funnel")
     rates, priors = node_rates_dask(status)
     step("rates")
@@ -364,10 +374,10 @@ def takedown_network_dask(
     shutil.rmtree(work, ignore_errors=True)
     step("co_hosting")
     quality = cleaned.quality({"files": files, "urls": status.urls}, synthetic)
-    for name, table in {"quality": quality, "funnel": funnel, "node_rates": rates, "eb_priors": priors}.items():
+    for name, table in {"quality": quality, "node_rates": rates, "eb_priors": priors}.items():
         write_csv(table, out_dir / f"{name}.csv")
     step("write")
-    return DaskNetwork(out_dir, quality, funnel, rates, priors, status.urls, edges)
+    return DaskNetwork(out_dir, quality, funnel_blocks, rates, priors, status.urls, edges)
 
 
 def read_status(folder: str | os.PathLike[str]) -> pd.DataFrame | None:

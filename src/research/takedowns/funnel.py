@@ -17,7 +17,7 @@ total``) so that aggregated sources such as the Google Transparency Report fit t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -200,6 +200,10 @@ class CountBlock:
         np.add.at(counts, inverse.ravel(), np.concatenate([b.counts for b in blocks]))
         return cls(first.group_kind, first.unit, first.statuses, groups, counts)
 
+    def rows(self, start: int, stop: int) -> CountBlock:
+        """The block of groups ``start`` … ``stop`` − 1 only (same kind, unit and statuses)."""
+        return CountBlock(self.group_kind, self.unit, self.statuses, self.groups[start:stop], self.counts[start:stop])
+
     def long(self) -> pd.DataFrame:
         """The block in the long count shape (``COUNT_COLUMNS``), sorted by group and status."""
         k = len(self.statuses)
@@ -311,6 +315,23 @@ def _long_frame(blocks: Sequence[CountBlock] | None) -> pd.DataFrame:
 
 def _finish_funnel(blocks: list[CountBlock] | None, interval_method: str = "auto") -> pd.DataFrame:
     return with_intervals(_long_frame(blocks), method=interval_method)
+
+
+def funnel_table_chunks(blocks: Sequence[CountBlock] | None, rows: int = 1_000_000, interval_method: str = "auto") -> Iterator[pd.DataFrame]:
+    """:func:`funnel_tables` from summed blocks, as consecutive pieces of at most about ``rows`` rows.
+
+    The pieces, one after another, are the rows of ``FUNNEL.finish(blocks)`` in order (each row's
+    share and interval depend on that row alone), so a caller can write the funnel of millions of
+    groups without holding it: the long shape of 700,000 sites is 11 million rows. No blocks
+    gives the one empty table.
+    """
+    if not blocks:
+        yield _finish_funnel(None, interval_method)
+        return
+    for block in blocks:
+        step = max(1, rows // max(1, len(block.statuses)))
+        for start in range(0, max(1, len(block.groups)), step):
+            yield with_intervals(block.rows(start, start + step).long(), method=interval_method)
 
 
 #: The funnel over partitions disjoint in ``content_id``: counts add up, intervals come last.
