@@ -57,6 +57,18 @@ def test_dask_cleaning_equals_default_engine(small_log, secret_key_file):
     assert quality["rows_in"] == 10 and quality["rows_out"] == 6
 
 
+def test_a_cleaning_task_keeps_no_hosts_for_the_next(small_log, secret_key_file):
+    """A worker cleans partition after partition: the parsed hosts of one must not stay in memory."""
+    from research.clean.urls import _host_record
+
+    path, parts = small_log
+    _host_record("kept.example.com")  # a host parsed before the tasks, as a long-lived worker has
+    assert _host_record.cache_info().currsize > 0
+    with dask_scheduler("synchronous"):  # the tasks run in this process, so its cache is theirs
+        result = clean_log_dask(parts[0].parent, key=load_key(key_file=secret_key_file), source=path.name)
+    assert len(result.table) == 6 and _host_record.cache_info().currsize == 0
+
+
 def test_streamed_cleaning_writes_the_same_table_and_counts(small_log, tmp_path, secret_key_file):
     path, parts = small_log
     default = clean_log_file(path, key_file=secret_key_file)

