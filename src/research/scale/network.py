@@ -14,7 +14,8 @@ cleaning                ``request_id``      ``clean_takedown_log`` → table, qu
 URL status              ``url_id``          ``latest_url_status`` → written; ``node_counts`` per
                                             domain, provider, country summed → ``node_rates``' table
 funnel                  ``content_id``      ``funnel_count_blocks`` (groups × statuses) → summed
-                                            per group → long shape, ``with_intervals``
+                                            per group → long shape, ``with_intervals``, written
+                                            ~1M rows at a time (``funnel_table_chunks``)
 co-hosting projection   ``content_id``      ``B_pᵀB_p`` in global domain codes → triplets written in
                                             blocks of domains → summed per block → edge parts
 ======================  ==================  ==========================================================
