@@ -148,15 +148,11 @@ def csv_ready(df: pd.DataFrame, path: str | os.PathLike[str], first_row: int = 1
 
 def write_csv(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     """Write ``df`` as UTF-8 CSV with ``\\n`` line ends and no index, atomically and formula-safe."""
-    path = Path(path)
-    safe = csv_ready(df, path)
-    with atomic_target(path) as temporary:
-        safe.to_csv(temporary, index=False, lineterminator="\n", encoding="utf-8")
-    return path
+    return write_csv_chunks([df], path)
 
 
 def write_csv_chunks(chunks: Iterable[pd.DataFrame], path: str | os.PathLike[str]) -> Path:
-    """:func:`write_csv` of the rows of ``chunks`` one after another, holding one chunk at a time.
+    """The rows of ``chunks`` one after another in one CSV (as :func:`write_csv`), holding one chunk at a time.
 
     The file is byte for byte ``write_csv(pd.concat(chunks))`` when the chunks share their
     columns and types; the header comes from the first chunk, and an error names the row in the

@@ -69,9 +69,12 @@ def test_a_full_disk_is_a_toolkit_error_and_leaves_the_old_file(tmp_path, monkey
     write_table(pd.DataFrame({"n": [1]}), target)
     before = target.read_bytes()
 
-    def full_disk(self, path, *args, **kwargs):
-        with open(path, "w") as handle:
-            handle.write("n\n")  # a few bytes, then the disk is full
+    def full_disk(self, target, *args, **kwargs):
+        if hasattr(target, "write"):  # an open file
+            target.write("n\n")  # a few bytes, then the disk is full
+        else:
+            with open(target, "w") as handle:
+                handle.write("n\n")
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(pd.DataFrame, "to_csv", full_disk)

@@ -11,7 +11,7 @@ fixed key): the same value goes to the same bucket in every process and every ru
 Pieces are temporary, read once by the next step, so they are Arrow IPC files compressed with
 zstd at level 1, not Parquet: measured on a 1M-row raw part split into 100 pieces, writing takes
 0.32 s against 0.79 s for Parquet (snappy, dictionaries) and reading back into pandas 0.25 s
-against 0.43 s, for the same disk (70 against 73 MB; ``benchmarks/notes.md``, 3 December).
+against 0.39–0.47 s, for the same disk (70 against 73 MB; ``benchmarks/notes.md``, 3 December).
 """
 
 from __future__ import annotations
