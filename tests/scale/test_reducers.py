@@ -143,6 +143,22 @@ def test_funnel_table_chunks_are_the_funnel_in_order(log, rows):
     assert len(empty) == 1 and empty[0].empty and list(empty[0].columns) == list(funnel.finish(None).columns)
 
 
+def test_funnel_blocks_are_compact_and_their_sums_exact(log):
+    """Blocks keep a grouping's names once and counts in one byte where they fit; sums never wrap."""
+    _, cleaned, _ = log
+    blocks = {(b.group_kind, b.unit): b for b in REDUCERS["funnel"].partial(cleaned.table)}
+    assert blocks["site", "file"].groups is blocks["site", "url"].groups  # one array of names per grouping
+    site = blocks["site", "url"]
+    assert site.counts.dtype == np.uint8 and 0 < site.counts.max() < 256
+    # 200 partitions, each with this one block: every count is 200 times larger, past one byte.
+    total = REDUCERS["funnel"].combine([[site]] * 200)[0]
+    assert total.counts.dtype == np.uint16 and total.counts.max() > 255
+    np.testing.assert_array_equal(total.counts.astype(np.int64), 200 * site.counts.astype(np.int64))
+    assert total.groups.equals(site.groups)
+    long = total.long()
+    assert long["n"].dtype == np.int64 and int(long["n"].sum()) == 200 * int(site.counts.sum())
+
+
 def test_funnel_blocks_of_different_statuses_do_not_combine(log):
     _, cleaned, _ = log
     funnel = REDUCERS["funnel"]

@@ -49,12 +49,16 @@ class CleanedLog:
         Top-level keys for the outputs' lineage sidecars (``synthetic``, ``synthetic_evidence``:
         :meth:`research.clean.synthetic_marker.KeyChoice.lineage`); empty when the caller chose
         the key itself.
+    counts
+        The numbers behind ``quality`` (:class:`QualityCounts`), when the cleaner made them: a
+        partition's counts combine over partitions (:data:`QUALITY`) without being counted again.
     """
 
     table: pd.DataFrame
     quarantine: pd.DataFrame
     quality: pd.DataFrame
     provenance: Mapping[str, object] = field(default_factory=dict)
+    counts: QualityCounts | None = None
 
 
 def _mask(values) -> np.ndarray:
@@ -248,7 +252,8 @@ def clean_takedown_log(
     # Uniqueness of (request_id, url_id) holds by construction (repeats were quarantined above,
     # on integer codes); pandera's own check of it would hash ten million string pairs again.
     table = _SCHEMA_WITHOUT_PAIR_CHECK.validate(table)
-    return CleanedLog(table, quarantine, quality_table(n, table, quarantine, synthetic))
+    counts = quality_counts(n, table, quarantine, synthetic)
+    return CleanedLog(table, quarantine, quality_frame(counts), counts=counts)
 
 
 SCIENTIFIC_ID = r"^[0-9](?:[.,][0-9]+)?[Ee]\+[0-9]+$"
@@ -415,8 +420,9 @@ def finish_quality(counts: QualityCounts | None, distinct: Mapping[str, int], sy
 
 def partition_quality(raw: pd.DataFrame, distinct: object = None, **options: Any) -> QualityCounts:
     """:class:`QualityCounts` of cleaning one partition of a raw log (``options``: those of :func:`clean_takedown_log`)."""
-    result = clean_takedown_log(raw, **options)
-    return quality_counts(len(raw), result.table, result.quarantine, bool(options.get("synthetic", False)))
+    counts = clean_takedown_log(raw, **options).counts
+    assert counts is not None  # the cleaner always counts
+    return counts
 
 
 def _finish_quality(counts: QualityCounts | None, distinct: Mapping[str, int], synthetic: bool = False, **_: object) -> pd.DataFrame:

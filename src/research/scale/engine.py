@@ -34,7 +34,7 @@ from dask.delayed import Delayed
 
 from research.clean.read_table import FIELDS_MISSING, arrow_plan, gunzipped, is_gzip, read_text_table, whitespace_only_rows
 from research.clean.takedown_schema import empty_clean_table, empty_quarantine
-from research.clean.takedowns import DISTINCT_METRICS, QUALITY, CleanedLog, QualityCounts, clean_takedown_log, quality_counts, quality_table
+from research.clean.takedowns import DISTINCT_METRICS, QUALITY, CleanedLog, QualityCounts, clean_takedown_log, quality_table
 from research.clean.urls import forget_hosts
 from research.errors import InputError
 from research.networks.bipartite import DOMAINS
@@ -209,8 +209,7 @@ def _clean_task(raw: Path, bucket: int, options: Mapping[str, object], out_dir: 
     _write_pieces(result.quarantine, out_dir / "quarantine", bucket, row_block)
     for name, (column, columns) in splits.items():
         write_buckets(result.table, bucket_of(result.table[column], buckets), work / name, bucket, columns)
-    quality = quality_counts(len(part), result.table, result.quarantine, bool(options.get("synthetic", False)))
-    return quality, DOMAINS.partial(result.table)
+    return result.counts, DOMAINS.partial(result.table)  # the cleaner's own counts of this partition
 
 
 @dataclass(frozen=True)
