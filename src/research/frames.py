@@ -1,7 +1,8 @@
-"""Small helpers over DataFrames that several layers share."""
+"""Small helpers over DataFrames and arrays that several layers share."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 
@@ -14,3 +15,19 @@ def plain_strings(frame: pd.DataFrame) -> pd.DataFrame:
     """
     text = {column: object for column in frame.columns if isinstance(frame[column].dtype, pd.StringDtype)}
     return frame.astype(text) if text else frame
+
+
+def distinct_sorted(values: np.ndarray) -> np.ndarray:
+    """The distinct values of an integer array, sorted: ``np.unique(values)``, by one sort.
+
+    NumPy 2.4's ``np.unique`` finds distinct integers through a hash table and then sorts them;
+    on this project's machine that took 9.9 s for 10M 64-bit numbers, against 0.13 s for a sort
+    and a comparison of neighbours (``benchmarks/notes.md``, 3 December). Same result, same type.
+    """
+    values = np.asarray(values)
+    if values.dtype.kind not in "iu":
+        raise TypeError(f"distinct_sorted needs integers, not {values.dtype}")
+    ordered = np.sort(values)
+    keep = np.ones(len(ordered), dtype=bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep]

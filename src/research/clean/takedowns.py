@@ -30,6 +30,7 @@ from research.clean.takedown_fields import check_timezone, implausible_dates, pa
 from research.clean.takedown_schema import CLEAN_COLUMNS, CLEAN_TAKEDOWNS_SCHEMA, LOG_COLUMNS, REQUIRED_COLUMNS, empty_clean_table, empty_quarantine
 from research.clean.urls import normalise_url_array
 from research.errors import SchemaError
+from research.frames import distinct_sorted
 from research.reducers import Reducer, declare
 
 
@@ -437,4 +438,4 @@ QUALITY = declare(Reducer("quality", "request_id", partition_quality, combine_qu
 def _distinct_urls(url_id: pd.Series) -> int:
     """Number of distinct URL pseudonyms, counted on their 64-bit numbers when they are pseudonyms."""
     numbers = pseudonym_numbers(url_id)
-    return len(np.unique(numbers)) if numbers is not None else int(url_id.nunique())
+    return len(distinct_sorted(numbers)) if numbers is not None else int(url_id.nunique())

@@ -27,6 +27,7 @@ import pyarrow as pa
 from scipy import sparse
 
 from research.clean.arrow_text import to_series
+from research.frames import distinct_sorted
 from research.reducers import Reducer, declare
 
 #: Prefix of content nodes in the bipartite graph, so a content id can never clash with a domain.
@@ -58,7 +59,7 @@ def incidence_matrix(pairs: pd.DataFrame) -> Incidence:
     rows, content_ids = pd.factorize(pairs["content_id"].astype(str), sort=True)
     cols, domains = pd.factorize(pairs["domain"].astype(str), sort=True)
     # Repeated (content, domain) pairs count once: keep the distinct integer pairs.
-    pair = np.unique(rows.astype(np.int64) * len(domains) + cols)
+    pair = distinct_sorted(rows.astype(np.int64) * len(domains) + cols)
     data = np.ones(len(pair), dtype=np.int64)
     matrix = sparse.csr_array((data, (pair // len(domains), pair % len(domains))), shape=(len(content_ids), len(domains)))
     return Incidence(matrix, pd.Index(content_ids, name="content_id"), pd.Index(domains, name="domain"))
