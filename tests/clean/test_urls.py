@@ -92,3 +92,84 @@ def test_missing_values_and_index_are_kept():
     assert list(out.index) == [10, 11, 12]
     assert out.loc[10, "reason"] == "blank"
     assert out.loc[11, "url_normalised"] == out.loc[12, "url_normalised"] == "http://example.com/a"
+
+
+def _hosts_from_every_rule() -> set[str]:
+    """Host names built from every rule of the bundled Public Suffix List (both sections):
+    each rule's tail labels, bare and under one to three extra labels, in Unicode and punycode."""
+    import idna
+
+    from research.clean.urls import _private_extractor
+
+    rules = _private_extractor()._get_tld_extractor().tlds(include_psl_private_domains=True)
+    hosts = set()
+    for rule in rules:
+        labels = rule.lstrip("!").replace("*", "w").split(".")
+        for k in range(len(labels)):
+            for prefix in ("", "a.", "a.b.", "a.b.c."):
+                hosts.add(prefix + ".".join(labels[k:]))
+    for host in list(hosts):
+        if not host.isascii():
+            try:
+                hosts.add(idna.encode(host, uts46=True).decode("ascii"))
+            except idna.IDNAError:
+                pass
+    return hosts
+
+
+def test_one_look_up_gives_the_icann_domain_and_the_site_of_two():
+    """registrable_names (one look-up in the whole list) equals a look-up in each section."""
+    import tldextract
+
+    from research.clean.urls import registrable_names
+
+    icann = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+    whole = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
+
+    def two_look_ups(host: str) -> tuple[str | None, str | None]:
+        parts = icann(host)
+        if not parts.suffix or not parts.domain:
+            return None, None
+        domain = parts.top_domain_under_public_suffix
+        private = whole(host)
+        return domain, (private.top_domain_under_public_suffix if private.suffix and private.domain else domain)
+
+    hosts = _hosts_from_every_rule() | {"localhost", "blogspot.com", "alice.blogspot.com", "github.io", "bob.github.io", "www.ck", "a.www.ck"}
+    assert len(hosts) > 30_000
+    differ = [h for h in sorted(hosts) if registrable_names(h) != two_look_ups(h)]
+    assert differ == []
+    assert registrable_names("alice.blogspot.com") == ("blogspot.com", "alice.blogspot.com")
+    assert registrable_names("blogspot.com") == ("blogspot.com", "blogspot.com")
+    assert registrable_names("localhost") == (None, None)
+
+
+def test_host_checks_match_their_definitions():
+    """The host checks' regular expressions: white space is str.isspace's, a name is dot-separated labels."""
+    import re
+
+    from research.clean.urls import _SPACE, _valid_host_name
+
+    everything = "".join(map(chr, range(0x110000)))
+    assert {m.group() for m in _SPACE.finditer(everything)} == {c for c in everything if c.isspace()}
+    label = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$")
+    names = [
+        "a",
+        "a.b",
+        "a-b.c",
+        "-a.b",
+        "a-.b",
+        "a..b",
+        ".a",
+        "a.",
+        "",
+        "a_b.c",
+        "a" * 63 + ".b",
+        "a" * 64 + ".b",
+        "A.b",
+        "a%2fb.c",
+        "a\\b.c",
+        ".".join(["a" * 50] * 5),
+        ".".join(["a" * 49] * 5) + ".bc",
+    ]
+    for name in names:
+        assert _valid_host_name(name) == (len(name) <= 253 and all(label.match(part) for part in name.split("."))), name
