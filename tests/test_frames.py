@@ -23,6 +23,21 @@ def test_distinct_sorted_is_numpy_unique(dtype, n):
     np.testing.assert_array_equal(got, expected)
 
 
-def test_distinct_sorted_refuses_what_is_not_integer():
+@pytest.mark.parametrize("n", [0, 1, 2, 1_000, 50_000])
+def test_distinct_sorted_strings_are_numpy_unique(n):
+    """Code point order, beyond ASCII too (é, ß, kana, hangul, an emoji beyond the BMP)."""
+    rng = np.random.default_rng(n)
+    letters = np.array(list("abcxyz.-0é\u00dfか한\U0001f600"), dtype=object)
+    values = np.array(["".join(rng.choice(letters, size=rng.integers(0, 6))) for _ in range(n)], dtype=object)
+    expected = np.unique(values.astype(str)).astype(object)
+    for given in (values, values.astype(str)):
+        got = distinct_sorted(given)
+        assert got.dtype == object
+        assert got.tolist() == expected.tolist()
+
+
+def test_distinct_sorted_refuses_what_is_not_integer_or_text():
     with pytest.raises(TypeError, match="integers"):
         distinct_sorted(np.array([0.5, 0.5]))
+    with pytest.raises(TypeError, match="strings"):
+        distinct_sorted(np.array(["a", None], dtype=object))

@@ -173,7 +173,7 @@ def union_sorted(parts: Sequence[np.ndarray | None]) -> np.ndarray:
     arrays = [np.asarray(p, dtype=object) for p in parts if p is not None and len(p)]
     if not arrays:
         return np.array([], dtype=object)
-    return np.unique(np.concatenate(arrays).astype(str)).astype(object)
+    return distinct_sorted(np.concatenate(arrays))
 
 
 def _domain_list(domains: np.ndarray | None) -> np.ndarray:
