@@ -230,3 +230,37 @@ def test_the_model_sample_is_uniform_over_seeds():
     chi2 = float((((drawn - seeds * p) ** 2) / (seeds * p * (1 - p))).sum())
     assert stats.chi2.sf(chi2, n - 1) > 0.001
     assert abs(drawn.mean() - seeds * p) < 1e-9  # exactly k per seed
+
+
+def test_url_status_does_not_depend_on_the_rows_order(log):
+    """Ties of checked_at and requested_at go to the larger row_number, however the rows are shuffled
+    (a Dask bucket holds its pieces in partition order, not in the log's order)."""
+    _, cleaned, _ = log
+    table = cleaned.table
+    tied = table.iloc[[0, 1, 2, 3]].copy()  # the same URLs, checked at the same times, other outcomes
+    tied["row_number"] = table["row_number"].max() + np.arange(1, 5)
+    tied["outcome"] = np.where(table["outcome"].iloc[[0, 1, 2, 3]].eq("removed"), "online", "removed")
+    tied["request_id"] = tied["request_id"] + "-again"
+    with_ties = pd.concat([table, tied], ignore_index=True)
+    expected = latest_url_status(with_ties)
+    assert (expected.set_index("url_id").loc[tied["url_id"], "outcome"].to_numpy() == tied["outcome"].to_numpy()).all()
+    status = REDUCERS["url_status"]
+    for seed in range(3):
+        shuffled = with_ties.sample(frac=1, random_state=seed).reset_index(drop=True)
+        pd.testing.assert_frame_equal(latest_url_status(shuffled), expected)
+        parts = [p.sample(frac=1, random_state=seed).reset_index(drop=True) for p in split(with_ties, with_ties["url_id"], 3, seed)]
+        pd.testing.assert_frame_equal(status.reduce(parts), expected)
+
+
+def test_a_bad_row_is_named_by_its_place_in_the_log_in_any_row_order(log):
+    from research.errors import ParseError
+
+    _, cleaned, _ = log
+    table = cleaned.table.copy()
+    table.loc[[5, 9], "outcome"] = "perhaps"
+    first = int(table["row_number"].iloc[5])
+    shuffled = table.iloc[::-1].reset_index(drop=True)  # row 9 now comes before row 5
+    for frame in (table, shuffled):
+        with pytest.raises(ParseError) as error:
+            latest_url_status(frame)
+        assert error.value.row == first
