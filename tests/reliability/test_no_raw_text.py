@@ -102,3 +102,24 @@ def test_keep_ids_on_the_cli(log, tmp_path, secret_key_file):
 def test_shapes(value, expected):
     assert shapes(to_arrow(pd.Series([value]))).to_pylist() == [expected]
     assert redact_array(to_arrow(pd.Series([value]))).to_pylist() == [expected or value]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["plain", "ascii", None, ""],  # no control byte: the fast pass
+        ["tab\there", "line\nbreak", "cr\r", None],  # allowed control characters only: the regular expression, nothing flagged
+        ["nul\x00", "ok", "esc\x1b[0m", "del\x7f", "bell\x07", None],
+        ["é", "\u0085 next line (C1)", "かな", "한글", "\U0001f600"],  # multi-byte characters: no byte below 0x80
+    ],
+)
+def test_control_characters_match_the_regular_expression(values):
+    import re
+
+    import pyarrow as pa
+
+    from research.clean.redact import CONTROL_RE2, control_characters
+
+    array = pa.array(["padding", *values, "padding"], type=pa.large_string()).slice(1, len(values))  # a slice: offsets not at 0
+    expected = [v is not None and re.search(CONTROL_RE2, v) is not None for v in values]
+    assert control_characters(array).tolist() == expected

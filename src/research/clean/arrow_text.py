@@ -31,6 +31,15 @@ def to_arrow(values: pd.Series | pa.Array | pa.ChunkedArray) -> pa.Array:
     return values
 
 
+def text_bytes(values: pa.Array) -> np.ndarray:
+    """The UTF-8 bytes of a ``large_string`` array's values, back to back (a view, no copy)."""
+    _, offsets, data = values.buffers()
+    if data is None or not len(values):
+        return np.zeros(0, dtype=np.uint8)
+    bounds = np.frombuffer(offsets, dtype=np.int64)
+    return np.frombuffer(data, dtype=np.uint8)[bounds[values.offset] : bounds[values.offset + len(values)]]
+
+
 def to_series(values: pa.Array | pa.ChunkedArray, index: pd.Index | None = None) -> pd.Series:
     """A pandas ``string`` Series backed by the Arrow text of ``values`` (no copy of the text)."""
     if not pa.types.is_large_string(values.type):

