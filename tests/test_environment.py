@@ -41,6 +41,11 @@ def _conda_pins() -> dict[str, str]:
         if isinstance(dep, str):
             name, _, version = dep.partition("=")
             pins[_canon(name)] = version
+        else:  # the pip section: exact pins of what conda-forge does not carry at the lock's version
+            for line in dep.get("pip", []):
+                if "==" in line:
+                    name, _, version = line.partition("==")
+                    pins[_canon(name)] = version
     return pins
 
 
