@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from research import config
-from research.clean.arrow_text import as_bool, to_arrow, to_series
+from research.clean.arrow_text import as_bool, text_bytes, to_arrow, to_series
 from research.clean.hmac_batch import hmac_prefixes
 from research.errors import PrivacyError
 
@@ -152,8 +152,7 @@ def pseudonym_numbers(values: pd.Series | pa.Array) -> np.ndarray | None:
     text = to_arrow(values)
     if text.null_count or not len(text) or not pc.all(pc.match_substring_regex(text, f"^[0-9a-f]{{{PSEUDONYM_LENGTH}}}$")).as_py():
         return None
-    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64)[text.offset : text.offset + len(text) + 1]
-    digits = np.frombuffer(text.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]].reshape(len(text), PSEUDONYM_LENGTH)
+    digits = text_bytes(text).reshape(len(text), PSEUDONYM_LENGTH)
     numbers = np.zeros(len(text), dtype=np.uint64)
     for position in range(PSEUDONYM_LENGTH):  # one digit column at a time: 8 bytes a row, not 128
         numbers <<= np.uint64(4)
